@@ -1,0 +1,135 @@
+# sgdscope — build, test, install.
+#
+#   make          build ./sgdscope
+#   make run      install missing Debian packages, build, start the app
+#   make test     install missing Debian packages, build, run every test,
+#                 then the unit tests again under AddressSanitizer + UBSan
+#   make bench    performance figures (never asserted by tests)
+#   make install  PREFIX=/usr/local DESTDIR=  binary, scenes, man pages
+#
+# Compiler and linker flags come from pkg-config; CFLAGS, LDFLAGS, PREFIX
+# and DESTDIR are honoured.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/sgdscope
+MANDIR  ?= $(PREFIX)/share/man
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+BUILD   ?= build
+VERSION := 0.1.0
+
+PKGS      := ncursesw openblas lapacke
+CORE_PKGS := openblas lapacke
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CORE_LIBS  := $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) 2>/dev/null)
+CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+WARN := -Wall -Wextra -Wshadow -Wno-unused-parameter -Werror
+# The hot loops want vectorization; -O3 only where it pays.
+HOT  := -O3 -fno-math-errno
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+             -DSGDSCOPE_VERSION='"$(VERSION)"' \
+             -DSGDSCOPE_DATADIR='"$(DATADIR)"' \
+             -Iinclude $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(SANFLAGS)
+
+ifeq ($(SAN),1)
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=undefined
+endif
+
+CORE_SRC := $(sort $(wildcard src/core/*.c))
+VIEW_SRC := $(sort $(wildcard src/view/*.c))
+TUI_SRC  := $(sort $(wildcard src/tui/*.c))
+APP_SRC  := src/main.c $(sort $(wildcard src/app/*.c))
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+VIEW_OBJ := $(VIEW_SRC:%.c=$(BUILD)/%.o)
+TUI_OBJ  := $(TUI_SRC:%.c=$(BUILD)/%.o)
+APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+LIB_OBJ  := $(CORE_OBJ) $(VIEW_OBJ) $(filter-out $(BUILD)/src/main.o,$(APP_OBJ))
+
+.PHONY: all run test check check-unit check-san deps bench install uninstall clean
+
+all: sgdscope
+
+sgdscope: $(BUILD)/sgdscope
+	cp $< $@
+
+$(BUILD)/sgdscope: $(LIB_OBJ) $(TUI_OBJ) $(BUILD)/src/main.o
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(BUILD)/src/core/%.o: src/core/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(HOT) -MMD -MP -c -o $@ $<
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# Unit tests link everything but the curses front end: the build proves
+# that the core and the view never need <curses.h>.
+$(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests $(LDFLAGS) -o $@ $< \
+	    $(LIB_OBJ) $(CMOCKA_LIBS) $(CORE_LIBS) -lm
+
+# ---- set-up on a fresh Debian machine --------------------------------
+deps:
+	@sh tests/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory sgdscope
+	./sgdscope
+
+test: deps
+	@$(MAKE) --no-print-directory check
+	@$(MAKE) --no-print-directory check-san
+
+# Runs every test binary; each prints cmocka's summary.  Fails if any fails.
+check: sgdscope $(TEST_BIN)
+	@fail=0; for t in $(TEST_BIN); do \
+	    SGDSCOPE_BIN=./sgdscope SGDSCOPE_SCENES=scenes $$t || fail=1; \
+	done; test $$fail = 0
+
+check-san:
+	@$(MAKE) --no-print-directory BUILD=build-san SAN=1 CFLAGS="-O1 -g" \
+	    build-san/sgdscope-san san-tests
+	@fail=0; for t in $(TEST_BIN:$(BUILD)/%=build-san/%); do \
+	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    SGDSCOPE_BIN=./build-san/sgdscope SGDSCOPE_SCENES=scenes $$t || fail=1; \
+	done; test $$fail = 0
+
+build-san/sgdscope-san: $(BUILD)/sgdscope
+san-tests: $(TEST_BIN)
+
+bench: sgdscope $(BUILD)/bench
+	./$(BUILD)/bench
+
+$(BUILD)/bench: tests/bench.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(HOT) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CORE_LIBS) -lm
+
+install: sgdscope
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenes \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 sgdscope $(DESTDIR)$(BINDIR)/sgdscope
+	install -m 644 scenes/*.scene $(DESTDIR)$(DATADIR)/scenes/
+	install -m 644 man/sgdscope.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/sgdscope-scene.5 $(DESTDIR)$(MANDIR)/man5/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sgdscope $(DESTDIR)$(MANDIR)/man1/sgdscope.1 \
+	    $(DESTDIR)$(MANDIR)/man5/sgdscope-scene.5
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-san sgdscope
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,30 @@
+/* headless.h — running a scene without a terminal: CSV rows of the
+ * metrics and a one-object JSON summary.  Output is a pure function of
+ * (scene, seed, events): no timings, no addresses. */
+#ifndef SGDSCOPE_HEADLESS_H
+#define SGDSCOPE_HEADLESS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "run.h"
+
+typedef struct headless_opts {
+    FILE *csv;        /* NULL: no CSV */
+    FILE *summary;    /* NULL: no summary */
+    uint64_t every;   /* CSV/metric cadence; 0 = only at the end */
+} headless_opts;
+
+/* Advances r to r->sc.steps (or divergence), evaluating metrics every
+ * o->every steps, writing CSV rows and the summary.  Returns 0, or −1 if
+ * writing failed. */
+int headless_run(run *r, const headless_opts *o);
+
+/* The CSV header for r's model (no trailing newline handling needed). */
+void headless_csv_header(const run *r, FILE *f);
+/* One CSV row from r->last. */
+void headless_csv_row(const run *r, FILE *f);
+/* The JSON summary object, one line. */
+void headless_summary(const run *r, FILE *f);
+
+#endif

@@ -1,0 +1,139 @@
+/* model.h — the small interface every toy model of the paper implements.
+ *
+ * A model owns its data (training set, test set, probe inputs for the NTK
+ * spectrum) and knows how to evaluate h_θ(x), the per-sample gradient and
+ * the NTK feature row ∇_θ h_θ(x).  It never allocates once created, and it
+ * never does I/O.
+ *
+ * Conventions, shared by all models (see ../shared/spec/experiments.md):
+ *   residual      r = h_θ(x) − y
+ *   loss          L = c/n Σ_i r_i²      (c = loss_coef: ¼ quad1d, ½ diagnet,
+ *                                         1 relu1d)
+ *   sample grad   ∇ℓ_i = 2c r_i ∇_θ h_θ(x_i)
+ * Inputs are stored row-major, `dim` doubles per point. */
+#ifndef SGDSCOPE_MODEL_H
+#define SGDSCOPE_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rng.h"
+
+#define MODEL_MAX_POINTS 64 /* relu1d points given in a scene */
+
+/* Every model parameter a scene can set; each model reads its own. */
+typedef struct model_params {
+    /* quad1d: x ~ U[a, b], y = x θ*², θ0 the initial iterate.
+     * n = 0 means online (a fresh x each step, population loss). */
+    double a, b, theta_star, theta0;
+    /* training points: quad1d (0 = online), diagnet; relu1d ignores it */
+    int n;
+    /* diagnet: d inputs, r non-zeros in β*, n_test test points,
+     * init u = init_u·1, v = init_v·1 */
+    int d, r, n_test;
+    double init_u, init_v;
+    /* relu1d: m neurons; init w = ±init_w, b = init_b·N(0,1),
+     * a = init_a·N(0,1); npoints > 0 replaces the paper's 12 points */
+    int m;
+    double init_w, init_b, init_a;
+    int npoints;
+    double px[MODEL_MAX_POINTS], py[MODEL_MAX_POINTS];
+} model_params;
+
+/* Model-specific metrics; NaN where a metric does not apply. */
+typedef struct model_extras {
+    double l0;               /* diagnet: #{j : |u_j v_j| > l0_tol} */
+    double feature_sparsity; /* relu1d: see metrics_feature_sparsity */
+    double kinks;            /* relu1d: distinct kinks inside the data range */
+} model_extras;
+
+/* Tolerances the model-specific metrics use. */
+typedef struct extras_cfg {
+    double l0_tol;   /* threshold on |β_j| */
+    double corr;     /* Pearson threshold of the sparsity coefficient */
+} extras_cfg;
+
+typedef struct model model;
+
+typedef struct model_ops {
+    const char *name;     /* as written in scenes: "quad1d" */
+    const char *summary;  /* one line for --help and --list */
+
+    /* Allocates data and draws it from `data` (training/test sets) and
+     * `probe` (the p fresh inputs of the NTK matrix).  Sets p, n, dim,
+     * n_test, loss_coef.  Returns 0, or −1 with a message in err. */
+    int (*create)(model *m, const model_params *prm, rng *data, rng *probe,
+                  char *err, size_t errlen);
+    /* Frees what create allocated. */
+    void (*destroy)(model *m);
+    /* Initial parameters (p doubles), random parts drawn from g. */
+    void (*init_theta)(const model *m, double *theta, rng *g);
+    /* h_θ(x) for one input x (dim doubles). */
+    double (*predict)(const model *m, const double *theta, const double *x);
+    /* row[0..p) = ∇_θ h_θ(x). */
+    void (*feature)(const model *m, const double *theta, const double *x,
+                    double *row);
+    /* g += scale · ∇_θ ℓ(x, y) with ℓ = c r²; returns r = h_θ(x) − y. */
+    double (*grad_add)(const model *m, const double *theta, const double *x,
+                       double y, double scale, double *g);
+    /* Fused single-sample SGD step θ ← θ − η ∇ℓ(x, y), all from the old θ.
+     * Returns r.  Must agree with grad_add to rounding. */
+    double (*sgd1)(const model *m, double *theta, const double *x, double y,
+                   double eta);
+    /* Online models only (n == 0): draw one training pair; NULL otherwise. */
+    void (*sample)(const model *m, rng *g, double *x, double *y);
+    /* Online models only: exact population loss and gradient (g = ∇L). */
+    double (*pop_loss)(const model *m, const double *theta);
+    void (*pop_grad)(const model *m, const double *theta, double *g);
+    /* Writes into F (row-major, at most p × p) a matrix whose singular
+     * values equal those of ϕ_θ(P), the p × p NTK feature matrix on the
+     * probe inputs, but that is cheaper to factor (the structure of ϕϕᵀ).
+     * Sets *rows, *cols. */
+    void (*ntk_factor)(const model *m, const double *theta, double *F,
+                       size_t *rows, size_t *cols);
+    /* Model-specific metrics. */
+    void (*extras)(const model *m, const double *theta, const extras_cfg *c,
+                   model_extras *out);
+} model_ops;
+
+struct model {
+    const model_ops *ops;
+    model_params prm;
+    size_t p;         /* parameter count */
+    size_t n;         /* training points; 0 = online (fresh draw each step) */
+    size_t dim;       /* input dimension */
+    size_t n_test;    /* test points (0: no test set; the population loss
+                         serves as test loss for online models) */
+    double loss_coef; /* c in L = c/n Σ r² */
+    double *x, *y;    /* training set: n × dim, n */
+    double *xt, *yt;  /* test set: n_test × dim, n_test */
+    double *probe;    /* p × dim fresh inputs for the NTK matrix */
+    void *priv;       /* model-owned precomputation and scratch */
+};
+
+/* The registry: the model called `name`, or NULL. */
+const model_ops *model_find(const char *name);
+/* The i-th registered model, NULL past the end (for listings). */
+const model_ops *model_at(size_t i);
+
+/* Builds m from prm using ops; see model_ops.create. */
+int model_create(model *m, const model_ops *ops, const model_params *prm,
+                 rng *data, rng *probe, char *err, size_t errlen);
+/* Releases a created model (safe on a zeroed one). */
+void model_destroy(model *m);
+
+/* Training loss L(θ) (population loss for online models). */
+double model_train_loss(const model *m, const double *theta);
+/* Test loss on the test set; for online models the population loss;
+ * NaN if the model has neither. */
+double model_test_loss(const model *m, const double *theta);
+/* Loss c/count Σ r² over `count` points (x row-major, dim each). */
+double model_loss_on(const model *m, const double *theta, const double *x,
+                     const double *y, size_t count);
+/* Full-batch gradient g = ∇L(θ) (population gradient if online). */
+void model_full_grad(const model *m, const double *theta, double *g);
+/* Phi (row-major count × p) = ϕ_θ(x): rows ∇_θ h_θ(x_k). */
+void model_feature_matrix(const model *m, const double *theta,
+                          const double *x, size_t count, double *phi);
+
+#endif

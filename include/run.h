@@ -1,0 +1,111 @@
+/* run.h — one SGD run: a scene's model, parameters, dynamics, schedule,
+ * metrics and bounded history.  The run advances only through run_advance
+ * and changes only through the run_* event functions, each applied at a
+ * step boundary and logged, so (scene, seed, events) reproduce it bit for
+ * bit whatever the caller's cadence.
+ *
+ * Random streams (rng_seed(g, seed, stream)): 1 data, 2 probe inputs,
+ * 3 initial parameters, 4 stepping.  Metrics never draw random numbers,
+ * so evaluating them more or less often never changes the trajectory. */
+#ifndef SGDSCOPE_RUN_H
+#define SGDSCOPE_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dynamics.h"
+#include "history.h"
+#include "la.h"
+#include "model.h"
+#include "rng.h"
+#include "scene.h"
+#include "schedule.h"
+
+/* What one evaluation of the metrics found. */
+typedef struct run_metrics {
+    uint64_t step;
+    double eta;
+    double train_loss, test_loss; /* test NaN when the model has none */
+    size_t rank;                  /* #{σ_k/σ_1 > rank_tol} */
+    size_t nsv;                   /* singular values in run.sv */
+    model_extras ex;              /* l0 / feature_sparsity / kinks */
+    double band_lo, band_hi;      /* train-loss quantiles over the window */
+    double bounce_cos;            /* cos of the last two updates; NaN if
+                                     they are not known */
+    int bouncing;                 /* the last two updates point opposite
+                                     ways: the iterate crossed the valley */
+    double bounce_frac;           /* share of bouncing evaluations in the
+                                     band window */
+    double theta;                 /* θ[0] (quad1d's θ); NaN if p > 1 */
+} run_metrics;
+
+typedef struct run {
+    scene sc;
+    model m;
+    double *theta;
+    rng step_rng;
+    schedule sched;
+    dyn_cfg dyn;
+    dyn_ws ws;
+    uint64_t t;            /* steps taken */
+    int diverged;
+    uint64_t diverged_at;  /* the step whose update blew up */
+    int spectrum_on;       /* evaluate the NTK spectrum (default 1) */
+
+    /* Checkpoint, refreshed every CK_EVERY steps and at every event:
+     * divergence replays from it to recover the last finite state. */
+    double *ck_theta;
+    rng ck_rng;
+    uint64_t ck_t;
+
+    /* θ before the last two steps, for the bounce indicator. */
+    double *prev1, *prev2;
+    uint64_t prev_at;      /* r->t when prev1/prev2 were last valid */
+
+    /* Step-size cache: eta_cached holds for t < eta_until. */
+    double eta_cached;
+    uint64_t eta_from, eta_until;
+
+    /* Metric workspaces (allocated at creation). */
+    la_ws la;
+    double *F, *sv;
+    double *band, *band_scratch;
+    unsigned char *bounce_ring;
+    size_t band_len, band_pos;
+    run_metrics last;
+    int have_metrics;
+
+    /* Bounded histories of the evaluations. */
+    history h_train, h_test, h_eta, h_rank, h_extra;
+} run;
+
+/* Builds a run from a finalized scene.  Returns NULL with a message in err
+ * on failure (bad model settings, allocation). */
+run *run_create(const scene *sc, char *err, size_t errlen);
+/* Frees a run (NULL is fine). */
+void run_destroy(run *r);
+
+/* Takes up to n steps; stops early at divergence.  Returns steps taken.
+ * Never allocates. */
+uint64_t run_advance(run *r, uint64_t n);
+
+/* Evaluates every metric at the current state into r->last and appends
+ * it to the histories. */
+void run_evaluate(run *r);
+
+/* η for the next step. */
+double run_eta(const run *r);
+
+/* Events, applied at the current step boundary and logged. */
+void run_set_eta(run *r, double eta);
+void run_scale_eta(run *r, double factor);
+void run_decay_now(run *r);
+/* Returns 0, or −1 with a reason if the dynamics can't run on the model. */
+int run_set_dynamics(run *r, dyn_kind k, char *err, size_t errlen);
+void run_set_batch(run *r, size_t batch);
+
+/* Extra-metric column name for the model ("l0", "feature_sparsity") or
+ * NULL: what h_extra holds. */
+const char *run_extra_name(const run *r);
+
+#endif

@@ -1,0 +1,93 @@
+/* schedule.h — step sizes as a deterministic function of the step count,
+ * plus manual events applied at step boundaries and kept in a log.
+ *
+ *   η(t) = base(t) · scale
+ *   base(t) = warm(t) / Π_{t_k ≤ t} factor_k
+ * where warm(t) is η0 (constant), the paper's linear/power warmup
+ *   warm(t) = η0 (1 + (W − 1)(t/N)^q) for t < T_w = f·N, W = K·f,
+ *   warm(t) = warm(T_w) / warm_decay for t ≥ T_w,
+ * or the exponential warmup min(η0 · factor^⌊t/epoch⌋, η_max).
+ * Manual events change only `scale`, so they compose with any schedule. */
+#ifndef SGDSCOPE_SCHEDULE_H
+#define SGDSCOPE_SCHEDULE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SCHED_MAX_DECAYS 16
+
+typedef struct decay_pt {
+    double at;     /* a step (is_frac = 0) or a fraction of total_steps */
+    int is_frac;
+    double factor; /* η ← η / factor at that step */
+} decay_pt;
+
+typedef struct schedule_cfg {
+    double eta0;
+    size_t ndecays;
+    decay_pt decays[SCHED_MAX_DECAYS];
+    int has_warmup;   /* linear/power warmup */
+    double warm_f, warm_k, warm_q, warm_decay;
+    int has_exp;      /* exponential warmup */
+    double exp_factor, exp_max;
+    uint64_t exp_epoch;
+    double decay_factor;  /* what "decay now" divides by */
+    uint64_t total_steps; /* N: the run length fractions refer to */
+} schedule_cfg;
+
+typedef enum {
+    EV_SET_ETA,   /* value = new η */
+    EV_SCALE_ETA, /* value = multiplier */
+    EV_DECAY_NOW, /* value = the factor divided by */
+    EV_DYNAMICS,  /* value = dynamics kind (dynamics.h) */
+    EV_BATCH,     /* value = batch size */
+    EV_NOTE       /* anything else worth a marker; value free */
+} event_kind;
+
+/* One entry of the run's event log. */
+typedef struct sched_event {
+    uint64_t step;   /* applied before this step was taken */
+    event_kind kind;
+    double value;
+    double eta_after;
+} sched_event;
+
+#define SCHED_LOG_CAP 4096
+
+typedef struct schedule {
+    schedule_cfg cfg;
+    uint64_t decay_step[SCHED_MAX_DECAYS]; /* resolved, ascending */
+    uint64_t warm_end;                      /* T_w in steps */
+    double scale;
+    size_t nlog;     /* events logged (the log keeps the first LOG_CAP) */
+    size_t dropped;  /* events past the cap, counted but not kept */
+    sched_event log[SCHED_LOG_CAP];
+} schedule;
+
+/* Resolves fractions against cfg->total_steps and sorts the decays.
+ * Returns 0, or −1 if the configuration is unusable (η0 ≤ 0, a factor
+ * ≤ 0, ...), with a message in err. */
+int schedule_init(schedule *s, const schedule_cfg *cfg, char *err,
+                  size_t errlen);
+
+/* η at step t (the step size used to go from θ_t to θ_{t+1}). */
+double schedule_eta(const schedule *s, uint64_t t);
+
+/* The scheduled part base(t) alone, without manual scaling. */
+double schedule_base(const schedule *s, uint64_t t);
+
+/* Manual events at step boundary t; each is logged with its step. */
+void schedule_set_eta(schedule *s, uint64_t t, double eta);
+void schedule_scale_eta(schedule *s, uint64_t t, double factor);
+void schedule_decay_now(schedule *s, uint64_t t);
+/* Logs an event that is not about η (dynamics switch, batch change). */
+void schedule_log(schedule *s, uint64_t t, event_kind kind, double value);
+
+typedef enum { PHASE_WARMUP, PHASE_STABLE, PHASE_DECAYED } sched_phase;
+
+/* Phase at step t: warming up, before any decay, or after one. */
+sched_phase schedule_phase(const schedule *s, uint64_t t);
+/* "warmup", "stabilization", "decayed". */
+const char *schedule_phase_name(sched_phase p);
+
+#endif

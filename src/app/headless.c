@@ -1,0 +1,166 @@
+/* headless.c — CSV and JSON output of a run; see headless.h. */
+#include "headless.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Numbers print with %.10g: enough to compare runs, short enough to read;
+ * NaN and ±Inf become empty CSV fields and JSON null. */
+static void csv_num(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, "%.10g", v);
+}
+
+static void json_num(FILE *f, const char *key, double v)
+{
+    if (isfinite(v))
+        fprintf(f, ",\"%s\":%.10g", key, v);
+    else
+        fprintf(f, ",\"%s\":null", key);
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static int is_model(const run *r, const char *name)
+{
+    return strcmp(r->m.ops->name, name) == 0;
+}
+
+void headless_csv_header(const run *r, FILE *f)
+{
+    fputs("step,eta,train_loss,test_loss,rank,band_lo,band_hi,bounce", f);
+    if (is_model(r, "quad1d"))
+        fputs(",theta", f);
+    if (is_model(r, "diagnet"))
+        fputs(",l0", f);
+    if (is_model(r, "relu1d"))
+        fputs(",feature_sparsity,kinks", f);
+    fputc('\n', f);
+}
+
+void headless_csv_row(const run *r, FILE *f)
+{
+    const run_metrics *m = &r->last;
+    fprintf(f, "%llu,", (unsigned long long)m->step);
+    csv_num(f, m->eta);
+    fputc(',', f);
+    csv_num(f, m->train_loss);
+    fputc(',', f);
+    csv_num(f, m->test_loss);
+    fprintf(f, ",%zu,", m->rank);
+    csv_num(f, m->band_lo);
+    fputc(',', f);
+    csv_num(f, m->band_hi);
+    fputc(',', f);
+    if (isfinite(m->bounce_cos))
+        fprintf(f, "%d", m->bouncing);
+    if (is_model(r, "quad1d")) {
+        fputc(',', f);
+        csv_num(f, m->theta);
+    }
+    if (is_model(r, "diagnet")) {
+        fputc(',', f);
+        csv_num(f, m->ex.l0);
+    }
+    if (is_model(r, "relu1d")) {
+        fputc(',', f);
+        csv_num(f, m->ex.feature_sparsity);
+        fputc(',', f);
+        csv_num(f, m->ex.kinks);
+    }
+    fputc('\n', f);
+}
+
+void headless_summary(const run *r, FILE *f)
+{
+    const run_metrics *m = &r->last;
+    fputs("{\"scene\":", f);
+    json_str(f, r->sc.name);
+    fputs(",\"model\":", f);
+    json_str(f, r->m.ops->name);
+    fprintf(f, ",\"seed\":%llu,\"steps\":%llu",
+            (unsigned long long)r->sc.seed, (unsigned long long)r->t);
+    fputs(",\"dynamics\":", f);
+    json_str(f, dyn_name(r->dyn.kind));
+    fprintf(f, ",\"batch\":%zu", r->dyn.batch);
+    json_num(f, "eta", m->eta);
+    json_num(f, "train_loss", m->train_loss);
+    json_num(f, "test_loss", m->test_loss);
+    fprintf(f, ",\"rank\":%zu", m->rank);
+    if (is_model(r, "quad1d"))
+        json_num(f, "theta", m->theta);
+    if (is_model(r, "diagnet"))
+        json_num(f, "l0", m->ex.l0);
+    if (is_model(r, "relu1d")) {
+        json_num(f, "feature_sparsity", m->ex.feature_sparsity);
+        json_num(f, "kinks", m->ex.kinks);
+    }
+    json_num(f, "band_lo", m->band_lo);
+    json_num(f, "band_hi", m->band_hi);
+    json_num(f, "bounce_frac", m->bounce_frac);
+    fputs(",\"phase\":", f);
+    json_str(f, schedule_phase_name(schedule_phase(&r->sched, r->t)));
+    fprintf(f, ",\"events\":%zu", r->sched.nlog + r->sched.dropped);
+    fprintf(f, ",\"diverged\":%s", r->diverged ? "true" : "false");
+    if (r->diverged)
+        fprintf(f, ",\"diverged_at\":%llu",
+                (unsigned long long)r->diverged_at);
+    else
+        fputs(",\"diverged_at\":null", f);
+    fputs("}\n", f);
+}
+
+int headless_run(run *r, const headless_opts *o)
+{
+    uint64_t N = r->sc.steps;
+    if (o->csv)
+        headless_csv_header(r, o->csv);
+    if (o->every > 0 && r->t < N) {
+        run_evaluate(r);
+        if (o->csv)
+            headless_csv_row(r, o->csv);
+    }
+    while (r->t < N && !r->diverged) {
+        uint64_t chunk = N - r->t;
+        if (o->every > 0) {
+            uint64_t to_next = o->every - r->t % o->every;
+            if (to_next < chunk)
+                chunk = to_next;
+        }
+        run_advance(r, chunk);
+        /* A row at each multiple of `every`, at the end and at the
+         * frozen step of a diverged run. */
+        if (r->diverged || r->t == N || (o->every && r->t % o->every == 0)) {
+            run_evaluate(r);
+            if (o->csv)
+                headless_csv_row(r, o->csv);
+        }
+    }
+    if (!r->have_metrics) {
+        run_evaluate(r);
+        if (o->csv)
+            headless_csv_row(r, o->csv);
+    }
+    if (o->summary)
+        headless_summary(r, o->summary);
+    int bad = 0;
+    if (o->csv && (fflush(o->csv) != 0 || ferror(o->csv)))
+        bad = 1;
+    if (o->summary && (fflush(o->summary) != 0 || ferror(o->summary)))
+        bad = 1;
+    return bad ? -1 : 0;
+}

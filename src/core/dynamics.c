@@ -1,0 +1,243 @@
+/* dynamics.c — the update rules of spec §2 behind one step function.
+ * Everything random comes from the caller's generator, in a fixed order
+ * per step, so a trajectory depends only on (seed, events). */
+#include "dynamics.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const names[DYN_COUNT] = {"sgd", "gd", "labelnoise",
+                                             "sde", "flow"};
+static const char *const labels[DYN_COUNT] = {"SGD", "GD", "label-noise GD",
+                                              "SDE", "gradient flow"};
+
+const char *dyn_name(dyn_kind k)
+{
+    return (unsigned)k < DYN_COUNT ? names[k] : "?";
+}
+
+const char *dyn_label(dyn_kind k)
+{
+    return (unsigned)k < DYN_COUNT ? labels[k] : "?";
+}
+
+int dyn_parse(const char *name)
+{
+    for (int i = 0; i < DYN_COUNT; i++)
+        if (strcmp(name, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+int dyn_ws_init(dyn_ws *ws, const model *m)
+{
+    memset(ws, 0, sizeof *ws);
+    ws->p = m->p;
+    ws->n = m->n;
+    size_t n = m->n ? m->n : 1;
+    ws->g = calloc(m->p, sizeof *ws->g);
+    ws->row = calloc(m->p, sizeof *ws->row);
+    ws->r = calloc(n, sizeof *ws->r);
+    ws->xi = calloc(n, sizeof *ws->xi);
+    ws->xs = calloc(m->dim ? m->dim : 1, sizeof *ws->xs);
+    if (!ws->g || !ws->row || !ws->r || !ws->xi || !ws->xs) {
+        dyn_ws_free(ws);
+        return -1;
+    }
+    return 0;
+}
+
+void dyn_ws_free(dyn_ws *ws)
+{
+    free(ws->g);
+    free(ws->row);
+    free(ws->r);
+    free(ws->xi);
+    free(ws->xs);
+    memset(ws, 0, sizeof *ws);
+}
+
+int dyn_check(dyn_kind k, const model *m, char *err, size_t errlen)
+{
+    if ((unsigned)k >= DYN_COUNT) {
+        snprintf(err, errlen, "unknown dynamics");
+        return -1;
+    }
+    if ((k == DYN_LABELNOISE || k == DYN_SDE) && m->n == 0) {
+        snprintf(err, errlen, "%s needs a finite training set (n > 0)",
+                 dyn_label(k));
+        return -1;
+    }
+    return 0;
+}
+
+/* A sample's share c r²/n of the loss is a lower bound on L, so this flags
+ * divergence only when the loss really is beyond the bound. */
+static int sample_bad(const model *m, double r, double max_loss)
+{
+    double share = m->loss_coef * r * r / (double)(m->n ? m->n : 1);
+    return !isfinite(r) || share > max_loss;
+}
+
+static void draw_sample(const model *m, rng *g, dyn_ws *ws, const double **x,
+                        double *y)
+{
+    if (m->n == 0) {
+        m->ops->sample(m, g, ws->xs, y);
+        *x = ws->xs;
+    } else {
+        size_t i = (size_t)rng_below(g, m->n);
+        *x = m->x + i * m->dim;
+        *y = m->y[i];
+    }
+}
+
+/* g = ∇L(θ); returns L(θ).  Uses the population for online models. */
+static double full_grad_loss(const model *m, const double *theta, dyn_ws *ws)
+{
+    if (m->n == 0) {
+        m->ops->pop_grad(m, theta, ws->g);
+        return m->ops->pop_loss(m, theta);
+    }
+    memset(ws->g, 0, m->p * sizeof *ws->g);
+    double inv = 1.0 / (double)m->n, ss = 0.0;
+    for (size_t i = 0; i < m->n; i++) {
+        double r = m->ops->grad_add(m, theta, m->x + i * m->dim, m->y[i], inv,
+                                    ws->g);
+        ws->r[i] = r;
+        ss += r * r;
+    }
+    return m->loss_coef * ss * inv;
+}
+
+static int loss_bad(double L, double max_loss)
+{
+    return !isfinite(L) || L > max_loss;
+}
+
+static void axpy(size_t p, double a, const double *x, double *y)
+{
+    for (size_t j = 0; j < p; j++)
+        y[j] += a * x[j];
+}
+
+static int step_sgd(const model *m, double *theta, double eta,
+                    const dyn_cfg *cfg, rng *g, dyn_ws *ws)
+{
+    const double *x;
+    double y;
+    size_t B = cfg->batch ? cfg->batch : 1;
+    if (B == 1 && m->ops->sgd1) {
+        draw_sample(m, g, ws, &x, &y);
+        /* The fused step has already moved θ when r shows the blow-up;
+         * the run restores θ_t from its checkpoint (see run.c). */
+        double r = m->ops->sgd1(m, theta, x, y, eta);
+        return sample_bad(m, r, cfg->max_loss);
+    }
+    memset(ws->g, 0, m->p * sizeof *ws->g);
+    double inv = 1.0 / (double)B;
+    for (size_t b = 0; b < B; b++) {
+        draw_sample(m, g, ws, &x, &y);
+        double r = m->ops->grad_add(m, theta, x, y, inv, ws->g);
+        if (sample_bad(m, r, cfg->max_loss))
+            return 1;
+    }
+    axpy(m->p, -eta, ws->g, theta);
+    return 0;
+}
+
+void dyn_label_noise(const model *m, const double *theta, size_t it,
+                     double *xi, dyn_ws *ws)
+{
+    double n = (double)m->n;
+    for (size_t i = 0; i < m->n; i++) {
+        double r = m->ops->predict(m, theta, m->x + i * m->dim) - m->y[i];
+        xi[i] = r * (1.0 - (i == it ? n : 0.0));
+    }
+    (void)ws;
+}
+
+static int step_labelnoise(const model *m, double *theta, double eta,
+                           const dyn_cfg *cfg, rng *g, dyn_ws *ws)
+{
+    size_t it = (size_t)rng_below(g, m->n);
+    dyn_label_noise(m, theta, it, ws->xi, ws);
+    memset(ws->g, 0, m->p * sizeof *ws->g);
+    double inv = 1.0 / (double)m->n, ss = 0.0;
+    for (size_t i = 0; i < m->n; i++) {
+        /* GD on the noisy labels y + ξ: residual h − y − ξ. */
+        double r = m->ops->grad_add(m, theta, m->x + i * m->dim,
+                                    m->y[i] + ws->xi[i], inv, ws->g);
+        double r0 = r + ws->xi[i];
+        ss += r0 * r0;
+    }
+    if (loss_bad(m->loss_coef * ss * inv, cfg->max_loss))
+        return 1;
+    axpy(m->p, -eta, ws->g, theta);
+    return 0;
+}
+
+static int step_gd(const model *m, double *theta, double eta,
+                   const dyn_cfg *cfg, dyn_ws *ws)
+{
+    double L = full_grad_loss(m, theta, ws);
+    if (loss_bad(L, cfg->max_loss))
+        return 1;
+    axpy(m->p, -eta, ws->g, theta);
+    return 0;
+}
+
+static int step_sde(const model *m, double *theta, double eta,
+                    const dyn_cfg *cfg, rng *g, dyn_ws *ws)
+{
+    int K = cfg->sde_substeps > 0 ? cfg->sde_substeps : 1;
+    double gamma = eta / K, n = (double)m->n;
+    for (int k = 0; k < K; k++) {
+        double L = full_grad_loss(m, theta, ws);
+        if (loss_bad(L, cfg->max_loss))
+            return 1;
+        /* δ matches SGD's noise level: its step noise has covariance
+         * ≈ η² (4cL/n) ϕᵀϕ, i.e. η² (2L/n) ϕᵀϕ for the ½-MSE. */
+        double delta = cfg->sde_scale * 4.0 * m->loss_coef * L;
+        double amp = sqrt(gamma * eta * delta / n);
+        if (amp > 0.0) {
+            /* Fold the noise into g so one axpy applies drift and noise,
+             * both evaluated at the old θ (explicit Euler–Maruyama). */
+            for (size_t i = 0; i < m->n; i++) {
+                m->ops->feature(m, theta, m->x + i * m->dim, ws->row);
+                axpy(m->p, -amp / gamma * rng_normal(g), ws->row, ws->g);
+            }
+        }
+        axpy(m->p, -gamma, ws->g, theta);
+    }
+    return 0;
+}
+
+static int step_flow(const model *m, double *theta, double eta,
+                     const dyn_cfg *cfg, dyn_ws *ws)
+{
+    int K = cfg->flow_substeps > 0 ? cfg->flow_substeps : 1;
+    double gamma = eta / K;
+    for (int k = 0; k < K; k++) {
+        double L = full_grad_loss(m, theta, ws);
+        if (loss_bad(L, cfg->max_loss))
+            return 1;
+        axpy(m->p, -gamma, ws->g, theta);
+    }
+    return 0;
+}
+
+int dyn_step(const model *m, double *theta, double eta, const dyn_cfg *cfg,
+             rng *g, dyn_ws *ws)
+{
+    switch (cfg->kind) {
+    case DYN_SGD: return step_sgd(m, theta, eta, cfg, g, ws);
+    case DYN_GD: return step_gd(m, theta, eta, cfg, ws);
+    case DYN_LABELNOISE: return step_labelnoise(m, theta, eta, cfg, g, ws);
+    case DYN_SDE: return step_sde(m, theta, eta, cfg, g, ws);
+    case DYN_FLOW: return step_flow(m, theta, eta, cfg, ws);
+    default: return 1;
+    }
+}

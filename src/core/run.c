@@ -1,0 +1,327 @@
+/* run.c — advancing, checkpointing and measuring one run; see run.h. */
+#include "run.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+
+#define CK_EVERY 1024u   /* steps between divergence checkpoints */
+#define HIST_CAP 2048u   /* buckets per history series */
+
+enum { STREAM_DATA = 1, STREAM_PROBE = 2, STREAM_INIT = 3, STREAM_STEP = 4 };
+
+static void checkpoint(run *r)
+{
+    memcpy(r->ck_theta, r->theta, r->m.p * sizeof *r->theta);
+    r->ck_rng = r->step_rng;
+    r->ck_t = r->t;
+}
+
+static void eta_invalidate(run *r)
+{
+    r->eta_until = 0;
+    r->eta_from = 1;
+}
+
+/* η is piecewise constant between decays unless a warmup is running, so
+ * cache it with the step range it holds for. */
+static double eta_at(run *r, uint64_t t)
+{
+    if (t >= r->eta_from && t < r->eta_until)
+        return r->eta_cached;
+    const schedule *s = &r->sched;
+    double e = schedule_eta(s, t);
+    uint64_t until = t + 1;
+    int smooth = (s->cfg.has_warmup && t < s->warm_end) || s->cfg.has_exp;
+    if (!smooth) {
+        until = UINT64_MAX;
+        for (size_t i = 0; i < s->cfg.ndecays; i++)
+            if (s->decay_step[i] > t) {
+                until = s->decay_step[i];
+                break;
+            }
+        if (s->cfg.has_warmup && s->warm_end > t && s->warm_end < until)
+            until = s->warm_end;
+    }
+    r->eta_cached = e;
+    r->eta_from = t;
+    r->eta_until = until;
+    return e;
+}
+
+double run_eta(const run *r)
+{
+    return schedule_eta(&r->sched, r->t);
+}
+
+const char *run_extra_name(const run *r)
+{
+    const char *n = r->m.ops->name;
+    if (strcmp(n, "diagnet") == 0)
+        return "l0";
+    if (strcmp(n, "relu1d") == 0)
+        return "kinks";
+    return NULL;
+}
+
+static int theta_finite(const double *th, size_t p)
+{
+    double s = 0.0;
+    for (size_t j = 0; j < p; j++)
+        s += th[j] * 0.0; /* NaN iff some entry is NaN or ±Inf */
+    return s == 0.0;
+}
+
+run *run_create(const scene *sc, char *err, size_t errlen)
+{
+    run *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    r->sc = *sc;
+    r->spectrum_on = 1;
+    const model_ops *ops = model_find(sc->model);
+    if (!ops) {
+        snprintf(err, errlen, "unknown model '%s'", sc->model);
+        free(r);
+        return NULL;
+    }
+    rng data, probe, init;
+    rng_seed(&data, sc->seed, STREAM_DATA);
+    rng_seed(&probe, sc->seed, STREAM_PROBE);
+    rng_seed(&init, sc->seed, STREAM_INIT);
+    rng_seed(&r->step_rng, sc->seed, STREAM_STEP);
+    if (model_create(&r->m, ops, &sc->mp, &data, &probe, err, errlen) != 0) {
+        free(r);
+        return NULL;
+    }
+    size_t p = r->m.p;
+    r->dyn = sc->dyn;
+    r->dyn.kind = sc->dynamics;
+    if (dyn_check(r->dyn.kind, &r->m, err, errlen) != 0)
+        goto fail_quiet;
+    if (schedule_init(&r->sched, &sc->sched, err, errlen) != 0)
+        goto fail_quiet;
+    size_t bw = sc->band_window ? sc->band_window : 1;
+    r->theta = calloc(p, sizeof *r->theta);
+    r->ck_theta = calloc(p, sizeof *r->ck_theta);
+    r->prev1 = calloc(p, sizeof *r->prev1);
+    r->prev2 = calloc(p, sizeof *r->prev2);
+    r->F = calloc(p * p, sizeof *r->F);
+    r->sv = calloc(p, sizeof *r->sv);
+    r->band = calloc(bw, sizeof *r->band);
+    r->band_scratch = calloc(bw, sizeof *r->band_scratch);
+    r->bounce_ring = calloc(bw, 1);
+    if (!r->theta || !r->ck_theta || !r->prev1 || !r->prev2 || !r->F ||
+        !r->sv || !r->band || !r->band_scratch || !r->bounce_ring ||
+        dyn_ws_init(&r->ws, &r->m) != 0 || la_ws_init(&r->la, p, p) != 0 ||
+        history_init(&r->h_train, HIST_CAP) != 0 ||
+        history_init(&r->h_test, HIST_CAP) != 0 ||
+        history_init(&r->h_eta, HIST_CAP) != 0 ||
+        history_init(&r->h_rank, HIST_CAP) != 0 ||
+        history_init(&r->h_extra, HIST_CAP) != 0) {
+        snprintf(err, errlen, "out of memory");
+        goto fail_quiet;
+    }
+    ops->init_theta(&r->m, r->theta, &init);
+    r->prev_at = UINT64_MAX;
+    eta_invalidate(r);
+    checkpoint(r);
+    return r;
+fail_quiet:
+    run_destroy(r);
+    return NULL;
+}
+
+void run_destroy(run *r)
+{
+    if (!r)
+        return;
+    model_destroy(&r->m);
+    dyn_ws_free(&r->ws);
+    la_ws_free(&r->la);
+    history_free(&r->h_train);
+    history_free(&r->h_test);
+    history_free(&r->h_eta);
+    history_free(&r->h_rank);
+    history_free(&r->h_extra);
+    free(r->theta);
+    free(r->ck_theta);
+    free(r->prev1);
+    free(r->prev2);
+    free(r->F);
+    free(r->sv);
+    free(r->band);
+    free(r->band_scratch);
+    free(r->bounce_ring);
+    free(r);
+}
+
+/* Step t blew up.  Replay from the checkpoint to the last state whose
+ * parameters are finite and whose step had not yet failed, so the frozen
+ * run shows θ_t, not garbage, and the generator sits before step t. */
+static void freeze(run *r, uint64_t t_bad)
+{
+    size_t p = r->m.p;
+    memcpy(r->theta, r->ck_theta, p * sizeof *r->theta);
+    r->step_rng = r->ck_rng;
+    r->t = r->ck_t;
+    while (r->t < t_bad) {
+        memcpy(r->prev2, r->prev1, p * sizeof *r->prev1);
+        memcpy(r->prev1, r->theta, p * sizeof *r->theta);
+        rng saved = r->step_rng;
+        int bad = dyn_step(&r->m, r->theta, eta_at(r, r->t), &r->dyn,
+                           &r->step_rng, &r->ws);
+        if (bad || !theta_finite(r->theta, p)) {
+            memcpy(r->theta, r->prev1, p * sizeof *r->theta);
+            r->step_rng = saved;
+            break;
+        }
+        r->t++;
+    }
+    r->prev_at = UINT64_MAX;
+    r->diverged = 1;
+    r->diverged_at = r->t;
+}
+
+uint64_t run_advance(run *r, uint64_t n)
+{
+    uint64_t done = 0;
+    size_t p = r->m.p;
+    while (done < n && !r->diverged) {
+        if (r->t % CK_EVERY == 0 && r->ck_t != r->t)
+            checkpoint(r);
+        /* The last two steps keep copies of θ for the bounce indicator;
+         * the others run without any extra work. */
+        uint64_t left = n - done;
+        if (left <= 2) {
+            memcpy(r->prev2, r->prev1, p * sizeof *r->prev1);
+            memcpy(r->prev1, r->theta, p * sizeof *r->theta);
+        }
+        /* Run a stretch with constant η and no checkpoint inside it. */
+        double eta = eta_at(r, r->t);
+        uint64_t stretch = left > 2 ? left - 2 : 1;
+        uint64_t to_ck = CK_EVERY - r->t % CK_EVERY;
+        if (stretch > to_ck)
+            stretch = to_ck;
+        if (stretch > r->eta_until - r->t)
+            stretch = r->eta_until - r->t;
+        for (uint64_t k = 0; k < stretch; k++) {
+            if (dyn_step(&r->m, r->theta, eta, &r->dyn, &r->step_rng,
+                         &r->ws)) {
+                freeze(r, r->t);
+                return done;
+            }
+            r->t++;
+            done++;
+        }
+        if (left <= 2)
+            r->prev_at = r->t;
+    }
+    return done;
+}
+
+static void after_event(run *r)
+{
+    eta_invalidate(r);
+    checkpoint(r);
+}
+
+void run_set_eta(run *r, double eta)
+{
+    schedule_set_eta(&r->sched, r->t, eta);
+    after_event(r);
+}
+
+void run_scale_eta(run *r, double factor)
+{
+    schedule_scale_eta(&r->sched, r->t, factor);
+    after_event(r);
+}
+
+void run_decay_now(run *r)
+{
+    schedule_decay_now(&r->sched, r->t);
+    after_event(r);
+}
+
+int run_set_dynamics(run *r, dyn_kind k, char *err, size_t errlen)
+{
+    if (dyn_check(k, &r->m, err, errlen) != 0)
+        return -1;
+    r->dyn.kind = k;
+    schedule_log(&r->sched, r->t, EV_DYNAMICS, (double)k);
+    after_event(r);
+    return 0;
+}
+
+void run_set_batch(run *r, size_t batch)
+{
+    if (batch < 1)
+        batch = 1;
+    r->dyn.batch = batch;
+    schedule_log(&r->sched, r->t, EV_BATCH, (double)batch);
+    after_event(r);
+}
+
+void run_evaluate(run *r)
+{
+    run_metrics *mt = &r->last;
+    const model *m = &r->m;
+    size_t p = m->p;
+    mt->step = r->t;
+    mt->eta = run_eta(r);
+    mt->train_loss = model_train_loss(m, r->theta);
+    mt->test_loss = model_test_loss(m, r->theta);
+    mt->nsv = 0;
+    mt->rank = 0;
+    if (r->spectrum_on) {
+        size_t rows = 0, cols = 0;
+        m->ops->ntk_factor(m, r->theta, r->F, &rows, &cols);
+        size_t k = rows < cols ? rows : cols;
+        if (k > 0 && la_singular_values(&r->la, r->F, rows, cols, r->sv) == 0) {
+            mt->nsv = k;
+            mt->rank = metrics_rank(r->sv, k, r->sc.rank_tol);
+        }
+    }
+    extras_cfg ec = {r->sc.l0_tol, r->sc.corr};
+    m->ops->extras(m, r->theta, &ec, &mt->ex);
+
+    /* Bounce: the last two updates, when the caller's advance kept them. */
+    mt->bounce_cos = NAN;
+    mt->bouncing = 0;
+    if (r->prev_at == r->t && r->t >= 2) {
+        mt->bounce_cos = metrics_bounce_cos(r->prev2, r->prev1, r->theta, p);
+        mt->bouncing = mt->bounce_cos < 0.0;
+    }
+    mt->theta = p == 1 ? r->theta[0] : NAN;
+
+    /* Loss band and bounce share over a trailing window of evaluations. */
+    size_t bw = r->sc.band_window ? r->sc.band_window : 1;
+    r->band[r->band_pos] = mt->train_loss;
+    r->bounce_ring[r->band_pos] = (unsigned char)mt->bouncing;
+    r->band_pos = (r->band_pos + 1) % bw;
+    if (r->band_len < bw)
+        r->band_len++;
+    mt->band_lo = metrics_quantile(r->band, r->band_len, r->sc.band_lo,
+                                   r->band_scratch);
+    mt->band_hi = metrics_quantile(r->band, r->band_len, r->sc.band_hi,
+                                   r->band_scratch);
+    size_t nb = 0;
+    for (size_t i = 0; i < r->band_len; i++)
+        nb += r->bounce_ring[i];
+    mt->bounce_frac = (double)nb / (double)r->band_len;
+    r->have_metrics = 1;
+
+    history_push(&r->h_train, r->t, mt->train_loss);
+    history_push(&r->h_test, r->t, mt->test_loss);
+    history_push(&r->h_eta, r->t, mt->eta);
+    history_push(&r->h_rank, r->t, (double)mt->rank);
+    const char *xn = run_extra_name(r);
+    history_push(&r->h_extra, r->t,
+                 !xn ? NAN : xn[0] == 'l' ? mt->ex.l0 : mt->ex.kinks);
+}

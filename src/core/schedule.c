@@ -1,0 +1,167 @@
+/* schedule.c — step-size schedules and the manual event log; see
+ * schedule.h for the formulas. */
+#include "schedule.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static uint64_t resolve_step(const decay_pt *d, uint64_t total)
+{
+    if (!d->is_frac)
+        return (uint64_t)d->at;
+    /* Round to the nearest step: 10% of 10^5 is step 10000 exactly. */
+    return (uint64_t)llround(d->at * (double)total);
+}
+
+int schedule_init(schedule *s, const schedule_cfg *cfg, char *err,
+                  size_t errlen)
+{
+    memset(s, 0, sizeof *s);
+    s->cfg = *cfg;
+    s->scale = 1.0;
+    if (!(cfg->eta0 > 0.0) || !isfinite(cfg->eta0)) {
+        snprintf(err, errlen, "eta must be a finite number > 0");
+        return -1;
+    }
+    if (cfg->ndecays > SCHED_MAX_DECAYS) {
+        snprintf(err, errlen, "at most %d decays", SCHED_MAX_DECAYS);
+        return -1;
+    }
+    for (size_t i = 0; i < cfg->ndecays; i++) {
+        if (!(cfg->decays[i].factor > 0.0)) {
+            snprintf(err, errlen, "decay factor must be > 0");
+            return -1;
+        }
+        s->decay_step[i] = resolve_step(&cfg->decays[i], cfg->total_steps);
+    }
+    /* Sort decays by step (insertion sort: at most 16), keeping factors
+     * with their steps. */
+    for (size_t i = 1; i < cfg->ndecays; i++) {
+        for (size_t j = i; j > 0 && s->decay_step[j - 1] > s->decay_step[j];
+             j--) {
+            uint64_t t = s->decay_step[j];
+            s->decay_step[j] = s->decay_step[j - 1];
+            s->decay_step[j - 1] = t;
+            decay_pt d = s->cfg.decays[j];
+            s->cfg.decays[j] = s->cfg.decays[j - 1];
+            s->cfg.decays[j - 1] = d;
+        }
+    }
+    if (cfg->has_warmup) {
+        if (!(cfg->warm_f > 0.0 && cfg->warm_f <= 1.0) ||
+            !(cfg->warm_k > 0.0) || !(cfg->warm_q > 0.0) ||
+            !(cfg->warm_decay > 0.0)) {
+            snprintf(err, errlen, "warmup needs 0 < f <= 1, K > 0, q > 0 "
+                                  "and warmup_decay > 0");
+            return -1;
+        }
+        s->warm_end = (uint64_t)llround(cfg->warm_f * (double)cfg->total_steps);
+    }
+    if (cfg->has_exp) {
+        if (!(cfg->exp_factor >= 1.0) || !(cfg->exp_max > 0.0) ||
+            cfg->exp_epoch == 0) {
+            snprintf(err, errlen, "expwarmup needs factor >= 1, max > 0, "
+                                  "epoch >= 1");
+            return -1;
+        }
+    }
+    if (!(cfg->decay_factor > 0.0)) {
+        snprintf(err, errlen, "decay must be > 0");
+        return -1;
+    }
+    return 0;
+}
+
+static double warm(const schedule *s, uint64_t t)
+{
+    const schedule_cfg *c = &s->cfg;
+    if (c->has_warmup) {
+        double N = (double)(c->total_steps ? c->total_steps : 1);
+        double W = c->warm_k * c->warm_f;
+        uint64_t te = t < s->warm_end ? t : s->warm_end;
+        double e = c->eta0 * (1.0 + (W - 1.0) * pow((double)te / N, c->warm_q));
+        return t < s->warm_end ? e : e / c->warm_decay;
+    }
+    if (c->has_exp) {
+        double e = c->eta0 * pow(c->exp_factor, (double)(t / c->exp_epoch));
+        return e < c->exp_max ? e : c->exp_max;
+    }
+    return c->eta0;
+}
+
+double schedule_base(const schedule *s, uint64_t t)
+{
+    double e = warm(s, t);
+    for (size_t i = 0; i < s->cfg.ndecays && s->decay_step[i] <= t; i++)
+        e /= s->cfg.decays[i].factor;
+    return e;
+}
+
+double schedule_eta(const schedule *s, uint64_t t)
+{
+    return schedule_base(s, t) * s->scale;
+}
+
+void schedule_log(schedule *s, uint64_t t, event_kind kind, double value)
+{
+    if (s->nlog >= SCHED_LOG_CAP) {
+        s->dropped++;
+        return;
+    }
+    sched_event *e = &s->log[s->nlog++];
+    e->step = t;
+    e->kind = kind;
+    e->value = value;
+    e->eta_after = schedule_eta(s, t);
+}
+
+void schedule_set_eta(schedule *s, uint64_t t, double eta)
+{
+    double b = schedule_base(s, t);
+    if (!(eta > 0.0) || !isfinite(eta) || !(b > 0.0))
+        return;
+    s->scale = eta / b;
+    schedule_log(s, t, EV_SET_ETA, eta);
+}
+
+void schedule_scale_eta(schedule *s, uint64_t t, double factor)
+{
+    if (!(factor > 0.0) || !isfinite(factor))
+        return;
+    s->scale *= factor;
+    schedule_log(s, t, EV_SCALE_ETA, factor);
+}
+
+void schedule_decay_now(schedule *s, uint64_t t)
+{
+    s->scale /= s->cfg.decay_factor;
+    schedule_log(s, t, EV_DECAY_NOW, s->cfg.decay_factor);
+}
+
+sched_phase schedule_phase(const schedule *s, uint64_t t)
+{
+    if (s->cfg.has_warmup && t < s->warm_end)
+        return PHASE_WARMUP;
+    if (s->cfg.has_exp &&
+        s->cfg.eta0 * pow(s->cfg.exp_factor, (double)(t / s->cfg.exp_epoch)) <
+            s->cfg.exp_max)
+        return PHASE_WARMUP;
+    int decayed = (s->cfg.has_warmup && s->cfg.warm_decay != 1.0 &&
+                   t >= s->warm_end) ||
+                  (s->cfg.ndecays > 0 && s->decay_step[0] <= t);
+    for (size_t i = 0; i < s->nlog && !decayed; i++)
+        if (s->log[i].kind == EV_DECAY_NOW && s->log[i].step <= t)
+            decayed = 1;
+    return decayed ? PHASE_DECAYED : PHASE_STABLE;
+}
+
+const char *schedule_phase_name(sched_phase p)
+{
+    switch (p) {
+    case PHASE_WARMUP: return "warmup";
+    case PHASE_STABLE: return "stabilization";
+    case PHASE_DECAYED: return "decayed";
+    }
+    return "?";
+}

@@ -1,0 +1,195 @@
+/* test_schedule.c — warmup shape, decays, manual events, the event log. */
+#include "testutil.h"
+
+#include "schedule.h"
+
+static schedule_cfg base_cfg(double eta0, uint64_t N)
+{
+    schedule_cfg c;
+    memset(&c, 0, sizeof c);
+    c.eta0 = eta0;
+    c.total_steps = N;
+    c.decay_factor = 2.0;
+    return c;
+}
+
+static void test_constant(void **st)
+{
+    (void)st;
+    schedule s;
+    char err[128];
+    schedule_cfg c = base_cfg(0.25, 1000);
+    assert_int_equal(schedule_init(&s, &c, err, sizeof err), 0);
+    for (uint64_t t = 0; t < 5000; t += 7)
+        assert_true(schedule_eta(&s, t) == 0.25);
+    assert_int_equal(schedule_phase(&s, 10), PHASE_STABLE);
+}
+
+static void test_decays_fractions_and_steps(void **st)
+{
+    (void)st;
+    schedule s;
+    char err[128];
+    schedule_cfg c = base_cfg(0.27, 100000);
+    /* given out of order: the schedule sorts them */
+    c.decays[0] = (decay_pt){0.5, 1, 1.5};
+    c.decays[1] = (decay_pt){0.1, 1, 4.8};
+    c.decays[2] = (decay_pt){30000, 0, 3.4};
+    c.ndecays = 3;
+    assert_int_equal(schedule_init(&s, &c, err, sizeof err), 0);
+    assert_true(schedule_eta(&s, 9999) == 0.27);
+    assert_close(schedule_eta(&s, 10000), 0.27 / 4.8, 1e-15);
+    assert_close(schedule_eta(&s, 29999), 0.27 / 4.8, 1e-15);
+    assert_close(schedule_eta(&s, 30000), 0.27 / 4.8 / 3.4, 1e-15);
+    assert_close(schedule_eta(&s, 50000), 0.27 / 4.8 / 3.4 / 1.5, 1e-15);
+    assert_close(schedule_eta(&s, 99999), 0.27 / 4.8 / 3.4 / 1.5, 1e-15);
+    assert_int_equal(schedule_phase(&s, 9999), PHASE_STABLE);
+    assert_int_equal(schedule_phase(&s, 10000), PHASE_DECAYED);
+    assert_string_equal(schedule_phase_name(PHASE_DECAYED), "decayed");
+}
+
+static void test_linear_warmup(void **st)
+{
+    (void)st;
+    schedule s;
+    char err[128];
+    schedule_cfg c = base_cfg(2e-4, 1000);
+    c.has_warmup = 1;
+    c.warm_f = 0.5;
+    c.warm_k = 400; /* W = 400 f = 200 */
+    c.warm_q = 1;
+    c.warm_decay = 3.0;
+    assert_int_equal(schedule_init(&s, &c, err, sizeof err), 0);
+    assert_close(schedule_eta(&s, 0), 2e-4, 1e-15);
+    assert_close(schedule_eta(&s, 250), 2e-4 * (1 + 199 * 0.25), 1e-12);
+    assert_close(schedule_eta(&s, 499), 2e-4 * (1 + 199 * 0.499), 1e-12);
+    /* at T_w the warmup peak is divided by the decay, then stays */
+    assert_close(schedule_eta(&s, 500), 2e-4 * (1 + 199 * 0.5) / 3.0, 1e-12);
+    assert_close(schedule_eta(&s, 999), 2e-4 * (1 + 199 * 0.5) / 3.0, 1e-12);
+    assert_int_equal(schedule_phase(&s, 499), PHASE_WARMUP);
+    assert_int_equal(schedule_phase(&s, 500), PHASE_DECAYED);
+    /* linear: equal increments */
+    double d1 = schedule_eta(&s, 101) - schedule_eta(&s, 100);
+    double d2 = schedule_eta(&s, 401) - schedule_eta(&s, 400);
+    assert_close(d1, d2, 1e-9);
+}
+
+static void test_power_warmup(void **st)
+{
+    (void)st;
+    schedule s;
+    char err[128];
+    schedule_cfg c = base_cfg(0.04, 10000);
+    c.has_warmup = 1;
+    c.warm_f = 0.2;
+    c.warm_k = 30; /* W = 6, the three-layer setting */
+    c.warm_q = 0.5;
+    c.warm_decay = 1.0;
+    assert_int_equal(schedule_init(&s, &c, err, sizeof err), 0);
+    assert_close(schedule_eta(&s, 1000), 0.04 * (1 + 5 * sqrt(0.1)), 1e-12);
+    /* concave: the first half of the warmup gains more than the second */
+    double a = schedule_eta(&s, 1000) - schedule_eta(&s, 0);
+    double b = schedule_eta(&s, 1999) - schedule_eta(&s, 1000);
+    assert_true(a > b);
+    assert_int_equal(schedule_phase(&s, 2000), PHASE_STABLE);
+}
+
+static void test_exp_warmup(void **st)
+{
+    (void)st;
+    schedule s;
+    char err[128];
+    schedule_cfg c = base_cfg(0.01, 1000);
+    c.has_exp = 1;
+    c.exp_factor = 1.05;
+    c.exp_max = 0.0125;
+    c.exp_epoch = 10;
+    assert_int_equal(schedule_init(&s, &c, err, sizeof err), 0);
+    assert_close(schedule_eta(&s, 9), 0.01, 1e-15);
+    assert_close(schedule_eta(&s, 10), 0.0105, 1e-12);
+    assert_close(schedule_eta(&s, 25), 0.01 * 1.05 * 1.05, 1e-12);
+    assert_close(schedule_eta(&s, 900), 0.0125, 1e-15);
+    assert_int_equal(schedule_phase(&s, 10), PHASE_WARMUP);
+    assert_int_equal(schedule_phase(&s, 900), PHASE_STABLE);
+}
+
+static void test_manual_events(void **st)
+{
+    (void)st;
+    schedule s;
+    char err[128];
+    schedule_cfg c = base_cfg(1.0, 1000);
+    c.decays[0] = (decay_pt){500, 0, 4.0};
+    c.ndecays = 1;
+    c.decay_factor = 5.0;
+    assert_int_equal(schedule_init(&s, &c, err, sizeof err), 0);
+    schedule_set_eta(&s, 100, 0.5);
+    assert_close(schedule_eta(&s, 100), 0.5, 1e-15);
+    /* the scheduled decay still applies on top of the manual value */
+    assert_close(schedule_eta(&s, 500), 0.125, 1e-15);
+    schedule_scale_eta(&s, 200, 2.0);
+    assert_close(schedule_eta(&s, 200), 1.0, 1e-15);
+    assert_int_equal(schedule_phase(&s, 300), PHASE_STABLE);
+    schedule_decay_now(&s, 300);
+    assert_close(schedule_eta(&s, 300), 0.2, 1e-15);
+    assert_int_equal(schedule_phase(&s, 300), PHASE_DECAYED);
+    assert_int_equal(s.nlog, 3);
+    assert_int_equal(s.log[0].step, 100);
+    assert_int_equal(s.log[0].kind, EV_SET_ETA);
+    assert_close(s.log[0].eta_after, 0.5, 1e-15);
+    assert_int_equal(s.log[1].kind, EV_SCALE_ETA);
+    assert_int_equal(s.log[2].step, 300);
+    assert_int_equal(s.log[2].kind, EV_DECAY_NOW);
+    assert_close(s.log[2].value, 5.0, 0);
+    assert_close(s.log[2].eta_after, 0.2, 1e-15);
+    /* invalid manual values are ignored and not logged */
+    schedule_set_eta(&s, 400, -1.0);
+    schedule_scale_eta(&s, 400, 0.0);
+    assert_int_equal(s.nlog, 3);
+}
+
+static void test_log_cap(void **st)
+{
+    (void)st;
+    static schedule s;
+    char err[128];
+    schedule_cfg c = base_cfg(1.0, 10);
+    assert_int_equal(schedule_init(&s, &c, err, sizeof err), 0);
+    for (int i = 0; i < SCHED_LOG_CAP + 10; i++)
+        schedule_scale_eta(&s, (uint64_t)i, 1.0);
+    assert_int_equal(s.nlog, SCHED_LOG_CAP);
+    assert_int_equal(s.dropped, 10);
+}
+
+static void test_init_errors(void **st)
+{
+    (void)st;
+    schedule s;
+    char err[128];
+    schedule_cfg c = base_cfg(0.0, 10);
+    assert_int_equal(schedule_init(&s, &c, err, sizeof err), -1);
+    c = base_cfg(1.0, 10);
+    c.decays[0] = (decay_pt){1, 0, 0.0};
+    c.ndecays = 1;
+    assert_int_equal(schedule_init(&s, &c, err, sizeof err), -1);
+    c = base_cfg(1.0, 10);
+    c.has_warmup = 1;
+    c.warm_f = 1.5;
+    c.warm_k = c.warm_q = c.warm_decay = 1;
+    assert_int_equal(schedule_init(&s, &c, err, sizeof err), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_constant),
+        cmocka_unit_test(test_decays_fractions_and_steps),
+        cmocka_unit_test(test_linear_warmup),
+        cmocka_unit_test(test_power_warmup),
+        cmocka_unit_test(test_exp_warmup),
+        cmocka_unit_test(test_manual_events),
+        cmocka_unit_test(test_log_cap),
+        cmocka_unit_test(test_init_errors),
+    };
+    return cmocka_run_group_tests_name("schedule", tests, NULL, NULL);
+}
