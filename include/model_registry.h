@@ -1,0 +1,21 @@
+/* model_registry.h — the concrete models behind model.h's registry, and the
+ * few model-specific accessors the view needs.  Adding a model: one file
+ * src/core/model_NAME.c exporting a model_ops, one line here and one line
+ * in model.c's table. */
+#ifndef SGDSCOPE_MODEL_REGISTRY_H
+#define SGDSCOPE_MODEL_REGISTRY_H
+
+#include "model.h"
+
+/* 1-D quadratic parametrization h_θ(x) = x θ² (spec §1.1). */
+extern const model_ops model_quad1d_ops;
+/* Diagonal linear network h(x) = ⟨u ⊙ v, x⟩, θ = (u, v) (spec §1.2). */
+extern const model_ops model_diagnet_ops;
+/* Two-layer ReLU net on 1-D data, θ = (w, b, a) (spec §1.3). */
+extern const model_ops model_relu1d_ops;
+
+/* diagnet's planted predictor β* (d doubles, unit norm, r non-zeros first);
+ * NULL if m is not a created diagnet. */
+const double *diagnet_beta_star(const model *m);
+
+#endif

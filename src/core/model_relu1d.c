@@ -1,0 +1,275 @@
+/* model_relu1d.c — two-layer ReLU network on 1-D regression (spec §1.3):
+ * h(x) = Σ_j a_j relu(w_j x + b_j), θ stored as theta[0..m) = w,
+ * theta[m..2m) = b, theta[2m..3m) = a (p = 3m).  Plain MSE, c = 1, so
+ * ∇ℓ = 2 r ∇h with
+ *   ∂h/∂w_j = a_j 1{z_j > 0} x,  ∂h/∂b_j = a_j 1{z_j > 0},
+ *   ∂h/∂a_j = relu(z_j),          z_j = w_j x + b_j. */
+#include "metrics.h"
+#include "model.h"
+#include "model_registry.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* The paper's 12 points: x_k = (−5.5 + k)/4 + 0.07, y_k = 0.345 + dy[k]. */
+static const double relu1d_dy[12] = {-2, 1.5, 0, 0, 2, 1, 0, -1, 0, 1, 2, -1};
+
+typedef struct relu1d_priv {
+    double lo, hi;    /* data range [min x, max x] */
+    double *act;      /* n × m activations for the sparsity metric */
+    double *scratch;  /* max(n·m + m, 2m) doubles for the metrics */
+} relu1d_priv;
+
+static int cmp_double(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return (a > b) - (a < b);
+}
+
+static int relu1d_create(model *m, const model_params *prm, rng *data,
+                         rng *probe, char *err, size_t errlen)
+{
+    if (prm->m < 1) {
+        snprintf(err, errlen, "relu1d: need m >= 1 neurons (got %d)", prm->m);
+        return -1;
+    }
+    if (prm->npoints < 0 || prm->npoints > MODEL_MAX_POINTS) {
+        snprintf(err, errlen, "relu1d: npoints must be in 0..%d (got %d)",
+                 MODEL_MAX_POINTS, prm->npoints);
+        return -1;
+    }
+    size_t nn = (size_t)prm->m;
+    m->dim = 1;
+    m->p = 3 * nn;
+    m->n = prm->npoints > 0 ? (size_t)prm->npoints : 12;
+    m->n_test = 0;
+    m->loss_coef = 1.0;
+
+    relu1d_priv *pv = calloc(1, sizeof *pv);
+    m->priv = pv;
+    if (!pv)
+        goto oom;
+    size_t ns = m->n * nn + nn;
+    if (ns < 2 * nn)
+        ns = 2 * nn;
+    pv->act = malloc(m->n * nn * sizeof *pv->act);
+    pv->scratch = malloc(ns * sizeof *pv->scratch);
+    m->x = malloc(m->n * sizeof *m->x);
+    m->y = malloc(m->n * sizeof *m->y);
+    m->probe = malloc(m->p * sizeof *m->probe);
+    if (!pv->act || !pv->scratch || !m->x || !m->y || !m->probe)
+        goto oom;
+
+    for (size_t k = 0; k < m->n; k++) {
+        if (prm->npoints > 0) {
+            m->x[k] = prm->px[k];
+            m->y[k] = prm->py[k];
+        } else {
+            m->x[k] = (-5.5 + (double)k) / 4.0 + 0.07;
+            m->y[k] = 0.345 + relu1d_dy[k];
+        }
+        if (!isfinite(m->x[k]) || !isfinite(m->y[k])) {
+            snprintf(err, errlen, "relu1d: point %zu is not finite", k);
+            return -1;
+        }
+    }
+    pv->lo = pv->hi = m->x[0];
+    for (size_t k = 1; k < m->n; k++) {
+        if (m->x[k] < pv->lo) pv->lo = m->x[k];
+        if (m->x[k] > pv->hi) pv->hi = m->x[k];
+    }
+    /* Sorted probe inputs make ϕ_θ(P) readable when printed or plotted. */
+    for (size_t k = 0; k < m->p; k++)
+        m->probe[k] = pv->lo + (pv->hi - pv->lo) * rng_uniform(probe);
+    qsort(m->probe, m->p, sizeof *m->probe, cmp_double);
+    return 0;
+oom:
+    snprintf(err, errlen, "relu1d: out of memory (m=%zu)", nn);
+    return -1;
+}
+
+static void relu1d_destroy(model *m)
+{
+    relu1d_priv *pv = m->priv;
+    if (pv) {
+        free(pv->act);
+        free(pv->scratch);
+        free(pv);
+    }
+    free(m->x);
+    free(m->y);
+    free(m->probe);
+    m->priv = NULL;
+    m->x = m->y = m->probe = NULL;
+}
+
+/* Draw order from g, neuron by neuron: sign of w_j (one uniform,
+ * < 0.5 → −), then b_j (one normal), then a_j (one normal). */
+static void relu1d_init_theta(const model *m, double *theta, rng *g)
+{
+    size_t nn = m->p / 3;
+    double *w = theta, *b = theta + nn, *a = theta + 2 * nn;
+    for (size_t j = 0; j < nn; j++) {
+        w[j] = rng_uniform(g) < 0.5 ? -m->prm.init_w : m->prm.init_w;
+        b[j] = m->prm.init_b * rng_normal(g);
+        a[j] = m->prm.init_a * rng_normal(g);
+    }
+}
+
+/* h(x) with 4 independent partial sums (see model_diagnet.c). */
+static inline double relu1d_eval(const double *restrict w,
+                                 const double *restrict b,
+                                 const double *restrict a, size_t nn,
+                                 double x)
+{
+    double acc[4] = {0, 0, 0, 0};
+    size_t j = 0;
+    for (; j + 4 <= nn; j += 4)
+        for (size_t k = 0; k < 4; k++) {
+            double z = w[j + k] * x + b[j + k];
+            acc[k] += a[j + k] * (z > 0.0 ? z : 0.0);
+        }
+    double s = (acc[0] + acc[2]) + (acc[1] + acc[3]);
+    for (; j < nn; j++) {
+        double z = w[j] * x + b[j];
+        s += a[j] * (z > 0.0 ? z : 0.0);
+    }
+    return s;
+}
+
+static double relu1d_predict(const model *m, const double *theta,
+                             const double *x)
+{
+    size_t nn = m->p / 3;
+    return relu1d_eval(theta, theta + nn, theta + 2 * nn, nn, x[0]);
+}
+
+static void relu1d_feature(const model *m, const double *theta,
+                           const double *x, double *row)
+{
+    size_t nn = m->p / 3;
+    const double *w = theta, *b = theta + nn, *a = theta + 2 * nn;
+    double xx = x[0];
+    for (size_t j = 0; j < nn; j++) {
+        double z = w[j] * xx + b[j];
+        double on = z > 0.0 ? 1.0 : 0.0;
+        row[j] = a[j] * on * xx;
+        row[nn + j] = a[j] * on;
+        row[2 * nn + j] = z > 0.0 ? z : 0.0;
+    }
+}
+
+static double relu1d_grad_add(const model *m, const double *theta,
+                              const double *x, double y, double scale,
+                              double *g)
+{
+    size_t nn = m->p / 3;
+    const double *restrict w = theta, *restrict b = theta + nn,
+                           *restrict a = theta + 2 * nn;
+    double *restrict gw = g, *restrict gb = g + nn, *restrict ga = g + 2 * nn;
+    double xx = x[0];
+    double r = relu1d_eval(w, b, a, nn, xx) - y;
+    double s = 2.0 * scale * r;
+    for (size_t j = 0; j < nn; j++) {
+        double z = w[j] * xx + b[j];
+        double on = z > 0.0 ? 1.0 : 0.0, zp = z > 0.0 ? z : 0.0;
+        double sa = s * a[j] * on;
+        gw[j] += sa * xx;
+        gb[j] += sa;
+        ga[j] += s * zp;
+    }
+    return r;
+}
+
+/* θ ← θ − 2η r ∇h, every neuron's update from its own old (w, b, a).
+ * The indicator is a select of constants, not a branch around a multiply,
+ * so the loop has no control flow and vectorizes. */
+static double relu1d_sgd1(const model *m, double *theta, const double *x,
+                          double y, double eta)
+{
+    size_t nn = m->p / 3;
+    double *restrict w = theta, *restrict b = theta + nn,
+                    *restrict a = theta + 2 * nn;
+    double xx = x[0];
+    double r = relu1d_eval(w, b, a, nn, xx) - y;
+    double s = 2.0 * eta * r;
+    for (size_t j = 0; j < nn; j++) {
+        double z = w[j] * xx + b[j];
+        double on = z > 0.0 ? 1.0 : 0.0, zp = z > 0.0 ? z : 0.0;
+        double sa = s * a[j] * on;
+        w[j] -= sa * xx;
+        b[j] -= sa;
+        a[j] -= s * zp;
+    }
+    return r;
+}
+
+/* ϕ = Ψ C: Ψ has, per neuron j, the columns 1_j(x)·x and 1_j(x), and
+ * C_j = [[a, 0, w], [0, a, b]].  So ϕϕᵀ = Ψ blockdiag(C_j C_jᵀ) Ψᵀ with
+ *   C_j C_jᵀ = [[a² + w², w b], [w b, a² + b²]] = L_j L_jᵀ,
+ * L_j lower triangular: l11 = √(a² + w²), l21 = w b / l11 and, from the
+ * determinant a²(a² + w² + b²), l22 = |a| √(a² + w² + b²) / l11 — in that
+ * form there is no cancellation when a_j → 0.  If l11 = 0 then a = w = 0
+ * and L_j = [[0, 0], [0, |b|]].  F = Ψ L is p × 2m, columns (2j, 2j+1). */
+static void relu1d_ntk_factor(const model *m, const double *theta, double *F,
+                              size_t *rows, size_t *cols)
+{
+    size_t nn = m->p / 3, nc = 2 * nn;
+    const double *w = theta, *b = theta + nn, *a = theta + 2 * nn;
+    for (size_t j = 0; j < nn; j++) {
+        double l11 = hypot(a[j], w[j]), l21, l22;
+        if (l11 > 0.0) {
+            l21 = w[j] * b[j] / l11;
+            l22 = fabs(a[j]) * sqrt(a[j] * a[j] + w[j] * w[j] + b[j] * b[j])
+                  / l11;
+        } else {
+            l21 = 0.0;
+            l22 = fabs(b[j]);
+        }
+        /* Row k of Ψ L for neuron j: 1_j(x_k) · [x_k l11 + l21, l22]. */
+        for (size_t k = 0; k < m->p; k++) {
+            double xk = m->probe[k];
+            double on = w[j] * xk + b[j] > 0.0 ? 1.0 : 0.0;
+            F[k * nc + 2 * j] = on * (xk * l11 + l21);
+            F[k * nc + 2 * j + 1] = on * l22;
+        }
+    }
+    *rows = m->p;
+    *cols = nc;
+}
+
+static void relu1d_extras(const model *m, const double *theta,
+                          const extras_cfg *c, model_extras *out)
+{
+    const relu1d_priv *pv = m->priv;
+    size_t nn = m->p / 3;
+    const double *w = theta, *b = theta + nn, *a = theta + 2 * nn;
+    out->l0 = NAN;
+    out->kinks = (double)metrics_kinks(w, b, a, nn, pv->lo, pv->hi,
+                                       pv->scratch);
+    for (size_t i = 0; i < m->n; i++)
+        for (size_t j = 0; j < nn; j++) {
+            double z = w[j] * m->x[i] + b[j];
+            pv->act[i * nn + j] = z > 0.0 ? z : 0.0;
+        }
+    out->feature_sparsity = metrics_feature_sparsity(pv->act, m->n, nn,
+                                                     c->corr, pv->scratch);
+}
+
+const model_ops model_relu1d_ops = {
+    .name = "relu1d",
+    .summary = "two-layer ReLU net on 1-D regression, 12 points (Sec. 3.2)",
+    .create = relu1d_create,
+    .destroy = relu1d_destroy,
+    .init_theta = relu1d_init_theta,
+    .predict = relu1d_predict,
+    .feature = relu1d_feature,
+    .grad_add = relu1d_grad_add,
+    .sgd1 = relu1d_sgd1,
+    .sample = NULL,
+    .pop_loss = NULL,
+    .pop_grad = NULL,
+    .ntk_factor = relu1d_ntk_factor,
+    .extras = relu1d_extras,
+};

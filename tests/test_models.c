@@ -1,0 +1,591 @@
+/* test_models.c — every model against finite differences of itself, the
+ * NTK factor against the full feature matrix, and the data against the
+ * spec. */
+#include "testutil.h"
+
+#include "la.h"
+#include "model.h"
+#include "model_registry.h"
+
+enum { MAXP = 64 };
+
+/* ---- parameter sets -------------------------------------------------- */
+
+static model_params quad1d_params(int n)
+{
+    model_params p;
+    memset(&p, 0, sizeof p);
+    p.a = 1.0;
+    p.b = 1.05;
+    p.theta_star = 1.0;
+    p.theta0 = 0.3;
+    p.n = n;
+    return p;
+}
+
+static model_params diagnet_params(int d, int r, int n, int n_test)
+{
+    model_params p;
+    memset(&p, 0, sizeof p);
+    p.d = d;
+    p.r = r;
+    p.n = n;
+    p.n_test = n_test;
+    p.init_u = 0.1;
+    p.init_v = 0.0;
+    return p;
+}
+
+static model_params relu1d_params(int m)
+{
+    model_params p;
+    memset(&p, 0, sizeof p);
+    p.m = m;
+    p.init_w = 2.5;
+    p.init_b = 2.5;
+    p.init_a = 4.0;
+    return p;
+}
+
+static void create_ok(model *m, const model_ops *ops, const model_params *p,
+                      uint64_t seed)
+{
+    rng data, probe;
+    char err[200];
+    rng_seed(&data, seed, 1);
+    rng_seed(&probe, seed, 2);
+    int rc = model_create(m, ops, p, &data, &probe, err, sizeof err);
+    if (rc != 0)
+        fail_msg("model_create(%s): %s", ops->name, err);
+}
+
+/* A random θ; relu1d's avoids kinks at every training and probe input so
+ * central differences with step ≤ 1e-5 never cross one. */
+static void random_theta(const model *m, rng *g, double *theta)
+{
+    if (m->ops == &model_quad1d_ops) {
+        theta[0] = 0.2 + 1.3 * rng_uniform(g);
+        return;
+    }
+    if (m->ops == &model_diagnet_ops) {
+        for (size_t k = 0; k < m->p; k++)
+            theta[k] = 0.7 * rng_normal(g);
+        return;
+    }
+    size_t nn = m->p / 3;
+    for (int tries = 0; tries < 1000; tries++) {
+        for (size_t k = 0; k < m->p; k++)
+            theta[k] = rng_normal(g);
+        int ok = 1;
+        for (size_t j = 0; j < nn && ok; j++) {
+            for (size_t i = 0; i < m->n && ok; i++)
+                ok = fabs(theta[j] * m->x[i] + theta[nn + j]) > 1e-3;
+            for (size_t i = 0; i < m->p && ok; i++)
+                ok = fabs(theta[j] * m->probe[i] + theta[nn + j]) > 1e-3;
+        }
+        if (ok)
+            return;
+    }
+    fail_msg("no kink-free theta found");
+}
+
+/* ---- finite-difference helpers --------------------------------------- */
+
+static double sample_loss(const model *m, const double *theta,
+                          const double *x, double y)
+{
+    double r = m->ops->predict(m, theta, x) - y;
+    return m->loss_coef * r * r;
+}
+
+/* |got − want|∞ ≤ tol · max(1, |want|∞). */
+static void assert_vec_close(const double *got, const double *want, size_t k,
+                             double tol)
+{
+    double s = 1.0;
+    for (size_t i = 0; i < k; i++)
+        if (fabs(want[i]) > s)
+            s = fabs(want[i]);
+    for (size_t i = 0; i < k; i++)
+        if (!(fabs(got[i] - want[i]) <= tol * s))
+            fail_msg("component %zu: %.17g vs %.17g (scale %g, tol %g)", i,
+                     got[i], want[i], s, tol);
+}
+
+typedef double (*scalar_fn)(const model *m, const double *theta,
+                            const void *ctx);
+
+static double fn_sample_loss(const model *m, const double *theta,
+                             const void *ctx)
+{
+    const double *xy = ctx; /* x (dim doubles) then y */
+    return sample_loss(m, theta, xy, xy[m->dim]);
+}
+
+static double fn_predict(const model *m, const double *theta, const void *ctx)
+{
+    return m->ops->predict(m, theta, ctx);
+}
+
+static double fn_train_loss(const model *m, const double *theta,
+                            const void *ctx)
+{
+    return model_train_loss(m, theta);
+}
+
+/* Central differences of f at θ with step 1e-6·max(1, |θ_k|). */
+static void fd_grad(const model *m, const double *theta, scalar_fn f,
+                    const void *ctx, double *g)
+{
+    double t[MAXP];
+    memcpy(t, theta, m->p * sizeof *t);
+    for (size_t k = 0; k < m->p; k++) {
+        double h = 1e-6 * fmax(1.0, fabs(theta[k]));
+        t[k] = theta[k] + h;
+        double fp = f(m, t, ctx);
+        t[k] = theta[k] - h;
+        double fm = f(m, t, ctx);
+        t[k] = theta[k];
+        g[k] = (fp - fm) / (2 * h);
+    }
+}
+
+/* All per-model derivative checks at a few random θ. */
+static void check_derivatives(const model *m, uint64_t seed)
+{
+    assert_true(m->p <= MAXP);
+    rng g;
+    rng_seed(&g, seed, 99);
+    for (int trial = 0; trial < 4; trial++) {
+        double theta[MAXP], ga[MAXP], gf[MAXP], row[MAXP], th2[MAXP];
+        random_theta(m, &g, theta);
+        /* A sample: a training point, or a fresh draw when online. */
+        double xy[MAXP + 1];
+        if (m->n > 0) {
+            size_t i = (size_t)trial % m->n;
+            memcpy(xy, m->x + i * m->dim, m->dim * sizeof *xy);
+            xy[m->dim] = m->y[i];
+        } else {
+            m->ops->sample(m, &g, xy, &xy[m->dim]);
+        }
+        double y = xy[m->dim];
+
+        /* grad_add (with scale and accumulation) vs FD of c r². */
+        for (size_t k = 0; k < m->p; k++)
+            ga[k] = 1.0;
+        double r = m->ops->grad_add(m, theta, xy, y, 0.5, ga);
+        assert_close(r, m->ops->predict(m, theta, xy) - y, 1e-12);
+        for (size_t k = 0; k < m->p; k++)
+            ga[k] = (ga[k] - 1.0) * 2.0;
+        fd_grad(m, theta, fn_sample_loss, xy, gf);
+        assert_vec_close(ga, gf, m->p, 1e-6);
+
+        /* feature row vs FD of predict. */
+        m->ops->feature(m, theta, xy, row);
+        fd_grad(m, theta, fn_predict, xy, gf);
+        assert_vec_close(row, gf, m->p, 1e-6);
+
+        /* sgd1 vs θ − η ∇ℓ. */
+        double eta = 0.037;
+        memset(ga, 0, sizeof ga);
+        m->ops->grad_add(m, theta, xy, y, 1.0, ga);
+        memcpy(th2, theta, m->p * sizeof *th2);
+        double r2 = m->ops->sgd1(m, th2, xy, y, eta);
+        assert_close(r2, r, 1e-12);
+        for (size_t k = 0; k < m->p; k++)
+            assert_close(th2[k], theta[k] - eta * ga[k], 1e-13);
+
+        /* full gradient vs FD of the training (or population) loss. */
+        model_full_grad(m, theta, ga);
+        fd_grad(m, theta, fn_train_loss, NULL, gf);
+        assert_vec_close(ga, gf, m->p, 1e-6);
+
+        /* feature matrix rows are feature(). */
+        double phi[3 * MAXP];
+        size_t cnt = m->n > 0 ? (m->n < 3 ? m->n : 3) : 1;
+        const double *xs = m->n > 0 ? m->x : m->probe;
+        model_feature_matrix(m, theta, xs, cnt, phi);
+        for (size_t i = 0; i < cnt; i++) {
+            m->ops->feature(m, theta, xs + i * m->dim, row);
+            for (size_t k = 0; k < m->p; k++)
+                assert_true(phi[i * m->p + k] == row[k]);
+        }
+    }
+}
+
+/* Singular values of ntk_factor's F equal those of ϕ_θ(probe). */
+static void check_ntk_factor(const model *m, const double *theta)
+{
+    size_t p = m->p, rows = 0, cols = 0;
+    double *phi = malloc(p * p * sizeof *phi);
+    double *F = malloc(p * p * sizeof *F);
+    double *sv_phi = malloc(p * sizeof *sv_phi);
+    double *sv_f = malloc(p * sizeof *sv_f);
+    la_ws ws;
+    assert_int_equal(la_ws_init(&ws, p, p), 0);
+    model_feature_matrix(m, theta, m->probe, p, phi);
+    assert_int_equal(la_singular_values(&ws, phi, p, p, sv_phi), 0);
+    m->ops->ntk_factor(m, theta, F, &rows, &cols);
+    assert_true(rows >= 1 && cols >= 1 && rows * cols <= p * p);
+    assert_int_equal(la_singular_values(&ws, F, rows, cols, sv_f), 0);
+    size_t k = rows < cols ? rows : cols;
+    double s1 = sv_phi[0] > 0 ? sv_phi[0] : 1.0;
+    for (size_t i = 0; i < k; i++)
+        if (!(fabs(sv_f[i] - sv_phi[i]) <= 1e-10 * s1))
+            fail_msg("sigma_%zu: factor %.17g vs phi %.17g (sigma_1 %g)", i,
+                     sv_f[i], sv_phi[i], s1);
+    for (size_t i = k; i < p; i++) /* what the factor leaves out is 0 */
+        if (!(sv_phi[i] <= 1e-10 * s1))
+            fail_msg("sigma_%zu of phi = %g, expected 0", i, sv_phi[i]);
+    la_ws_free(&ws);
+    free(phi);
+    free(F);
+    free(sv_phi);
+    free(sv_f);
+}
+
+/* ---- registry and creation ------------------------------------------- */
+
+static void test_registry(void **state)
+{
+    assert_ptr_equal(model_find("quad1d"), &model_quad1d_ops);
+    assert_ptr_equal(model_find("diagnet"), &model_diagnet_ops);
+    assert_ptr_equal(model_find("relu1d"), &model_relu1d_ops);
+    assert_null(model_find("nope"));
+    assert_null(model_find(NULL));
+    size_t i = 0;
+    while (model_at(i)) {
+        assert_non_null(model_at(i)->summary);
+        assert_ptr_equal(model_find(model_at(i)->name), model_at(i));
+        i++;
+    }
+    assert_int_equal(i, 3);
+}
+
+static void test_create_errors(void **state)
+{
+    model m;
+    rng data, probe;
+    char err[200];
+    rng_seed(&data, 1, 1);
+    rng_seed(&probe, 1, 2);
+    model_params p = diagnet_params(0, 0, 10, 0);
+    assert_int_equal(model_create(&m, &model_diagnet_ops, &p, &data, &probe,
+                                  err, sizeof err), -1);
+    assert_true(strstr(err, "diagnet") != NULL);
+    assert_null(m.x);
+    assert_null(m.priv);
+    p = relu1d_params(0);
+    assert_int_equal(model_create(&m, &model_relu1d_ops, &p, &data, &probe,
+                                  err, sizeof err), -1);
+    p = quad1d_params(0);
+    p.a = 2.0;
+    p.b = 1.0;
+    assert_int_equal(model_create(&m, &model_quad1d_ops, &p, &data, &probe,
+                                  err, sizeof err), -1);
+    model_destroy(&m); /* safe on a zeroed model */
+}
+
+/* ---- quad1d ----------------------------------------------------------- */
+
+static void test_quad1d_derivatives(void **state)
+{
+    model m;
+    model_params p = quad1d_params(0);
+    create_ok(&m, &model_quad1d_ops, &p, 7);
+    assert_int_equal(m.p, 1);
+    assert_int_equal(m.n, 0);
+    check_derivatives(&m, 11);
+    model_destroy(&m);
+
+    p = quad1d_params(5); /* fixed training set */
+    create_ok(&m, &model_quad1d_ops, &p, 7);
+    assert_int_equal(m.n, 5);
+    for (size_t i = 0; i < 5; i++) {
+        assert_true(m.x[i] >= 1.0 && m.x[i] <= 1.05);
+        assert_true(m.y[i] == m.x[i]);
+    }
+    check_derivatives(&m, 12);
+    model_destroy(&m);
+}
+
+static void test_quad1d_population(void **state)
+{
+    model m;
+    model_params p = quad1d_params(0);
+    create_ok(&m, &model_quad1d_ops, &p, 3);
+    double th = 1.0, g = 1.0;
+    assert_true(model_train_loss(&m, &th) == 0.0);
+    m.ops->pop_grad(&m, &th, &g);
+    assert_true(g == 0.0);
+    th = 0.3;
+    double ex2 = (1.0 + 1.05 + 1.05 * 1.05) / 3.0;
+    double want = 0.25 * ex2 * (1.0 - 0.09) * (1.0 - 0.09);
+    assert_close(model_train_loss(&m, &th), want, 1e-15);
+    assert_close(model_test_loss(&m, &th), want, 1e-15);
+    /* Monte Carlo agreement of sample() with the population loss. */
+    rng g2;
+    rng_seed(&g2, 5, 0);
+    double s = 0;
+    int N = 200000;
+    for (int i = 0; i < N; i++) {
+        double x, y;
+        m.ops->sample(&m, &g2, &x, &y);
+        assert_true(x >= 1.0 && x < 1.05 && y == x);
+        s += 0.25 * (x * th * th - y) * (x * th * th - y);
+    }
+    assert_close(s / N, want, 1e-3);
+    /* init θ0 and the 1 × 1 NTK factor. */
+    m.ops->init_theta(&m, &th, &g2);
+    assert_true(th == 0.3);
+    double F, row;
+    size_t rows, cols;
+    m.ops->ntk_factor(&m, &th, &F, &rows, &cols);
+    m.ops->feature(&m, &th, m.probe, &row);
+    assert_int_equal(rows, 1);
+    assert_int_equal(cols, 1);
+    assert_true(F == row);
+    model_extras ex;
+    extras_cfg cfg = {1e-6, 0.999};
+    m.ops->extras(&m, &th, &cfg, &ex);
+    assert_true(isnan(ex.l0) && isnan(ex.kinks) &&
+                isnan(ex.feature_sparsity));
+    model_destroy(&m);
+}
+
+/* ---- diagnet ---------------------------------------------------------- */
+
+static void test_diagnet_derivatives(void **state)
+{
+    model m;
+    model_params p = diagnet_params(6, 3, 10, 5);
+    create_ok(&m, &model_diagnet_ops, &p, 21);
+    assert_int_equal(m.p, 12);
+    check_derivatives(&m, 22);
+    model_destroy(&m);
+    /* d = 19 exercises both the 8-wide blocks and the tail of the dot. */
+    p = diagnet_params(19, 4, 7, 0);
+    create_ok(&m, &model_diagnet_ops, &p, 23);
+    check_derivatives(&m, 24);
+    double th0[38] = {0};
+    assert_true(isnan(model_test_loss(&m, th0))); /* no test set */
+    model_destroy(&m);
+}
+
+static void test_diagnet_data(void **state)
+{
+    model m, m2;
+    model_params p = diagnet_params(12, 4, 9, 6);
+    create_ok(&m, &model_diagnet_ops, &p, 31);
+    const double *bs = diagnet_beta_star(&m);
+    assert_non_null(bs);
+    double nrm = 0;
+    for (size_t j = 0; j < 12; j++) {
+        if (j < 4)
+            assert_true(bs[j] > 0);
+        else
+            assert_true(bs[j] == 0);
+        nrm += bs[j] * bs[j];
+    }
+    assert_close(nrm, 1.0, 1e-14);
+    for (size_t i = 0; i < m.n; i++) {
+        double y = 0;
+        for (size_t j = 0; j < 12; j++)
+            y += m.x[i * 12 + j] * bs[j];
+        assert_close(m.y[i], y, 1e-13);
+    }
+    for (size_t i = 0; i < m.n_test; i++) {
+        double y = 0;
+        for (size_t j = 0; j < 12; j++)
+            y += m.xt[i * 12 + j] * bs[j];
+        assert_close(m.yt[i], y, 1e-13);
+    }
+    /* The test loss at β = β* (u = √β*, v = √β*) is 0; at θ = 0 it is
+     * ½ mean y². */
+    double th[24], mean = 0;
+    for (size_t j = 0; j < 12; j++)
+        th[j] = th[12 + j] = sqrt(bs[j]);
+    assert_close(model_test_loss(&m, th), 0.0, 1e-14);
+    assert_close(model_train_loss(&m, th), 0.0, 1e-14);
+    memset(th, 0, sizeof th);
+    for (size_t i = 0; i < m.n_test; i++)
+        mean += m.yt[i] * m.yt[i];
+    assert_close(model_test_loss(&m, th), 0.5 * mean / 6, 1e-14);
+
+    /* Documented draw order: g for β*, then the rows, from `data`. */
+    rng g;
+    rng_seed(&g, 31, 1);
+    double gn[4], s = 0;
+    for (int j = 0; j < 4; j++) {
+        gn[j] = rng_normal(&g);
+        s += gn[j] * gn[j];
+    }
+    for (int j = 0; j < 4; j++)
+        assert_close(bs[j], fabs(gn[j]) / sqrt(s), 1e-15);
+    assert_true(m.x[0] == rng_normal(&g));
+
+    /* Determinism: same seeds, same data; another seed, other data. */
+    create_ok(&m2, &model_diagnet_ops, &p, 31);
+    assert_memory_equal(m.x, m2.x, m.n * 12 * sizeof(double));
+    assert_memory_equal(m.y, m2.y, m.n * sizeof(double));
+    assert_memory_equal(m.xt, m2.xt, m.n_test * 12 * sizeof(double));
+    assert_memory_equal(m.probe, m2.probe, m.p * 12 * sizeof(double));
+    model_destroy(&m2);
+    create_ok(&m2, &model_diagnet_ops, &p, 32);
+    assert_memory_not_equal(m.x, m2.x, m.n * 12 * sizeof(double));
+    model_destroy(&m2);
+
+    /* init, and β = u ⊙ v counted by extras. */
+    m.ops->init_theta(&m, th, &g);
+    for (size_t j = 0; j < 12; j++) {
+        assert_true(th[j] == 0.1);
+        assert_true(th[12 + j] == 0.0);
+    }
+    for (size_t j = 0; j < 12; j++)
+        th[12 + j] = j < 5 ? 1.0 : 0.0;
+    model_extras ex;
+    extras_cfg cfg = {1e-6, 0.999};
+    m.ops->extras(&m, th, &cfg, &ex);
+    assert_true(ex.l0 == 5.0);
+    assert_true(isnan(ex.kinks) && isnan(ex.feature_sparsity));
+    assert_null(diagnet_beta_star(NULL));
+    model_destroy(&m);
+}
+
+static void test_diagnet_ntk(void **state)
+{
+    model m;
+    model_params p = diagnet_params(6, 2, 10, 0);
+    create_ok(&m, &model_diagnet_ops, &p, 41);
+    rng g;
+    rng_seed(&g, 42, 0);
+    double th[12];
+    random_theta(&m, &g, th);
+    check_ntk_factor(&m, th);
+    /* Some coordinates dead (u_j = v_j = 0), others unbalanced. */
+    th[1] = th[7] = 0.0;
+    th[4] = th[10] = 0.0;
+    th[2] = 0.0;
+    check_ntk_factor(&m, th);
+    model_destroy(&m);
+}
+
+/* ---- relu1d ----------------------------------------------------------- */
+
+static void test_relu1d_data(void **state)
+{
+    static const double dy[12] = {-2, 1.5, 0, 0, 2, 1, 0, -1, 0, 1, 2, -1};
+    model m;
+    model_params p = relu1d_params(5);
+    create_ok(&m, &model_relu1d_ops, &p, 51);
+    assert_int_equal(m.n, 12);
+    assert_int_equal(m.p, 15);
+    assert_int_equal(m.n_test, 0);
+    for (int k = 0; k < 12; k++) {
+        assert_true(m.x[k] == (-5.5 + k) / 4 + 0.07);
+        assert_true(m.y[k] == 0.345 + dy[k]);
+    }
+    assert_close(m.x[0], -1.305, 1e-15);
+    assert_close(m.x[11], 1.445, 1e-15);
+    for (size_t k = 0; k < m.p; k++) {
+        assert_true(m.probe[k] >= m.x[0] && m.probe[k] <= m.x[11]);
+        if (k)
+            assert_true(m.probe[k] >= m.probe[k - 1]);
+    }
+    /* Init draw order per neuron: sign uniform, b normal, a normal. */
+    double th[15];
+    rng g, h;
+    rng_seed(&g, 9, 3);
+    rng_seed(&h, 9, 3);
+    m.ops->init_theta(&m, th, &g);
+    for (int j = 0; j < 5; j++) {
+        double w = rng_uniform(&h) < 0.5 ? -2.5 : 2.5;
+        double b = 2.5 * rng_normal(&h), a = 4.0 * rng_normal(&h);
+        assert_true(th[j] == w && th[5 + j] == b && th[10 + j] == a);
+    }
+    double thz[15] = {0};
+    assert_true(isnan(model_test_loss(&m, thz)));
+    double my2 = 0;
+    for (int k = 0; k < 12; k++)
+        my2 += m.y[k] * m.y[k];
+    assert_close(model_train_loss(&m, thz), my2 / 12, 1e-15);
+    model_destroy(&m);
+
+    /* Points given by the scene replace the paper's. */
+    p.npoints = 3;
+    p.px[0] = -1, p.px[1] = 0.5, p.px[2] = 2;
+    p.py[0] = 1, p.py[1] = 2, p.py[2] = 3;
+    create_ok(&m, &model_relu1d_ops, &p, 51);
+    assert_int_equal(m.n, 3);
+    assert_true(m.x[1] == 0.5 && m.y[2] == 3);
+    for (size_t k = 0; k < m.p; k++)
+        assert_true(m.probe[k] >= -1 && m.probe[k] <= 2);
+    model_destroy(&m);
+}
+
+static void test_relu1d_derivatives(void **state)
+{
+    model m;
+    model_params p = relu1d_params(7); /* 7: blocks of 4 plus a tail */
+    create_ok(&m, &model_relu1d_ops, &p, 61);
+    check_derivatives(&m, 62);
+    model_destroy(&m);
+}
+
+static void test_relu1d_ntk(void **state)
+{
+    model m;
+    model_params p = relu1d_params(6);
+    create_ok(&m, &model_relu1d_ops, &p, 71);
+    rng g;
+    rng_seed(&g, 72, 0);
+    double th[18];
+    random_theta(&m, &g, th);
+    check_ntk_factor(&m, th);
+    th[12 + 2] = 0.0;             /* a neuron with a_j = 0 */
+    th[3] = 0.0, th[15] = 0.0;    /* a_j = w_j = 0: only b_j left */
+    th[9] = 0.8;                  /* ...and active everywhere */
+    th[12 + 4] = 1e-6;            /* tiny a_j: no cancellation allowed */
+    check_ntk_factor(&m, th);
+    /* Large init scale as in the paper. */
+    m.ops->init_theta(&m, th, &g);
+    check_ntk_factor(&m, th);
+    model_destroy(&m);
+}
+
+static void test_relu1d_extras(void **state)
+{
+    model m;
+    model_params p = relu1d_params(4);
+    create_ok(&m, &model_relu1d_ops, &p, 81);
+    /* Two neurons with kinks inside the data range, one dead, one that
+     * is active everywhere (kink outside). */
+    double th[12] = {1, -1, 1, 1,        /* w */
+                     0.2, 0.1, -9, 5,    /* b */
+                     1, 2, 3, 4};        /* a */
+    model_extras ex;
+    extras_cfg cfg = {1e-6, 0.999};
+    m.ops->extras(&m, th, &cfg, &ex);
+    assert_true(isnan(ex.l0));
+    assert_true(ex.kinks == 2.0);
+    assert_true(ex.feature_sparsity > 0 && ex.feature_sparsity <= 1);
+    model_destroy(&m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_create_errors),
+        cmocka_unit_test(test_quad1d_derivatives),
+        cmocka_unit_test(test_quad1d_population),
+        cmocka_unit_test(test_diagnet_derivatives),
+        cmocka_unit_test(test_diagnet_data),
+        cmocka_unit_test(test_diagnet_ntk),
+        cmocka_unit_test(test_relu1d_data),
+        cmocka_unit_test(test_relu1d_derivatives),
+        cmocka_unit_test(test_relu1d_ntk),
+        cmocka_unit_test(test_relu1d_extras),
+    };
+    return cmocka_run_group_tests_name("models", tests, NULL, NULL);
+}
