@@ -54,7 +54,7 @@ APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB_OBJ  := $(CORE_OBJ) $(VIEW_OBJ) $(filter-out $(BUILD)/src/main.o,$(APP_OBJ))
 
-.PHONY: all run test check check-unit check-san deps bench install uninstall clean
+.PHONY: all run test check check-san tests-run deps bench install uninstall clean
 
 all: sgdscope
 
@@ -91,23 +91,22 @@ test: deps
 	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory check-san
 
-# Runs every test binary; each prints cmocka's summary.  Fails if any fails.
-check: sgdscope $(TEST_BIN)
-	@fail=0; for t in $(TEST_BIN); do \
-	    SGDSCOPE_BIN=./sgdscope SGDSCOPE_SCENES=scenes $$t || fail=1; \
-	done; test $$fail = 0
-
-check-san:
-	@$(MAKE) --no-print-directory BUILD=build-san SAN=1 CFLAGS="-O1 -g" \
-	    build-san/sgdscope-san san-tests
-	@fail=0; for t in $(TEST_BIN:$(BUILD)/%=build-san/%); do \
+# Builds and runs every test binary against the binary of this BUILD;
+# each prints cmocka's summary, and the script totals them.
+tests-run: $(BUILD)/sgdscope $(TEST_BIN)
+	@SGDSCOPE_BIN=./$(BUILD)/sgdscope SGDSCOPE_SCENES=scenes \
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	    SGDSCOPE_BIN=./build-san/sgdscope SGDSCOPE_SCENES=scenes $$t || fail=1; \
-	done; test $$fail = 0
+	    sh tests/run-tests.sh $(TEST_BIN)
 
-build-san/sgdscope-san: $(BUILD)/sgdscope
-san-tests: $(TEST_BIN)
+check: sgdscope
+	@$(MAKE) --no-print-directory tests-run
+
+# The same suite, built again with AddressSanitizer and UBSan.
+check-san:
+	@echo "== again under AddressSanitizer + UBSan =="
+	@$(MAKE) --no-print-directory BUILD=build-san SAN=1 CFLAGS="-O1 -g" \
+	    tests-run
 
 bench: sgdscope $(BUILD)/bench
 	./$(BUILD)/bench

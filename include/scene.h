@@ -93,4 +93,26 @@ void scene_err_print(const scene_err *e, FILE *f);
 size_t scene_field_count(void);
 const char *scene_field_name(size_t i);
 
+/* Index of the field called name (the index into set_line), or −1. */
+int scene_field_index(const char *name);
+
+/* One field as documented: what --help and the man page list. */
+typedef struct scene_field_info {
+    const char *name;
+    const char *type;   /* "integer", "number", "model", "dynamics",
+                           "string", "decays", "warmup", "expwarmup",
+                           "points" */
+    const char *def;    /* generic default as scene text; "" for none */
+    const char *help;   /* one line */
+    char range[48];     /* "> 0", "1..1000", "(0, 1]"; "" if unbounded */
+} scene_field_info;
+
+/* Fills out for field i.  Returns 0, or −1 past the end. */
+int scene_field_info_at(size_t i, scene_field_info *out);
+
+/* The default of field i under model mname, as scene text, when it
+ * differs by model (eta, steps, every, rank_tol, n); NULL when the
+ * generic default applies. */
+const char *scene_field_model_default(size_t i, const char *mname);
+
 #endif

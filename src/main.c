@@ -120,7 +120,7 @@ int main(int argc, char **argv)
 
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
         uint64_t v;
         switch (c) {
         case OPT_HEADLESS: headless = 1; break;

@@ -111,7 +111,7 @@ static void test_bad_values_and_scenes(void **st)
     assert_non_null(strstr(err_text, "--set:1:5:"));
 
     write_file("bad.scene", "# a scene\nmodel = diagnet\n  stpes = 10\n");
-    char a[400];
+    char a[1024];
     snprintf(a, sizeof a, "--headless %s/bad.scene", tmpdir);
     assert_int_equal(sh(a), 2);
     assert_non_null(strstr(err_text, "bad.scene:3:3: error: unknown key"));
@@ -192,7 +192,7 @@ static void test_csv_rows_and_determinism(void **st)
     assert_non_null(strstr(out_text, "\n100,"));
 
     /* to a file, byte-identical across processes */
-    char a[400];
+    char a[1024];
     snprintf(a, sizeof a, "--headless --model diagnet --set d=30 --set n=20 "
              "--set r=3 --steps 2000 --every 100 --csv %s/a.csv", tmpdir);
     assert_int_equal(sh(a), 0);

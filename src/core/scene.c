@@ -1,0 +1,622 @@
+/* scene.c — the scene format: one table of fields drives parsing,
+ * defaults, range checks, error hints and the man page's field list
+ * (scene_field_info).  Value parsers live in scene_value.c.
+ *
+ * A load parses into a copy and commits only on success, so a bad file or
+ * --set leaves the scene as it was. */
+#include "scene.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scene_value.h"
+
+#define LINE_MAX_LEN 4096
+#define FILE_MAX_LEN (1u << 20)
+
+/* Field numbers: the index into scene_fields, set_line and set_col. */
+enum {
+    F_TITLE, F_MODEL, F_SEED, F_STEPS, F_EVERY, F_DYNAMICS, F_BATCH, F_ETA,
+    F_DECAY, F_DECAYS, F_WARMUP, F_WARMUP_DECAY, F_EXPWARMUP, F_SDE_SUBSTEPS,
+    F_SDE_SCALE, F_FLOW_SUBSTEPS, F_DIVERGE_LOSS, F_RANK_TOL, F_L0_TOL,
+    F_CORR, F_BAND_WINDOW, F_BAND_LO, F_BAND_HI,
+    F_A, F_B, F_THETA_STAR, F_THETA0, F_N, F_D, F_R, F_N_TEST, F_INIT_U,
+    F_INIT_V, F_M, F_INIT_W, F_INIT_B, F_INIT_A, F_POINTS,
+    F_COUNT
+};
+
+_Static_assert(F_COUNT <= SCENE_MAX_FIELDS, "scene.set_line is too small");
+
+#define M(member) offsetof(scene, member), sizeof(((scene *)0)->member)
+#define NOMEM 0, 0
+#define GT0 SR_LO | SR_XLO, 0, 0
+#define GE0 SR_LO, 0, 0
+#define ANY 0, 0, 0
+#define ATLEAST(x) SR_LO, (x), 0
+#define BETWEEN(a, b) SR_LO | SR_HI, (a), (b)
+
+static const scene_field scene_fields[F_COUNT] = {
+    [F_TITLE] = {"title", ST_STRING, M(title), ANY, NULL,
+                 "shown in the UI's title bar"},
+    [F_MODEL] = {"model", ST_MODEL, M(model), ANY, "quad1d",
+                 "the toy model: quad1d, diagnet or relu1d"},
+    [F_SEED] = {"seed", ST_U64, M(seed), GE0, "1",
+                "seeds data, probes, initialization and sampling"},
+    [F_STEPS] = {"steps", ST_U64, M(steps), ATLEAST(1), "2000",
+                 "run length N; fractions in schedules refer to it"},
+    [F_EVERY] = {"every", ST_U64, M(every), GE0, "1",
+                 "evaluate metrics every this many steps; 0: only at the end"},
+    [F_DYNAMICS] = {"dynamics", ST_DYN, NOMEM, ANY, "sgd",
+                    "sgd, gd, labelnoise, sde or flow"},
+    [F_BATCH] = {"batch", ST_SIZE, M(dyn.batch), BETWEEN(1, 1000000), "1",
+                 "SGD batch size B"},
+    [F_ETA] = {"eta", ST_DOUBLE, M(sched.eta0), GT0, "1.1",
+               "initial step size"},
+    [F_DECAY] = {"decay", ST_DOUBLE, M(sched.decay_factor), GT0, "2",
+                 "what the \"decay now\" key divides the step size by"},
+    [F_DECAYS] = {"decays", ST_DECAYS, NOMEM, ANY, "none",
+                  "scheduled decays AT:FACTOR, AT a step, N% or a fraction"},
+    [F_WARMUP] = {"warmup", ST_WARMUP, NOMEM, ANY, "none",
+                  "linear/power warmup F:K:Q to W = K*F times eta"},
+    [F_WARMUP_DECAY] = {"warmup_decay", ST_DOUBLE, M(sched.warm_decay), GT0,
+                        "1", "divides the step size when the warmup ends"},
+    [F_EXPWARMUP] = {"expwarmup", ST_EXPWARM, NOMEM, ANY, "none",
+                     "exponential warmup FACTOR:MAX[:EPOCH]"},
+    [F_SDE_SUBSTEPS] = {"sde_substeps", ST_INT, M(dyn.sde_substeps),
+                        BETWEEN(1, 1000), "10",
+                        "Euler-Maruyama substeps per step of the SDE"},
+    [F_SDE_SCALE] = {"sde_scale", ST_DOUBLE, M(dyn.sde_scale), GE0, "1",
+                     "multiplies the SDE's noise level"},
+    [F_FLOW_SUBSTEPS] = {"flow_substeps", ST_INT, M(dyn.flow_substeps),
+                         BETWEEN(1, 10000), "100",
+                         "GD substeps per step of gradient flow"},
+    [F_DIVERGE_LOSS] = {"diverge_loss", ST_DOUBLE, M(dyn.max_loss), GT0,
+                        "1e10", "a loss above this counts as divergence"},
+    [F_RANK_TOL] = {"rank_tol", ST_DOUBLE, M(rank_tol),
+                    SR_LO | SR_HI | SR_XLO | SR_XHI, 0, 1, "1e-10",
+                    "NTK rank counts sigma_k/sigma_1 above this"},
+    [F_L0_TOL] = {"l0_tol", ST_DOUBLE, M(l0_tol), GT0, "1e-6",
+                  "diagnet: ||beta||_0 counts |u_j v_j| above this"},
+    [F_CORR] = {"corr", ST_DOUBLE, M(corr), SR_LO | SR_HI | SR_XLO, 0, 1,
+                "0.999",
+                "relu1d: neurons correlated above this count once"},
+    [F_BAND_WINDOW] = {"band_window", ST_U32, M(band_window),
+                       BETWEEN(2, 100000), "50",
+                       "evaluations in the loss band's trailing window"},
+    [F_BAND_LO] = {"band_lo", ST_DOUBLE, M(band_lo), BETWEEN(0, 1), "0.1",
+                   "lower quantile of the loss band"},
+    [F_BAND_HI] = {"band_hi", ST_DOUBLE, M(band_hi), BETWEEN(0, 1), "0.9",
+                   "upper quantile of the loss band"},
+    [F_A] = {"a", ST_DOUBLE, M(mp.a), GT0, "1",
+             "quad1d: x ~ U[a, b]"},
+    [F_B] = {"b", ST_DOUBLE, M(mp.b), GT0, "1.05",
+             "quad1d: x ~ U[a, b], a < b"},
+    [F_THETA_STAR] = {"theta_star", ST_DOUBLE, M(mp.theta_star), GT0, "1",
+                      "quad1d: the target, y = x theta_star^2"},
+    [F_THETA0] = {"theta0", ST_DOUBLE, M(mp.theta0), ANY, "0.3",
+                  "quad1d: initial iterate"},
+    [F_N] = {"n", ST_INT, M(mp.n), BETWEEN(0, 1000000), "0",
+             "training points; quad1d: 0 = online"},
+    [F_D] = {"d", ST_INT, M(mp.d), BETWEEN(1, 4096), "200",
+             "diagnet: input dimension"},
+    [F_R] = {"r", ST_INT, M(mp.r), BETWEEN(1, 4096), "20",
+             "diagnet: non-zero entries of beta*, r <= d"},
+    [F_N_TEST] = {"n_test", ST_INT, M(mp.n_test), BETWEEN(0, 1000000),
+                  "1000", "diagnet: test points"},
+    [F_INIT_U] = {"init_u", ST_DOUBLE, M(mp.init_u), ANY, "0.1",
+                  "diagnet: u = init_u * 1 at start"},
+    [F_INIT_V] = {"init_v", ST_DOUBLE, M(mp.init_v), ANY, "0",
+                  "diagnet: v = init_v * 1 at start"},
+    [F_M] = {"m", ST_INT, M(mp.m), BETWEEN(1, 4096), "100",
+             "relu1d: hidden neurons"},
+    [F_INIT_W] = {"init_w", ST_DOUBLE, M(mp.init_w), ANY, "2.5",
+                  "relu1d: w_j = +-init_w"},
+    [F_INIT_B] = {"init_b", ST_DOUBLE, M(mp.init_b), ANY, "2.5",
+                  "relu1d: b_j = init_b * N(0,1)"},
+    [F_INIT_A] = {"init_a", ST_DOUBLE, M(mp.init_a), ANY, "4",
+                  "relu1d: a_j = init_a * N(0,1)"},
+    [F_POINTS] = {"points", ST_POINTS, NOMEM, ANY, "none",
+                  "relu1d: training points x:y ...; none = the paper's 12"},
+};
+
+/* Defaults that depend on the model, applied by scene_finalize to fields
+ * the scene left unset.  A model without rows keeps the generic defaults
+ * (those of quad1d). */
+static const struct {
+    const char *model;
+    int field;
+    const char *value;
+} model_defaults[] = {
+    {"quad1d", F_ETA, "1.1"},      {"quad1d", F_STEPS, "2000"},
+    {"quad1d", F_EVERY, "1"},      {"quad1d", F_RANK_TOL, "1e-10"},
+    {"quad1d", F_N, "0"},
+    {"diagnet", F_ETA, "0.25"},    {"diagnet", F_STEPS, "100000"},
+    /* 285 gives about 350 evaluations in 10^5 steps */
+    {"diagnet", F_EVERY, "285"},   {"diagnet", F_RANK_TOL, "1e-10"},
+    {"diagnet", F_N, "80"},
+    {"relu1d", F_ETA, "2e-4"},     {"relu1d", F_STEPS, "31623"},
+    {"relu1d", F_EVERY, "100"},    {"relu1d", F_RANK_TOL, "1e-4"},
+};
+
+/* Models whose n = 0 means "a fresh sample each step" (no training set). */
+static int model_online_when_n0(const char *name)
+{
+    return strcmp(name, "quad1d") == 0;
+}
+
+size_t scene_field_count(void)
+{
+    return F_COUNT;
+}
+
+const char *scene_field_name(size_t i)
+{
+    return i < F_COUNT ? scene_fields[i].name : NULL;
+}
+
+int scene_field_index(const char *name)
+{
+    for (int i = 0; i < F_COUNT; i++)
+        if (strcmp(scene_fields[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+int scene_field_info_at(size_t i, scene_field_info *out)
+{
+    static const char *const type_names[] = {
+        [ST_INT] = "integer", [ST_U32] = "integer", [ST_U64] = "integer",
+        [ST_SIZE] = "integer", [ST_DOUBLE] = "number", [ST_MODEL] = "model",
+        [ST_DYN] = "dynamics", [ST_STRING] = "string",
+        [ST_DECAYS] = "decays", [ST_WARMUP] = "warmup",
+        [ST_EXPWARM] = "expwarmup", [ST_POINTS] = "points",
+    };
+    if (i >= F_COUNT)
+        return -1;
+    const scene_field *f = &scene_fields[i];
+    out->name = f->name;
+    out->type = type_names[f->type];
+    out->def = f->def ? f->def : "";
+    out->help = f->help;
+    scene_value_range(f, out->range, sizeof out->range);
+    return 0;
+}
+
+const char *scene_field_model_default(size_t i, const char *mname)
+{
+    for (size_t k = 0; k < sizeof model_defaults / sizeof model_defaults[0];
+         k++)
+        if ((size_t)model_defaults[k].field == i &&
+            strcmp(model_defaults[k].model, mname) == 0)
+            return model_defaults[k].value;
+    return NULL;
+}
+
+/* Writes default text v into field i of s.  Defaults are trusted: they
+ * are tested to parse, and the model name is checked in finalize. */
+static void apply_text(scene *s, int i, const char *v)
+{
+    const scene_field *f = &scene_fields[i];
+    scene_err e;
+    scene_pos p = {"default", 0, 0};
+    if (!v)
+        memset((char *)s + f->off, 0, f->size);
+    else if (f->type == ST_MODEL)
+        snprintf(s->model, sizeof s->model, "%s", v);
+    else
+        scene_value_parse(s, f, v, &p, &e);
+}
+
+void scene_init(scene *s)
+{
+    memset(s, 0, sizeof *s);
+    snprintf(s->name, sizeof s->name, "%s", "default");
+    for (int i = 0; i < F_COUNT; i++)
+        apply_text(s, i, scene_fields[i].def);
+    s->sched.total_steps = s->steps;
+}
+
+/* ---- the line format ------------------------------------------------- */
+
+/* Column (1-based, in UTF-8 characters) of byte k of the line. */
+static int col_of(const char *ln, size_t k)
+{
+    int c = 1;
+    for (size_t i = 0; i < k; i++)
+        if (((unsigned char)ln[i] & 0xC0) != 0x80)
+            c++;
+    return c;
+}
+
+/* Index of the first byte of ln that is not valid UTF-8 text or is a
+ * control character other than tab; len if there is none.  *ctl tells
+ * which of the two it is. */
+static size_t line_bad_byte(const unsigned char *ln, size_t len, int *ctl)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = ln[i];
+        size_t n;
+        unsigned lo = 0x80, hi = 0xBF;
+        *ctl = 1;
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\t') || c == 0x7F)
+                return i;
+            i++;
+            continue;
+        }
+        *ctl = 0;
+        if (c >= 0xC2 && c <= 0xDF) n = 2;
+        else if (c >= 0xE0 && c <= 0xEF) n = 3;
+        else if (c >= 0xF0 && c <= 0xF4) n = 4;
+        else return i;
+        /* Reject overlong forms, surrogates and code points > U+10FFFF. */
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+        if (i + n > len || ln[i + 1] < lo || ln[i + 1] > hi)
+            return i;
+        for (size_t k = 2; k < n; k++)
+            if ((ln[i + k] & 0xC0) != 0x80)
+                return i;
+        i += n;
+    }
+    return len;
+}
+
+static const char *field_name_at(size_t i)
+{
+    return scene_field_name(i);
+}
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Parses one line (no newline, validated) into s.  *kv is set when the
+ * line held a key = value.  seen[] holds the line each field was set on
+ * in this load, to refuse a key given twice. */
+static int parse_line(scene *s, const char *ln, size_t len, const char *file,
+                      int line, int *seen, int *kv, scene_err *e)
+{
+    char key[64], val[LINE_MAX_LEN + 1], hint[128];
+    size_t i = 0, ks, klen, vn = 0;
+    int vcol;
+
+    while (i < len && is_blank(ln[i]))
+        i++;
+    if (i == len || ln[i] == '#')
+        return 0;
+    ks = i;
+    while (i < len && !is_blank(ln[i]) && ln[i] != '=' && ln[i] != '#')
+        i++;
+    klen = i - ks;
+    if (klen == 0)
+        return scene_fail(e, file, line, col_of(ln, ks),
+                          "write 'key = value'", "expected a key before '='");
+    snprintf(key, sizeof key, "%.*s", (int)(klen < 63 ? klen : 63), ln + ks);
+    while (i < len && is_blank(ln[i]))
+        i++;
+    if (i == len || ln[i] != '=') {
+        snprintf(hint, sizeof hint, "write '%s = VALUE'", key);
+        return scene_fail(e, file, line, col_of(ln, ks + klen), hint,
+                          "missing '=' after '%s'", key);
+    }
+    int idx = klen < 63 ? scene_field_index(key) : -1;
+    if (idx < 0) {
+        const char *near = scene_nearest(key, field_name_at);
+        if (near)
+            snprintf(hint, sizeof hint, "did you mean '%s'?", near);
+        else
+            snprintf(hint, sizeof hint, "%s",
+                     "see sgdscope-scene(5) for the list of keys");
+        return scene_fail(e, file, line, col_of(ln, ks), hint,
+                          "unknown key '%s'", key);
+    }
+    if (seen[idx])
+        return scene_fail(e, file, line, col_of(ln, ks),
+                          "delete one of the two lines",
+                          "'%s' set twice (first on line %d)", key, seen[idx]);
+    i++;
+    while (i < len && is_blank(ln[i]))
+        i++;
+    if (i < len && ln[i] == '"') {
+        /* Quoted: '#' inside is text; \" and \\ are the only escapes. */
+        size_t q = i++;
+        vcol = col_of(ln, i);
+        while (i < len && ln[i] != '"') {
+            if (ln[i] == '\\' && i + 1 < len &&
+                (ln[i + 1] == '"' || ln[i + 1] == '\\'))
+                i++;
+            val[vn++] = ln[i++];
+        }
+        if (i == len)
+            return scene_fail(e, file, line, col_of(ln, q),
+                              "close it with '\"'", "unterminated string");
+        i++;
+        while (i < len && is_blank(ln[i]))
+            i++;
+        if (i < len && ln[i] != '#')
+            return scene_fail(e, file, line, col_of(ln, i),
+                              "put a '#' before a comment",
+                              "unexpected text after the closing quote");
+    } else {
+        size_t vs = i, ve = i;
+        while (ve < len && ln[ve] != '#')
+            ve++;
+        while (ve > vs && is_blank(ln[ve - 1]))
+            ve--;
+        vcol = col_of(ln, vs);
+        if (ve == vs) {
+            snprintf(hint, sizeof hint, "write '%s = VALUE'", key);
+            return scene_fail(e, file, line, vcol, hint,
+                              "missing value for '%s'", key);
+        }
+        vn = ve - vs;
+        memcpy(val, ln + vs, vn);
+    }
+    val[vn] = '\0';
+
+    scene_pos p = {file, line, vcol};
+    if (scene_value_parse(s, &scene_fields[idx], val, &p, e))
+        return -1;
+    seen[idx] = line;
+    s->set_line[idx] = line;
+    s->set_col[idx] = vcol;
+    snprintf(s->set_file[idx], sizeof s->set_file[idx], "%s", file);
+    *kv = 1;
+    return 0;
+}
+
+/* Parses len bytes of text into s, all or nothing.  *nkv counts the
+ * key = value lines found. */
+static int parse_text(scene *s, const char *text, size_t len,
+                      const char *file, int *nkv, scene_err *e)
+{
+    scene *tmp = malloc(sizeof *tmp);
+    int seen[F_COUNT] = {0};
+    const char *p = text, *end = text + len;
+    int line = 1, rc = 0;
+
+    if (!tmp)
+        return scene_fail(e, file, 0, 0, NULL, "out of memory");
+    *tmp = *s;
+    *nkv = 0;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3; /* a UTF-8 byte order mark some editors write */
+    for (; p < end && rc == 0; line++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = (size_t)((nl ? nl : end) - p);
+        const char *next = nl ? nl + 1 : end;
+        int ctl, kv = 0;
+        if (n > 0 && p[n - 1] == '\r')
+            n--; /* CRLF */
+        if (n > LINE_MAX_LEN) {
+            rc = scene_fail(e, file, line, LINE_MAX_LEN + 1, NULL,
+                            "line is longer than %d bytes", LINE_MAX_LEN);
+            break;
+        }
+        size_t bad = line_bad_byte((const unsigned char *)p, n, &ctl);
+        if (bad < n) {
+            unsigned b = (unsigned char)p[bad];
+            if (b == 0)
+                rc = scene_fail(e, file, line, col_of(p, bad), NULL,
+                                "NUL byte in the text");
+            else if (ctl)
+                rc = scene_fail(e, file, line, col_of(p, bad), NULL,
+                                "control character 0x%02X in the text", b);
+            else
+                rc = scene_fail(e, file, line, col_of(p, bad),
+                                "scenes are UTF-8 text",
+                                "invalid UTF-8 byte 0x%02X", b);
+            break;
+        }
+        rc = parse_line(tmp, p, n, file, line, seen, &kv, e);
+        *nkv += kv;
+        p = next;
+    }
+    if (rc == 0)
+        *s = *tmp;
+    free(tmp);
+    return rc;
+}
+
+int scene_load_string(scene *s, const char *text, const char *fname,
+                      scene_err *e)
+{
+    int nkv;
+    return parse_text(s, text, strlen(text), fname ? fname : "<string>",
+                      &nkv, e);
+}
+
+int scene_load_file(scene *s, const char *path, scene_err *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return scene_fail(e, path, 0, 0, NULL, "cannot open: %s",
+                          strerror(errno));
+    char *buf = malloc(FILE_MAX_LEN + 1);
+    if (!buf) {
+        fclose(f);
+        return scene_fail(e, path, 0, 0, NULL, "out of memory");
+    }
+    size_t n = fread(buf, 1, FILE_MAX_LEN + 1, f);
+    int err = ferror(f) ? errno : 0;
+    fclose(f);
+    int rc, nkv;
+    if (err)
+        rc = scene_fail(e, path, 0, 0, NULL, "cannot read: %s",
+                        strerror(err));
+    else if (n > FILE_MAX_LEN)
+        rc = scene_fail(e, path, 0, 0, "scenes are small text files",
+                        "file is larger than %u bytes", FILE_MAX_LEN);
+    else
+        rc = parse_text(s, buf, n, path, &nkv, e);
+    free(buf);
+    if (rc)
+        return rc;
+    snprintf(s->path, sizeof s->path, "%s", path);
+    const char *base = strrchr(path, '/');
+    base = base && base[1] ? base + 1 : path;
+    size_t bl = strlen(base);
+    if (bl > 6 && strcmp(base + bl - 6, ".scene") == 0)
+        bl -= 6;
+    snprintf(s->name, sizeof s->name, "%.*s", (int)bl, base);
+    return 0;
+}
+
+int scene_set(scene *s, const char *kv, scene_err *e)
+{
+    const char *nl = strchr(kv, '\n');
+    int nkv;
+    if (nl)
+        return scene_fail(e, "--set", 1, col_of(kv, (size_t)(nl - kv)),
+                          "give one --set per key",
+                          "newline in a --set value");
+    if (parse_text(s, kv, strlen(kv), "--set", &nkv, e))
+        return -1;
+    if (nkv == 0)
+        return scene_fail(e, "--set", 1, 1, "e.g. --set eta=0.5",
+                          "expected key=value");
+    return 0;
+}
+
+/* ---- finalize: defaults by model, then cross-field checks ------------ */
+
+/* Points e at where field i was set, or at the scene itself (line 0) when
+ * it holds a default. */
+static void blame(const scene *s, int i, scene_err *e)
+{
+    const char *file = s->path[0] ? s->path : s->name;
+    e->line = s->set_line[i];
+    e->col = s->set_line[i] ? s->set_col[i] : 0;
+    if (s->set_line[i]) {
+        /* set_file is short; a long path shows in full from s->path. */
+        size_t n = strlen(s->set_file[i]);
+        file = s->set_file[i];
+        if (n == sizeof s->set_file[i] - 1 && strncmp(s->path, file, n) == 0)
+            file = s->path;
+    }
+    snprintf(e->file, sizeof e->file, "%s", file);
+}
+
+/* Of two fields that conflict, the one set last: --set overrides files,
+ * and within a file the later line. */
+static int later(const scene *s, int i, int j)
+{
+    if (!s->set_line[j])
+        return i;
+    if (!s->set_line[i])
+        return j;
+    int si = strcmp(s->set_file[i], "--set") == 0;
+    int sj = strcmp(s->set_file[j], "--set") == 0;
+    if (si != sj)
+        return si ? i : j;
+    return s->set_line[j] >= s->set_line[i] ? j : i;
+}
+
+/* blame() plus the message: returns −1. */
+static int cross_fail(const scene *s, int i, scene_err *e, const char *hint,
+                      const char *msg)
+{
+    blame(s, i, e);
+    snprintf(e->msg, sizeof e->msg, "%s", msg);
+    snprintf(e->hint, sizeof e->hint, "%s", hint ? hint : "");
+    return -1;
+}
+
+/* Size of the training set, for the default epoch of expwarmup. */
+static uint64_t train_size(const scene *s)
+{
+    if (strcmp(s->model, "relu1d") == 0)
+        return s->mp.npoints > 0 ? (uint64_t)s->mp.npoints : 12;
+    return s->mp.n > 0 ? (uint64_t)s->mp.n : 1;
+}
+
+int scene_finalize(scene *s, scene_err *e)
+{
+    char msg[256];
+    if (!model_find(s->model)) {
+        snprintf(msg, sizeof msg, "unknown model '%s'", s->model);
+        return cross_fail(s, F_MODEL, e, NULL, msg);
+    }
+    /* Unset fields are recomputed from scratch, so finalizing again after
+     * a --set model=... gives the new model's defaults. */
+    for (int i = 0; i < F_COUNT; i++)
+        if (!s->set_line[i]) {
+            const char *md = scene_field_model_default((size_t)i, s->model);
+            apply_text(s, i, md ? md : scene_fields[i].def);
+        }
+    s->dyn.kind = s->dynamics;
+    s->sched.total_steps = s->steps;
+
+    const model_params *mp = &s->mp;
+    if (strcmp(s->model, "quad1d") == 0 && !(mp->a < mp->b)) {
+        snprintf(msg, sizeof msg, "a (%g) must be less than b (%g)", mp->a,
+                 mp->b);
+        return cross_fail(s, later(s, F_A, F_B), e, "x is drawn from [a, b]",
+                          msg);
+    }
+    if (mp->r > mp->d) {
+        snprintf(msg, sizeof msg, "r (%d) must be at most d (%d)", mp->r,
+                 mp->d);
+        return cross_fail(s, later(s, F_R, F_D), e,
+                          "r counts the non-zero entries of beta*, out of d",
+                          msg);
+    }
+    if (strcmp(s->model, "diagnet") == 0 && mp->n < 1)
+        return cross_fail(s, F_N, e, "the paper uses n = 80",
+                          "diagnet needs n >= 1 training points");
+    if ((s->dynamics == DYN_LABELNOISE || s->dynamics == DYN_SDE) &&
+        mp->n == 0 && model_online_when_n0(s->model)) {
+        snprintf(msg, sizeof msg,
+                 "%s needs a finite training set, but %s with n = 0 draws a "
+                 "fresh sample every step", dyn_name(s->dynamics), s->model);
+        return cross_fail(s, F_DYNAMICS, e,
+                          "set n = 20 (a fixed training set) or use sgd", msg);
+    }
+    if (!(s->band_lo < s->band_hi)) {
+        snprintf(msg, sizeof msg, "band_lo (%g) must be less than band_hi (%g)",
+                 s->band_lo, s->band_hi);
+        return cross_fail(s, later(s, F_BAND_LO, F_BAND_HI), e, NULL, msg);
+    }
+    for (size_t k = 0; k < s->sched.ndecays; k++) {
+        const decay_pt *d = &s->sched.decays[k];
+        if (!d->is_frac && d->at > (double)s->steps) {
+            snprintf(msg, sizeof msg,
+                     "decay at step %.0f is past the end of the run "
+                     "(steps = %llu)", d->at, (unsigned long long)s->steps);
+            return cross_fail(s, later(s, F_DECAYS, F_STEPS), e,
+                              "use a fraction such as 50% to follow steps",
+                              msg);
+        }
+    }
+    if (s->sched.has_warmup && s->sched.warm_f * (double)s->steps < 1.0) {
+        snprintf(msg, sizeof msg,
+                 "a warmup over %g of %llu steps is shorter than one step",
+                 s->sched.warm_f, (unsigned long long)s->steps);
+        return cross_fail(s, later(s, F_WARMUP, F_STEPS), e, NULL, msg);
+    }
+    if (s->sched.has_warmup && s->sched.has_exp)
+        return cross_fail(s, later(s, F_WARMUP, F_EXPWARMUP), e,
+                          "set one of them to none",
+                          "warmup and expwarmup cannot both be on");
+    if (s->sched.has_exp && s->sched.exp_epoch == 0)
+        s->sched.exp_epoch = train_size(s);
+    return 0;
+}
+
+void scene_err_print(const scene_err *e, FILE *f)
+{
+    if (e->line > 0 && e->col > 0)
+        fprintf(f, "%s:%d:%d: error: %s\n", e->file, e->line, e->col, e->msg);
+    else if (e->line > 0)
+        fprintf(f, "%s:%d: error: %s\n", e->file, e->line, e->msg);
+    else
+        fprintf(f, "%s: error: %s\n", e->file, e->msg);
+    if (e->hint[0])
+        fprintf(f, "  hint: %s\n", e->hint);
+}

@@ -1,0 +1,70 @@
+/* scene_value.h — internal to scene.c and scene_value.c: the shape of the
+ * field table and the typed value parsers it drives.  Not part of the
+ * public contract (include/scene.h). */
+#ifndef SGDSCOPE_SCENE_VALUE_H
+#define SGDSCOPE_SCENE_VALUE_H
+
+#include <stddef.h>
+
+#include "scene.h"
+
+/* Value types.  The integer types differ only in the member they store to. */
+typedef enum {
+    ST_INT, ST_U32, ST_U64, ST_SIZE, ST_DOUBLE,
+    ST_MODEL,   /* a name from the model registry (model_find) */
+    ST_DYN,     /* a dynamics name (dyn_parse); sets dynamics and dyn.kind */
+    ST_STRING,
+    ST_DECAYS,  /* AT:FACTOR ... | none */
+    ST_WARMUP,  /* F:K:Q | none */
+    ST_EXPWARM, /* FACTOR:MAX[:EPOCH] | none */
+    ST_POINTS   /* x:y ... | none */
+} scene_type;
+
+/* Range flags: which bounds apply and whether they are strict. */
+enum { SR_LO = 1, SR_HI = 2, SR_XLO = 4, SR_XHI = 8 };
+
+/* One row of the table: everything parsing, defaults, the error messages
+ * and the man page need to know about a key. */
+typedef struct scene_field {
+    const char *name;
+    scene_type type;
+    size_t off, size;   /* offsetof/sizeof the member (scalars, strings) */
+    unsigned rf;        /* SR_* */
+    double lo, hi;
+    const char *def;    /* default, written as scene text; NULL = empty */
+    const char *help;   /* one line for the man page and --help */
+} scene_field;
+
+/* Where a value sits: its file, line, and the column of its first
+ * character, so list items can be pointed at exactly. */
+typedef struct scene_pos {
+    const char *file;
+    int line, col;
+} scene_pos;
+
+/* Fills e (file from p, the given line and column) and returns −1.
+ * hint may be NULL. */
+int scene_fail(scene_err *e, const char *file, int line, int col,
+               const char *hint, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+/* Parses v (NUL-terminated, trimmed) as field f and stores it into s.
+ * Returns 0, or −1 with e pointing at the value or the bad list item. */
+int scene_value_parse(scene *s, const scene_field *f, const char *v,
+                      const scene_pos *p, scene_err *e);
+
+/* "a number > 0", "an integer in 1..1000", ...: what f accepts. */
+void scene_value_describe(const scene_field *f, char *buf, size_t len);
+
+/* Short range text alone: "> 0", "1..1000", "(0, 1]", "" if unbounded. */
+void scene_value_range(const scene_field *f, char *buf, size_t len);
+
+/* The candidate nearest to word (case-insensitive Levenshtein distance
+ * ≤ 2 and smaller than word's length, or word is a prefix of it), or NULL.
+ * at(i) lists the candidates and returns NULL past the end. */
+const char *scene_nearest(const char *word, const char *(*at)(size_t));
+
+#endif

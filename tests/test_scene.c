@@ -1,0 +1,819 @@
+/* test_scene.c — the scene format: values, defaults by model, and every
+ * error path with its exact file:line:col and hint. */
+#include "testutil.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include "scene.h"
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static int fidx(const char *name)
+{
+    int i = scene_field_index(name);
+    if (i < 0)
+        fail_msg("no field '%s'", name);
+    return i;
+}
+
+/* Loads text over a fresh scene; fails the test on an error. */
+static void load_ok(scene *s, const char *text)
+{
+    scene_err e;
+    scene_init(s);
+    if (scene_load_string(s, text, "t.scene", &e) != 0)
+        fail_msg("unexpected error %s:%d:%d: %s", e.file, e.line, e.col,
+                 e.msg);
+}
+
+static void final_ok(scene *s)
+{
+    scene_err e;
+    if (scene_finalize(s, &e) != 0)
+        fail_msg("unexpected finalize error %s:%d:%d: %s", e.file, e.line,
+                 e.col, e.msg);
+}
+
+/* Checks an error's position, that msg contains want and, when hint is
+ * not NULL, that the hint contains it ("" = no hint at all). */
+static void check_err(const scene_err *e, const char *file, int line,
+                      int col, const char *want, const char *hint)
+{
+    assert_string_equal(e->file, file);
+    if (e->line != line || e->col != col)
+        fail_msg("error at %d:%d, want %d:%d (%s)", e->line, e->col, line,
+                 col, e->msg);
+    if (!strstr(e->msg, want))
+        fail_msg("message '%s' lacks '%s'", e->msg, want);
+    if (hint && !hint[0] && e->hint[0])
+        fail_msg("unexpected hint '%s'", e->hint);
+    if (hint && hint[0] && !strstr(e->hint, hint))
+        fail_msg("hint '%s' lacks '%s'", e->hint, hint);
+}
+
+/* Loading text must fail at line:col with want in the message. */
+static void load_bad(const char *text, int line, int col, const char *want,
+                     const char *hint)
+{
+    scene s;
+    scene_err e;
+    scene_init(&s);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(scene_load_string(&s, text, "t.scene", &e), -1);
+    check_err(&e, "t.scene", line, col, want, hint);
+}
+
+/* Loading succeeds but finalize fails at line:col. */
+static void final_bad(const char *text, int line, int col, const char *want,
+                      const char *hint)
+{
+    scene s;
+    scene_err e;
+    load_ok(&s, text);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(scene_finalize(&s, &e), -1);
+    check_err(&e, line ? "t.scene" : "default", line, col, want, hint);
+}
+
+static char tmpdir[64];
+
+/* Writes len bytes to a file in the test's temporary directory. */
+static const char *write_tmp(const char *name, const char *data, size_t len)
+{
+    static char path[128];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+    return path;
+}
+
+static int setup_dir(void **state)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/test_scene.XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown_dir(void **state)
+{
+    static const char *const names[] = {"fig2-large.scene", "plain",
+                                        "nul.scene", "crlf.scene",
+                                        "big.scene"};
+    char path[128];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", tmpdir, names[i]);
+        unlink(path);
+    }
+    return rmdir(tmpdir);
+}
+
+/* ---- defaults and the table ------------------------------------------ */
+
+static void test_defaults(void **state)
+{
+    scene s;
+    scene_init(&s);
+    assert_string_equal(s.name, "default");
+    assert_string_equal(s.path, "");
+    assert_string_equal(s.title, "");
+    assert_string_equal(s.model, "quad1d");
+    assert_int_equal(s.seed, 1);
+    assert_int_equal(s.steps, 2000);
+    assert_int_equal(s.every, 1);
+    assert_int_equal(s.dynamics, DYN_SGD);
+    assert_int_equal(s.dyn.batch, 1);
+    assert_close(s.sched.eta0, 1.1, 0);
+    assert_close(s.sched.decay_factor, 2, 0);
+    assert_int_equal(s.sched.ndecays, 0);
+    assert_int_equal(s.sched.has_warmup, 0);
+    assert_close(s.sched.warm_decay, 1, 0);
+    assert_int_equal(s.sched.has_exp, 0);
+    assert_int_equal(s.dyn.sde_substeps, 10);
+    assert_close(s.dyn.sde_scale, 1, 0);
+    assert_int_equal(s.dyn.flow_substeps, 100);
+    assert_close(s.dyn.max_loss, 1e10, 0);
+    assert_close(s.rank_tol, 1e-10, 0);
+    assert_close(s.l0_tol, 1e-6, 0);
+    assert_close(s.corr, 0.999, 0);
+    assert_int_equal(s.band_window, 50);
+    assert_close(s.band_lo, 0.1, 0);
+    assert_close(s.band_hi, 0.9, 0);
+    assert_close(s.mp.a, 1, 0);
+    assert_close(s.mp.b, 1.05, 0);
+    assert_close(s.mp.theta_star, 1, 0);
+    assert_close(s.mp.theta0, 0.3, 0);
+    assert_int_equal(s.mp.n, 0);
+    assert_int_equal(s.mp.d, 200);
+    assert_int_equal(s.mp.r, 20);
+    assert_int_equal(s.mp.n_test, 1000);
+    assert_close(s.mp.init_u, 0.1, 0);
+    assert_close(s.mp.init_v, 0, 0);
+    assert_int_equal(s.mp.m, 100);
+    assert_close(s.mp.init_w, 2.5, 0);
+    assert_close(s.mp.init_b, 2.5, 0);
+    assert_close(s.mp.init_a, 4, 0);
+    assert_int_equal(s.mp.npoints, 0);
+    for (size_t i = 0; i < scene_field_count(); i++)
+        assert_int_equal(s.set_line[i], 0);
+    final_ok(&s);
+    assert_int_equal(s.sched.total_steps, 2000);
+    /* Proposition 2's interval: eta in ((θ* a)^-2, 1.25 (θ* b)^-2). */
+    assert_true(s.sched.eta0 > 1.0 && s.sched.eta0 < 1.25 / (1.05 * 1.05));
+}
+
+static void test_field_table(void **state)
+{
+    size_t n = scene_field_count();
+    scene_field_info fi;
+    assert_true(n >= 38 && n <= SCENE_MAX_FIELDS);
+    for (size_t i = 0; i < n; i++) {
+        const char *a = scene_field_name(i);
+        assert_non_null(a);
+        assert_int_equal(scene_field_index(a), (int)i);
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(a, scene_field_name(j));
+        assert_int_equal(scene_field_info_at(i, &fi), 0);
+        assert_string_equal(fi.name, a);
+        assert_true(fi.help && fi.help[0]);
+        assert_non_null(fi.type);
+    }
+    assert_null(scene_field_name(n));
+    assert_int_equal(scene_field_info_at(n, &fi), -1);
+    assert_int_equal(scene_field_index("etaa"), -1);
+    scene_field_info_at((size_t)fidx("eta"), &fi);
+    assert_string_equal(fi.type, "number");
+    assert_string_equal(fi.range, "> 0");
+    scene_field_info_at((size_t)fidx("corr"), &fi);
+    assert_string_equal(fi.range, "(0, 1]");
+    scene_field_info_at((size_t)fidx("sde_substeps"), &fi);
+    assert_string_equal(fi.type, "integer");
+    assert_string_equal(fi.range, "1..1000");
+    assert_string_equal(fi.def, "10");
+    assert_string_equal(
+        scene_field_model_default((size_t)fidx("eta"), "relu1d"), "2e-4");
+    assert_null(scene_field_model_default((size_t)fidx("corr"), "relu1d"));
+}
+
+/* The man page documents every field of the table. */
+static void test_man_page_lists_fields(void **state)
+{
+    static char buf[1 << 17];
+    FILE *f = fopen("man/sgdscope-scene.5", "r");
+    if (!f)
+        f = fopen("../man/sgdscope-scene.5", "r");
+    if (!f)
+        skip();
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    for (size_t i = 0; i < scene_field_count(); i++) {
+        char pat[80];
+        snprintf(pat, sizeof pat, ".B %s\n", scene_field_name(i));
+        if (!strstr(buf, pat))
+            fail_msg("man page lacks field '%s'", scene_field_name(i));
+    }
+}
+
+/* ---- good scenes -------------------------------------------------------- */
+
+static void test_parse_diagnet(void **state)
+{
+    scene s;
+    load_ok(&s, "# Fig. 2, large step\n"
+                "\n"
+                "model    = diagnet        # the diagonal net\n"
+                "   eta=0.27\n"
+                "\tdecays\t=\t10%:4.8, 30%:3.4 50%:1.5\n"
+                "seed = 18446744073709551615\n"
+                "steps = 1e5\n"
+                "batch = 4\n"
+                "band_window = 100000\n");
+    final_ok(&s);
+    assert_string_equal(s.model, "diagnet");
+    assert_close(s.sched.eta0, 0.27, 0);
+    assert_int_equal(s.sched.ndecays, 3);
+    assert_close(s.sched.decays[0].at, 0.1, 1e-15);
+    assert_int_equal(s.sched.decays[0].is_frac, 1);
+    assert_close(s.sched.decays[1].factor, 3.4, 0);
+    assert_close(s.sched.decays[2].at, 0.5, 1e-15);
+    assert_true(s.seed == UINT64_MAX);
+    assert_int_equal(s.steps, 100000);
+    assert_int_equal(s.sched.total_steps, 100000);
+    assert_int_equal(s.dyn.batch, 4);
+    assert_int_equal(s.band_window, 100000);
+    /* Set-ness: line and value column of what the file named. */
+    assert_int_equal(s.set_line[fidx("eta")], 4);
+    assert_int_equal(s.set_col[fidx("eta")], 8);
+    assert_int_equal(s.set_line[fidx("model")], 3);
+    assert_int_equal(s.set_col[fidx("model")], 12);
+    assert_string_equal(s.set_file[fidx("model")], "t.scene");
+    assert_int_equal(s.set_line[fidx("n")], 0);
+    /* diagnet's defaults for what the file left unset */
+    assert_int_equal(s.mp.n, 80);
+    assert_int_equal(s.every, 285);
+}
+
+static void test_decay_forms(void **state)
+{
+    scene s;
+    load_ok(&s, "decays = 500:2 0.25:3,12.5%:1.5 ,, 7:0.5\nsteps = 1000\n");
+    final_ok(&s);
+    assert_int_equal(s.sched.ndecays, 4);
+    assert_close(s.sched.decays[0].at, 500, 0);
+    assert_int_equal(s.sched.decays[0].is_frac, 0);
+    assert_close(s.sched.decays[1].at, 0.25, 0);
+    assert_int_equal(s.sched.decays[1].is_frac, 1);
+    assert_close(s.sched.decays[2].at, 0.125, 1e-15);
+    assert_int_equal(s.sched.decays[2].is_frac, 1);
+    assert_close(s.sched.decays[3].factor, 0.5, 0);
+    /* none empties a list given before (e.g. by an earlier scene) */
+    scene_err e;
+    assert_int_equal(scene_set(&s, "decays = none", &e), 0);
+    assert_int_equal(s.sched.ndecays, 0);
+}
+
+static void test_warmup_forms(void **state)
+{
+    scene s;
+    load_ok(&s, "model = relu1d\nwarmup = 0.02:400:1\nwarmup_decay = 2.5\n");
+    final_ok(&s);
+    assert_int_equal(s.sched.has_warmup, 1);
+    assert_close(s.sched.warm_f, 0.02, 0);
+    assert_close(s.sched.warm_k, 400, 0);
+    assert_close(s.sched.warm_q, 1, 0);
+    assert_close(s.sched.warm_decay, 2.5, 0);
+    load_ok(&s, "warmup = 50%:500:0.5\n");
+    assert_close(s.sched.warm_f, 0.5, 0);
+    load_ok(&s, "warmup = 1:6:0.5\n");
+    assert_close(s.sched.warm_f, 1, 0);
+    load_ok(&s, "warmup = none\n");
+    assert_int_equal(s.sched.has_warmup, 0);
+}
+
+static void test_expwarmup(void **state)
+{
+    scene s;
+    load_ok(&s, "model = diagnet\nn = 40\nexpwarmup = 1.05:0.5\n");
+    final_ok(&s);
+    assert_int_equal(s.sched.has_exp, 1);
+    assert_close(s.sched.exp_factor, 1.05, 0);
+    assert_close(s.sched.exp_max, 0.5, 0);
+    assert_int_equal(s.sched.exp_epoch, 40); /* one epoch = n steps */
+    load_ok(&s, "expwarmup = 1.05:0.5:7\n");
+    final_ok(&s);
+    assert_int_equal(s.sched.exp_epoch, 7);
+    load_ok(&s, "expwarmup = 1.05:2\n"); /* online quad1d: epoch 1 */
+    final_ok(&s);
+    assert_int_equal(s.sched.exp_epoch, 1);
+    load_ok(&s, "model = relu1d\nexpwarmup = 1.05:2\n"); /* paper's 12 */
+    final_ok(&s);
+    assert_int_equal(s.sched.exp_epoch, 12);
+}
+
+static void test_points(void **state)
+{
+    scene s;
+    load_ok(&s, "model = relu1d\npoints = -1:0.5, 0:1 2.5:-3e-1\n");
+    final_ok(&s);
+    assert_int_equal(s.mp.npoints, 3);
+    assert_close(s.mp.px[0], -1, 0);
+    assert_close(s.mp.py[0], 0.5, 0);
+    assert_close(s.mp.px[2], 2.5, 0);
+    assert_close(s.mp.py[2], -0.3, 1e-15);
+}
+
+static void test_comments_blank_lines(void **state)
+{
+    scene s;
+    load_ok(&s, "\n# only a comment\n   \n\t# indented comment\n"
+                "eta = 0.9 # trailing\nsteps=10#tight\n\n");
+    assert_close(s.sched.eta0, 0.9, 0);
+    assert_int_equal(s.steps, 10);
+    assert_int_equal(s.set_line[fidx("eta")], 5);
+    assert_int_equal(s.set_line[fidx("steps")], 6);
+    load_ok(&s, ""); /* an empty scene is the default */
+    assert_close(s.sched.eta0, 1.1, 0);
+}
+
+static void test_quoted_title(void **state)
+{
+    scene s;
+    load_ok(&s, "title = \"Fig. 2 #large step\"  # comment\n");
+    assert_string_equal(s.title, "Fig. 2 #large step");
+    load_ok(&s, "title = \"say \\\"hi\\\" \\\\ η = 0.27\"\n");
+    assert_string_equal(s.title, "say \"hi\" \\ η = 0.27");
+    load_ok(&s, "title = plain words   # no quotes needed\n");
+    assert_string_equal(s.title, "plain words");
+    load_ok(&s, "title = \"\"\n");
+    assert_string_equal(s.title, "");
+}
+
+static void test_crlf_and_bom(void **state)
+{
+    scene s;
+    load_ok(&s, "\xEF\xBB\xBFmodel = diagnet\r\neta = 0.3\r\n# c\r\n"
+                "title = \"x\"\r\n");
+    assert_string_equal(s.model, "diagnet");
+    assert_close(s.sched.eta0, 0.3, 0);
+    assert_string_equal(s.title, "x");
+    load_bad("eta = 0.3\r\netaa = 1\r\n", 2, 1, "unknown key 'etaa'",
+             "did you mean 'eta'?");
+}
+
+/* ---- model defaults ---------------------------------------------------- */
+
+static void test_model_defaults(void **state)
+{
+    scene s;
+    load_ok(&s, "model = relu1d\n");
+    final_ok(&s);
+    assert_close(s.sched.eta0, 2e-4, 0);
+    assert_int_equal(s.steps, 31623);
+    assert_int_equal(s.every, 100);
+    assert_close(s.rank_tol, 1e-4, 0);
+
+    load_ok(&s, "model = relu1d\neta = 0.01\nevery = 0\n");
+    final_ok(&s);
+    assert_close(s.sched.eta0, 0.01, 0); /* set explicitly: kept */
+    assert_int_equal(s.every, 0);
+    assert_int_equal(s.steps, 31623);
+
+    load_ok(&s, "model = diagnet\n");
+    final_ok(&s);
+    assert_close(s.sched.eta0, 0.25, 0);
+    assert_int_equal(s.steps, 100000);
+    assert_int_equal(s.sched.total_steps, 100000);
+    assert_close(s.rank_tol, 1e-10, 0);
+
+    /* Finalizing again after switching model recomputes unset fields. */
+    scene_err e;
+    assert_int_equal(scene_set(&s, "model=quad1d", &e), 0);
+    final_ok(&s);
+    assert_close(s.sched.eta0, 1.1, 0);
+    assert_int_equal(s.steps, 2000);
+    assert_int_equal(s.mp.n, 0);
+}
+
+/* ---- --set -------------------------------------------------------------- */
+
+static void test_set_overrides(void **state)
+{
+    scene s;
+    scene_err e;
+    load_ok(&s, "model = diagnet\neta = 0.5\n");
+    assert_int_equal(scene_set(&s, "eta=0.7", &e), 0);
+    assert_close(s.sched.eta0, 0.7, 0);
+    assert_string_equal(s.set_file[fidx("eta")], "--set");
+    assert_int_equal(s.set_line[fidx("eta")], 1);
+    assert_int_equal(s.set_col[fidx("eta")], 5);
+    assert_int_equal(scene_set(&s, "  dynamics = gd ", &e), 0);
+    assert_int_equal(s.dynamics, DYN_GD);
+    assert_int_equal(s.dyn.kind, DYN_GD);
+    final_ok(&s);
+    assert_close(s.sched.eta0, 0.7, 0);
+    assert_string_equal(s.model, "diagnet");
+}
+
+static void test_set_errors(void **state)
+{
+    scene s;
+    scene_err e;
+    scene_init(&s);
+    assert_int_equal(scene_set(&s, "eta=abc", &e), -1);
+    check_err(&e, "--set", 1, 5, "eta must be a number > 0, got 'abc'", "");
+    assert_int_equal(scene_set(&s, "etaa=1", &e), -1);
+    check_err(&e, "--set", 1, 1, "unknown key 'etaa'", "did you mean 'eta'?");
+    assert_int_equal(scene_set(&s, "", &e), -1);
+    check_err(&e, "--set", 1, 1, "expected key=value", NULL);
+    assert_int_equal(scene_set(&s, "# nothing", &e), -1);
+    check_err(&e, "--set", 1, 1, "expected key=value", NULL);
+    assert_int_equal(scene_set(&s, "eta=1\nsteps=2", &e), -1);
+    check_err(&e, "--set", 1, 6, "newline", NULL);
+    assert_int_equal(scene_set(&s, "eta", &e), -1);
+    check_err(&e, "--set", 1, 4, "missing '=' after 'eta'", NULL);
+    assert_close(s.sched.eta0, 1.1, 0); /* failed sets change nothing */
+}
+
+/* ---- syntax errors ------------------------------------------------------ */
+
+static void test_unknown_key(void **state)
+{
+    load_bad("etaa = 0.3\n", 1, 1, "unknown key 'etaa'",
+             "did you mean 'eta'?");
+    load_bad("eta = 1\n\n   stpes = 10\n", 3, 4, "unknown key 'stpes'",
+             "did you mean 'steps'?");
+    load_bad("warm = 0.5:1:1\n", 1, 1, "unknown key 'warm'",
+             "did you mean 'warmup'?");
+    load_bad("ETA = 1\n", 1, 1, "unknown key 'ETA'", "did you mean 'eta'?");
+    /* far from everything: no guess, a pointer to the manual */
+    load_bad("learning_rate = 0.1\n", 1, 1, "unknown key 'learning_rate'",
+             "see sgdscope-scene(5)");
+    scene s;
+    scene_err e;
+    scene_init(&s);
+    assert_int_equal(scene_load_string(&s, "qqqqqq = 1", "t.scene", &e), -1);
+    assert_null(strstr(e.hint, "did you mean"));
+}
+
+static void test_missing_equals(void **state)
+{
+    load_bad("eta 0.5\n", 1, 4, "missing '=' after 'eta'", "eta = VALUE");
+    load_bad("steps\n", 1, 6, "missing '=' after 'steps'", NULL);
+    load_bad("  seed # c\n", 1, 7, "missing '=' after 'seed'", NULL);
+    load_bad("\n= 5\n", 2, 1, "expected a key before '='", NULL);
+}
+
+static void test_empty_value(void **state)
+{
+    load_bad("eta =\n", 1, 6, "missing value for 'eta'", NULL);
+    load_bad("eta =   # later\n", 1, 9, "missing value for 'eta'", NULL);
+    load_bad("steps = \"\"\n", 1, 10, "steps must be an integer >= 1, got ''",
+             NULL);
+}
+
+static void test_quote_errors(void **state)
+{
+    load_bad("title = \"open\n", 1, 9, "unterminated string", NULL);
+    load_bad("title = \"a\" b\n", 1, 13,
+             "unexpected text after the closing quote", NULL);
+    /* columns count characters, not bytes: η is two bytes, one column */
+    load_bad("title = \"η\" x\n", 1, 13,
+             "unexpected text after the closing quote", NULL);
+    char t[200] = "title = \"";
+    memset(t + 9, 'x', 128); /* one byte more than title[] holds */
+    strcpy(t + 9 + 128, "\"\n");
+    load_bad(t, 1, 10, "title is too long (at most 127 bytes)", NULL);
+    t[9 + 127] = '"'; /* 127 fits */
+    t[9 + 128] = '\0';
+    scene s;
+    load_ok(&s, t);
+    assert_int_equal(strlen(s.title), 127);
+}
+
+/* ---- value errors ------------------------------------------------------- */
+
+static void test_bad_numbers(void **state)
+{
+    load_bad("eta = -1\n", 1, 7, "eta must be a number > 0, got '-1'", "");
+    load_bad("eta = abc\n", 1, 7, "eta must be a number > 0, got 'abc'", NULL);
+    load_bad("eta = 1.5x\n", 1, 7, "got '1.5x'", NULL);
+    load_bad("eta = 1.5 2\n", 1, 7, "got '1.5 2'", NULL);
+    load_bad("eta = inf\n", 1, 7, "got 'inf'", NULL);
+    load_bad("theta0 = nan\n", 1, 10, "theta0 must be a number, got 'nan'",
+             NULL);
+    load_bad("eta = 1e999\n", 1, 7, "got '1e999' (too large)", NULL);
+    load_bad("steps = 10x\n", 1, 9, "steps must be an integer >= 1, got '10x'",
+             NULL);
+    load_bad("steps = 1.5\n", 1, 9, "got '1.5'", NULL);
+    load_bad("steps = -3\n", 1, 9, "got '-3'", NULL);
+    load_bad("steps = +3\n", 1, 9, "got '+3'", NULL);
+    load_bad("every = 0x10\n", 1, 9, "every must be an integer >= 0", NULL);
+}
+
+static void test_out_of_range(void **state)
+{
+    load_bad("steps = 0\n", 1, 9, "steps must be an integer >= 1, got '0'",
+             NULL);
+    load_bad("sde_substeps = 0\n", 1, 16,
+             "sde_substeps must be an integer in 1..1000, got '0'", NULL);
+    load_bad("flow_substeps = 10001\n", 1, 17, "in 1..10000", NULL);
+    load_bad("band_window = 1\n", 1, 15, "in 2..100000", NULL);
+    load_bad("batch = 0\n", 1, 9, "batch must be an integer in 1..1000000",
+             NULL);
+    load_bad("d = 4097\n", 1, 5, "d must be an integer in 1..4096", NULL);
+    load_bad("corr = 1.5\n", 1, 8, "corr must be a number in (0, 1], got",
+             NULL);
+    load_bad("corr = 0\n", 1, 8, "in (0, 1]", NULL);
+    load_bad("rank_tol = 1\n", 1, 12, "rank_tol must be a number in (0, 1)",
+             NULL);
+    load_bad("band_lo = -0.1\n", 1, 11, "band_lo must be a number in [0, 1]",
+             NULL);
+    load_bad("sde_scale = -1\n", 1, 13, "sde_scale must be a number >= 0",
+             NULL);
+    load_bad("a = 0\n", 1, 5, "a must be a number > 0, got '0'", NULL);
+    scene s;
+    load_ok(&s, "sde_scale = 0\ncorr = 1\nband_lo = 0\nband_hi = 1\n");
+}
+
+static void test_integer_overflow(void **state)
+{
+    load_bad("seed = 18446744073709551616\n", 1, 8,
+             "seed must be an integer >= 0, got '18446744073709551616' "
+             "(too large)", NULL);
+    load_bad("steps = 99999999999999999999999\n", 1, 9, "(too large)", NULL);
+    load_bad("n = 2147483648\n", 1, 5, "(too large)", NULL);
+    load_bad("steps = 1e300\n", 1, 9, "(too large)", NULL);
+}
+
+static void test_bad_enum(void **state)
+{
+    load_bad("model = diagnett\n", 1, 9, "unknown model 'diagnett'",
+             "did you mean 'diagnet'?");
+    load_bad("model = transformer\n", 1, 9, "unknown model 'transformer'",
+             "one of: quad1d, diagnet, relu1d");
+    load_bad("dynamics = labelnose\n", 1, 12, "unknown dynamics 'labelnose'",
+             "did you mean 'labelnoise'?");
+    load_bad("dynamics = adam\n", 1, 12, "unknown dynamics 'adam'",
+             "one of: sgd, gd, labelnoise, sde, flow");
+}
+
+static void test_bad_decays(void **state)
+{
+    /*          1234567890123456789 */
+    load_bad("decays = 10%:4.8 30%x:3.4\n", 1, 18, "bad decay position",
+             NULL);
+    load_bad("decays = 10%:4.8,  50%:0\n", 1, 20,
+             "a decay factor must be a number > 0, got '0'", NULL);
+    load_bad("decays = 10%\n", 1, 10, "a decay must be AT:FACTOR", NULL);
+    load_bad("decays = 10%:2:3\n", 1, 10, "a decay must be AT:FACTOR", NULL);
+    load_bad("decays = 0%:2\n", 1, 10, "bad decay position", NULL);
+    load_bad("decays = 100%:2\n", 1, 10, "bad decay position", NULL);
+    load_bad("decays = 1.5:2\n", 1, 10, "bad decay position", NULL);
+    load_bad("decays = 0:2\n", 1, 10, "a decay step must be an integer >= 1",
+             NULL);
+    load_bad("decays = ,\n", 1, 10, "decays needs AT:FACTOR items", NULL);
+    /* 17 items: the 17th is at column 10 + 16 * 4 = 74 */
+    load_bad("decays = 1:2 2:2 3:2 4:2 5:2 6:2 7:2 8:2 9:2 1:2 1:2 1:2 1:2 "
+             "1:2 1:2 1:2 1:2\n", 1, 74, "too many decays (at most 16)",
+             NULL);
+}
+
+static void test_bad_warmup(void **state)
+{
+    load_bad("warmup = 0.5:400\n", 1, 10,
+             "warmup must be F:K:Q or none, got '0.5:400'", NULL);
+    load_bad("warmup = 0.5:400:1:2\n", 1, 10, "warmup must be F:K:Q", NULL);
+    load_bad("warmup = 0.5:400:1 0.2:1:1\n", 1, 10, "warmup takes one F:K:Q",
+             NULL);
+    load_bad("warmup = 0:400:1\n", 1, 10, "warmup fraction F", NULL);
+    load_bad("warmup = 1.5:400:1\n", 1, 10, "warmup fraction F", NULL);
+    load_bad("warmup = 0.5:-4:1\n", 1, 14, "warmup K must be a number > 0",
+             NULL);
+    load_bad("warmup = 0.5:4:zero\n", 1, 16, "warmup power Q", NULL);
+    load_bad("warmup_decay = 0\n", 1, 16, "warmup_decay must be a number > 0",
+             NULL);
+    load_bad("expwarmup = 1.05\n", 1, 13,
+             "expwarmup must be FACTOR:MAX[:EPOCH]", NULL);
+    load_bad("expwarmup = 0.9:1\n", 1, 13, "expwarmup FACTOR must be", NULL);
+    load_bad("expwarmup = 1.05:1:0\n", 1, 20, "expwarmup EPOCH must be", NULL);
+}
+
+static void test_bad_points(void **state)
+{
+    load_bad("points = 1:2\n", 1, 10, "points needs at least 2", NULL);
+    load_bad("points = 1:2 3:x\n", 1, 14, "a point must be x:y", NULL);
+    load_bad("points = 1:2 3\n", 1, 14, "a point must be x:y", NULL);
+    load_bad("points = 1:2 3:4 1:5\n", 1, 18, "x = 1 appears twice", NULL);
+    char buf[1024] = "points =";
+    for (int i = 0; i <= 64; i++)
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " %d:0", i);
+    /* " 0:0" .. " 9:0" take 4 columns, " 10:0" .. " 63:0" take 5 */
+    load_bad(buf, 1, 10 + 10 * 4 + 54 * 5, "too many points", NULL);
+}
+
+static void test_duplicate_key(void **state)
+{
+    load_bad("eta = 0.1\nsteps = 5\n  eta = 0.2\n", 3, 3,
+             "'eta' set twice (first on line 1)", NULL);
+}
+
+static void test_failed_load_changes_nothing(void **state)
+{
+    scene s;
+    scene_err e;
+    scene_init(&s);
+    assert_int_equal(scene_load_string(&s, "eta = 0.5\nbogus = 1\n", "t", &e),
+                     -1);
+    assert_close(s.sched.eta0, 1.1, 0);
+    assert_int_equal(s.set_line[fidx("eta")], 0);
+}
+
+/* ---- text that is not text --------------------------------------------- */
+
+static void test_garbage(void **state)
+{
+    load_bad("eta = 1\nmodel = \xff\n", 2, 9, "invalid UTF-8 byte 0xFF", NULL);
+    load_bad("# \xc3\x28\n", 1, 3, "invalid UTF-8", NULL);   /* bad tail */
+    load_bad("# \xed\xa0\x80\n", 1, 3, "invalid UTF-8", NULL); /* surrogate */
+    load_bad("# \xc0\xaf\n", 1, 3, "invalid UTF-8", NULL);   /* overlong */
+    load_bad("# \xe2\x82\n", 1, 3, "invalid UTF-8", NULL);   /* cut short */
+    load_bad("eta = 1\x1b[2J\n", 1, 8, "control character 0x1B", NULL);
+    load_bad("a = 1\rb = 2\n", 1, 6, "control character 0x0D", NULL);
+    char *big = malloc(5000);
+    memset(big, ' ', 4999);
+    big[4999] = '\0';
+    memcpy(big, "# ", 2);
+    load_bad(big, 1, 4097, "line is longer than 4096 bytes", NULL);
+    big[4096] = '\0'; /* exactly 4096 is fine */
+    scene s;
+    load_ok(&s, big);
+    free(big);
+}
+
+static void test_files(void **state)
+{
+    scene s;
+    scene_err e;
+    const char *p = write_tmp("fig2-large.scene",
+                              "model = diagnet\neta = 0.27\n", 27);
+    scene_init(&s);
+    assert_int_equal(scene_load_file(&s, p, &e), 0);
+    assert_string_equal(s.name, "fig2-large");
+    assert_string_equal(s.path, p);
+    assert_string_equal(s.set_file[fidx("eta")], p);
+    assert_close(s.sched.eta0, 0.27, 0);
+
+    p = write_tmp("plain", "eta = 0.5\n", 10);
+    assert_int_equal(scene_load_file(&s, p, &e), 0);
+    assert_string_equal(s.name, "plain");
+
+    /* NUL bytes are an error at their position, not the end of the text */
+    static const char nul[] = "eta = 0.5\nsteps = 1\0 0\n";
+    p = write_tmp("nul.scene", nul, sizeof nul - 1);
+    assert_int_equal(scene_load_file(&s, p, &e), -1);
+    check_err(&e, p, 2, 10, "NUL byte", NULL);
+
+    /* CRLF from a file */
+    static const char crlf[] = "eta = 0.5\r\nsteps = x\r\n";
+    p = write_tmp("crlf.scene", crlf, sizeof crlf - 1);
+    assert_int_equal(scene_load_file(&s, p, &e), -1);
+    check_err(&e, p, 2, 9, "got 'x'", NULL);
+
+    /* more than 1 MiB */
+    size_t n = (1u << 20) + 10;
+    char *big = malloc(n);
+    memset(big, '\n', n);
+    p = write_tmp("big.scene", big, n);
+    free(big);
+    assert_int_equal(scene_load_file(&s, p, &e), -1);
+    check_err(&e, p, 0, 0, "larger than", NULL);
+
+    /* unreadable: missing, a directory */
+    assert_int_equal(scene_load_file(&s, "/nonexistent/x.scene", &e), -1);
+    check_err(&e, "/nonexistent/x.scene", 0, 0, strerror(ENOENT), NULL);
+    assert_int_equal(scene_load_file(&s, tmpdir, &e), -1);
+    check_err(&e, tmpdir, 0, 0, strerror(EISDIR), NULL);
+    assert_string_equal(s.name, "plain"); /* failures keep the old scene */
+}
+
+/* ---- cross-field errors ------------------------------------------------- */
+
+static void test_cross_fields(void **state)
+{
+    /* a >= b: blame the one set last */
+    final_bad("eta = 1.1\na = 1.2\n", 2, 5, "a (1.2) must be less than b (1.05)",
+              "[a, b]");
+    final_bad("a = 0.5\nb = 0.4\n", 2, 5, "must be less than b", NULL);
+    final_bad("b = 0.4\n\na = 0.5\n", 3, 5, "must be less than b", NULL);
+    /* ... but only quad1d draws x from [a, b] */
+    scene s;
+    load_ok(&s, "model = relu1d\na = 2\n");
+    final_ok(&s);
+
+    final_bad("model = diagnet\nd = 10\nr  =  20\n", 3, 7,
+              "r (20) must be at most d (10)", NULL);
+    final_bad("model = diagnet\nr = 5\nd = 4\n", 3, 5, "must be at most d",
+              NULL);
+    final_bad("model = diagnet\nn = 0\n", 2, 5, "diagnet needs n >= 1", NULL);
+    final_bad("# online\ndynamics = labelnoise\n", 2, 12,
+              "labelnoise needs a finite training set",
+              "set n = 20 (a fixed training set) or use sgd");
+    final_bad("dynamics = sde\n", 1, 12, "sde needs a finite training set",
+              "set n = 20");
+    load_ok(&s, "dynamics = labelnoise\nn = 20\n");
+    final_ok(&s);
+    final_bad("band_lo = 0.5\nband_hi = 0.5\n", 2, 11,
+              "band_lo (0.5) must be less than band_hi (0.5)", NULL);
+    final_bad("band_lo = 0.95\n", 1, 11, "band_lo (0.95) must be less", NULL);
+    final_bad("steps = 100\ndecays = 50:2 101:2\n", 2, 10,
+              "decay at step 101 is past the end of the run (steps = 100)",
+              NULL);
+    load_ok(&s, "steps = 100\ndecays = 100:2\n");
+    final_ok(&s);
+    final_bad("warmup = 0.001:400:1\nsteps = 100\n", 2, 9,
+              "shorter than one step", NULL);
+    final_bad("warmup = 0.5:400:1\nexpwarmup = 1.05:1\n", 2, 13,
+              "warmup and expwarmup cannot both be on", "none");
+}
+
+/* A conflict introduced by --set points at --set. */
+static void test_cross_field_blames_set(void **state)
+{
+    scene s;
+    scene_err e;
+    load_ok(&s, "model = diagnet\nd = 50\n");
+    assert_int_equal(scene_set(&s, "r=60", &e), 0);
+    assert_int_equal(scene_finalize(&s, &e), -1);
+    check_err(&e, "--set", 1, 3, "r (60) must be at most d (50)", NULL);
+
+    load_ok(&s, "model = diagnet\nr = 10\n");
+    assert_int_equal(scene_set(&s, "d = 5", &e), 0);
+    assert_int_equal(scene_finalize(&s, &e), -1);
+    check_err(&e, "--set", 1, 5, "r (10) must be at most d (5)", NULL);
+
+    /* a default that cannot work points at the scene, line 0 */
+    scene_init(&s);
+    snprintf(s.model, sizeof s.model, "gone");
+    assert_int_equal(scene_finalize(&s, &e), -1);
+    check_err(&e, "default", 0, 0, "unknown model 'gone'", NULL);
+}
+
+static void test_err_print(void **state)
+{
+    char *out = NULL;
+    size_t len = 0;
+    scene_err e = {.file = "a.scene", .line = 3, .col = 7, .msg = "boom",
+                   .hint = "try again"};
+    FILE *f = open_memstream(&out, &len);
+    scene_err_print(&e, f);
+    e.hint[0] = '\0';
+    e.line = 0;
+    e.col = 0;
+    scene_err_print(&e, f);
+    fclose(f);
+    assert_string_equal(out, "a.scene:3:7: error: boom\n  hint: try again\n"
+                             "a.scene: error: boom\n");
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_field_table),
+        cmocka_unit_test(test_man_page_lists_fields),
+        cmocka_unit_test(test_parse_diagnet),
+        cmocka_unit_test(test_decay_forms),
+        cmocka_unit_test(test_warmup_forms),
+        cmocka_unit_test(test_expwarmup),
+        cmocka_unit_test(test_points),
+        cmocka_unit_test(test_comments_blank_lines),
+        cmocka_unit_test(test_quoted_title),
+        cmocka_unit_test(test_crlf_and_bom),
+        cmocka_unit_test(test_model_defaults),
+        cmocka_unit_test(test_set_overrides),
+        cmocka_unit_test(test_set_errors),
+        cmocka_unit_test(test_unknown_key),
+        cmocka_unit_test(test_missing_equals),
+        cmocka_unit_test(test_empty_value),
+        cmocka_unit_test(test_quote_errors),
+        cmocka_unit_test(test_bad_numbers),
+        cmocka_unit_test(test_out_of_range),
+        cmocka_unit_test(test_integer_overflow),
+        cmocka_unit_test(test_bad_enum),
+        cmocka_unit_test(test_bad_decays),
+        cmocka_unit_test(test_bad_warmup),
+        cmocka_unit_test(test_bad_points),
+        cmocka_unit_test(test_duplicate_key),
+        cmocka_unit_test(test_failed_load_changes_nothing),
+        cmocka_unit_test(test_garbage),
+        cmocka_unit_test(test_files),
+        cmocka_unit_test(test_cross_fields),
+        cmocka_unit_test(test_cross_field_blames_set),
+        cmocka_unit_test(test_err_print),
+    };
+    return cmocka_run_group_tests_name("scene", tests, setup_dir,
+                                       teardown_dir);
+}
