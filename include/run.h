@@ -21,6 +21,8 @@
 #include "scene.h"
 #include "schedule.h"
 
+#define RUN_TRAIL 32
+
 /* What one evaluation of the metrics found. */
 typedef struct run_metrics {
     uint64_t step;
@@ -37,6 +39,7 @@ typedef struct run_metrics {
     double bounce_frac;           /* share of bouncing evaluations in the
                                      band window */
     double theta;                 /* θ[0] (quad1d's θ); NaN if p > 1 */
+    uint64_t spectrum_step;       /* when rank/nsv/ex were computed */
 } run_metrics;
 
 typedef struct run {
@@ -58,9 +61,18 @@ typedef struct run {
     rng ck_rng;
     uint64_t ck_t;
 
-    /* θ before the last two steps, for the bounce indicator. */
-    double *prev1, *prev2;
-    uint64_t prev_at;      /* r->t when prev1/prev2 were last valid */
+    /* The last RUN_TRAIL iterates (consecutive steps), oldest first in
+     * ring order: the valley panel's trail and the bounce indicator.
+     * trail_t is the step of the newest; trail_len how many are valid. */
+    double *trail;         /* RUN_TRAIL × p */
+    size_t trail_head, trail_len;
+    uint64_t trail_t;
+
+    /* The checkpoint before ck, so a rewind lands well before a blow-up. */
+    double *ck_prev_theta;
+    rng ck_prev_rng;
+    uint64_t ck_prev_t;
+    int have_ck_prev;
 
     /* Step-size cache: eta_cached holds for t < eta_until. */
     double eta_cached;
@@ -90,8 +102,24 @@ void run_destroy(run *r);
 uint64_t run_advance(run *r, uint64_t n);
 
 /* Evaluates every metric at the current state into r->last and appends
- * it to the histories. */
+ * it to the histories (run_eval_losses then run_eval_spectrum). */
 void run_evaluate(run *r);
+/* The cheap part: losses, band, bounce; appends to h_train/h_test/h_eta. */
+void run_eval_losses(run *r);
+/* The NTK spectrum, rank and model extras (one SVD); appends to
+ * h_rank/h_extra.  Skipped (values kept) when spectrum_on is 0. */
+void run_eval_spectrum(run *r);
+
+/* Iterate k of the trail, 0 = newest, k < trail_len; NULL past it. */
+const double *run_trail_at(const run *r, size_t k);
+
+/* After a divergence: returns to the checkpoint before the one nearest
+ * the blow-up, divides η by factor there, and un-freezes.  Logged.
+ * Returns 0, or −1 if the run has not diverged. */
+int run_rewind(run *r, double factor);
+
+/* Starts or stops a manual warmup (η ×mult over len steps).  Logged. */
+void run_toggle_warmup(run *r, double mult, uint64_t len);
 
 /* η for the next step. */
 double run_eta(const run *r);

@@ -41,6 +41,8 @@ typedef enum {
     EV_DECAY_NOW, /* value = the factor divided by */
     EV_DYNAMICS,  /* value = dynamics kind (dynamics.h) */
     EV_BATCH,     /* value = batch size */
+    EV_WARMUP,    /* value = 1 start a manual warmup, 0 stop it */
+    EV_REWIND,    /* value = the step rewound to */
     EV_NOTE       /* anything else worth a marker; value free */
 } event_kind;
 
@@ -59,6 +61,11 @@ typedef struct schedule {
     uint64_t decay_step[SCHED_MAX_DECAYS]; /* resolved, ascending */
     uint64_t warm_end;                      /* T_w in steps */
     double scale;
+    /* Manual warmup (the `w` key): η ramps linearly by ×mw_mult over
+     * mw_len steps from mw_start, until stopped. */
+    int mw_active;
+    uint64_t mw_start, mw_len;
+    double mw_mult;
     size_t nlog;     /* events logged (the log keeps the first LOG_CAP) */
     size_t dropped;  /* events past the cap, counted but not kept */
     sched_event log[SCHED_LOG_CAP];
@@ -80,6 +87,15 @@ double schedule_base(const schedule *s, uint64_t t);
 void schedule_set_eta(schedule *s, uint64_t t, double eta);
 void schedule_scale_eta(schedule *s, uint64_t t, double factor);
 void schedule_decay_now(schedule *s, uint64_t t);
+/* Starts a manual warmup at step t: η ramps linearly to mult × its value
+ * over len steps, then holds.  Logged. */
+void schedule_warmup_start(schedule *s, uint64_t t, double mult,
+                           uint64_t len);
+/* Stops it at step t, keeping η where the ramp had brought it.  Logged. */
+void schedule_warmup_stop(schedule *s, uint64_t t);
+/* Whether η may change at every step from t on (a warmup is ramping), so
+ * callers must not cache it. */
+int schedule_is_smooth(const schedule *s, uint64_t t);
 /* Logs an event that is not about η (dynamics switch, batch change). */
 void schedule_log(schedule *s, uint64_t t, event_kind kind, double value);
 

@@ -9,9 +9,15 @@
 
 #include <cblas.h>
 
+#include <locale.h>
+
+#include "app.h"
+#include "canvas.h"
 #include "headless.h"
 #include "run.h"
 #include "scene.h"
+#include "tui.h"
+#include "view.h"
 
 #ifndef SGDSCOPE_VERSION
 #define SGDSCOPE_VERSION "dev"
@@ -37,6 +43,12 @@ static const char usage_text[] =
     "  --csv FILE|-      write metrics as CSV to FILE or stdout\n"
     "  --every N         a CSV row every N steps (0: only at the end)\n"
     "  --summary         print one JSON object with the final metrics\n"
+    "  --snapshot        print one frame as plain text after --steps and exit\n"
+    "  --size COLSxROWS  frame size for --snapshot (default 100x30)\n"
+    "  --fps N           frames per second of the interactive view (30)\n"
+    "  --unicode         braille plots whatever the locale\n"
+    "  --ascii           plain ASCII plots\n"
+    "  --no-color        no colour (NO_COLOR in the environment also)\n"
     "  --help            show this help\n"
     "  --version         show the version\n"
     "\n"
@@ -94,7 +106,8 @@ static int find_scene(const char *arg, char *out, size_t outlen)
 }
 
 enum { OPT_HEADLESS = 256, OPT_MODEL, OPT_SET, OPT_SEED, OPT_STEPS, OPT_CSV,
-       OPT_EVERY, OPT_SUMMARY, OPT_HELP, OPT_VERSION };
+       OPT_EVERY, OPT_SUMMARY, OPT_HELP, OPT_VERSION, OPT_SNAPSHOT, OPT_SIZE,
+       OPT_FPS, OPT_UNICODE, OPT_ASCII, OPT_NOCOLOR };
 
 static const struct option long_opts[] = {
     {"headless", no_argument, 0, OPT_HEADLESS},
@@ -107,11 +120,19 @@ static const struct option long_opts[] = {
     {"summary", no_argument, 0, OPT_SUMMARY},
     {"help", no_argument, 0, OPT_HELP},
     {"version", no_argument, 0, OPT_VERSION},
+    {"snapshot", no_argument, 0, OPT_SNAPSHOT},
+    {"size", required_argument, 0, OPT_SIZE},
+    {"fps", required_argument, 0, OPT_FPS},
+    {"unicode", no_argument, 0, OPT_UNICODE},
+    {"ascii", no_argument, 0, OPT_ASCII},
+    {"no-color", no_argument, 0, OPT_NOCOLOR},
     {0, 0, 0, 0}};
 
 int main(int argc, char **argv)
 {
-    int headless = 0, summary = 0, every_set = 0;
+    int headless = 0, summary = 0, every_set = 0, snapshot = 0;
+    int size_w = 100, size_h = 30, fps = 30, force_ascii = 0,
+        force_unicode = 0, no_color = 0;
     const char *csv_path = NULL;
     uint64_t every = 0;
     /* Scene overrides, applied in command-line order after the scene. */
@@ -124,6 +145,32 @@ int main(int argc, char **argv)
         uint64_t v;
         switch (c) {
         case OPT_HEADLESS: headless = 1; break;
+        case OPT_SNAPSHOT: snapshot = 1; break;
+        case OPT_UNICODE: force_unicode = 1; force_ascii = 0; break;
+        case OPT_ASCII: force_ascii = 1; force_unicode = 0; break;
+        case OPT_NOCOLOR: no_color = 1; break;
+        case OPT_SIZE: {
+            char *x;
+            long w = strtol(optarg, &x, 10), h = 0;
+            if (x != optarg && (*x == 'x' || *x == 'X')) {
+                char *end;
+                h = strtol(x + 1, &end, 10);
+                if (*end || end == x + 1)
+                    h = 0;
+            }
+            if (w < 1 || h < 1 || w > 1000 || h > 1000)
+                usage_error("--size needs COLSxROWS, each 1..1000, got '%s'",
+                            optarg);
+            size_w = (int)w;
+            size_h = (int)h;
+            break;
+        }
+        case OPT_FPS:
+            if (parse_u64(optarg, &v) || v < 1 || v > 240)
+                usage_error("--fps needs a whole number 1..240, got '%s'",
+                            optarg);
+            fps = (int)v;
+            break;
         case OPT_SUMMARY: summary = 1; break;
         case OPT_CSV: csv_path = optarg; break;
         case OPT_EVERY:
@@ -194,22 +241,58 @@ int main(int argc, char **argv)
     if (every_set)
         sc.every = every;
 
-    if (!headless) {
-        if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+    /* One BLAS thread: the runs are small, results must not depend on
+     * the machine's core count, and the UI must keep a core for itself. */
+    openblas_set_num_threads(1);
+
+    if (snapshot || !headless) {
+        const char *dir = getenv("SGDSCOPE_SCENES");
+        if (!dir || !*dir)
+            dir = access("scenes", R_OK) == 0 ? "scenes"
+                                               : SGDSCOPE_DATADIR "/scenes";
+        app a;
+        char err[256];
+        if (!snapshot && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
             fprintf(stderr, "sgdscope: no terminal; use --headless to run "
                             "without one\n");
             return 2;
         }
-        fprintf(stderr, "sgdscope: the interactive view is not built yet; "
-                        "use --headless (see --help)\n");
-        return 2;
+        if (app_open(&a, &sc, dir, err, sizeof err) != 0) {
+            fprintf(stderr, "sgdscope: %s\n", err);
+            return 2;
+        }
+        int rc = 0;
+        if (snapshot) {
+            /* One frame after N steps, as plain text: the golden-frame
+             * tests and the README use it. */
+            setlocale(LC_ALL, "");
+            glyph_tier tier = force_ascii ? GLYPH_ASCII : GLYPH_BRAILLE;
+            canvas cv;
+            if (canvas_init(&cv, size_w, size_h, tier) != 0) {
+                app_close(&a);
+                return 1;
+            }
+            app_run_to(&a, sc.steps);
+            view_draw(&cv, &a);
+            size_t need = canvas_to_text(&cv, NULL, 0) + 1;
+            char *buf = malloc(need);
+            if (buf) {
+                canvas_to_text(&cv, buf, need);
+                fputs(buf, stdout);
+                free(buf);
+            }
+            canvas_free(&cv);
+            rc = buf && fflush(stdout) == 0 ? 0 : 1;
+        } else {
+            setlocale(LC_ALL, "");
+            tui_opts to = {fps, force_ascii, force_unicode, no_color};
+            rc = tui_run(&a, &to);
+        }
+        app_close(&a);
+        return rc;
     }
     if (!csv_path && !summary)
         summary = 1; /* a headless run with no output would be pointless */
-
-    /* One BLAS thread: the runs are small, and results must not depend on
-     * how many cores the machine has. */
-    openblas_set_num_threads(1);
 
     char err[256];
     run *r = run_create(&sc, err, sizeof err);

@@ -15,6 +15,12 @@ enum { STREAM_DATA = 1, STREAM_PROBE = 2, STREAM_INIT = 3, STREAM_STEP = 4 };
 
 static void checkpoint(run *r)
 {
+    if (r->ck_t != r->t || !r->have_ck_prev) {
+        memcpy(r->ck_prev_theta, r->ck_theta, r->m.p * sizeof *r->theta);
+        r->ck_prev_rng = r->ck_rng;
+        r->ck_prev_t = r->ck_t;
+        r->have_ck_prev = 1;
+    }
     memcpy(r->ck_theta, r->theta, r->m.p * sizeof *r->theta);
     r->ck_rng = r->step_rng;
     r->ck_t = r->t;
@@ -35,8 +41,7 @@ static double eta_at(run *r, uint64_t t)
     const schedule *s = &r->sched;
     double e = schedule_eta(s, t);
     uint64_t until = t + 1;
-    int smooth = (s->cfg.has_warmup && t < s->warm_end) || s->cfg.has_exp;
-    if (!smooth) {
+    if (!schedule_is_smooth(s, t)) {
         until = UINT64_MAX;
         for (size_t i = 0; i < s->cfg.ndecays; i++)
             if (s->decay_step[i] > t) {
@@ -45,6 +50,9 @@ static double eta_at(run *r, uint64_t t)
             }
         if (s->cfg.has_warmup && s->warm_end > t && s->warm_end < until)
             until = s->warm_end;
+        if (s->mw_active && s->mw_start + s->mw_len > t &&
+            s->mw_start + s->mw_len < until)
+            until = s->mw_start + s->mw_len;
     }
     r->eta_cached = e;
     r->eta_from = t;
@@ -109,14 +117,14 @@ run *run_create(const scene *sc, char *err, size_t errlen)
     size_t bw = sc->band_window ? sc->band_window : 1;
     r->theta = calloc(p, sizeof *r->theta);
     r->ck_theta = calloc(p, sizeof *r->ck_theta);
-    r->prev1 = calloc(p, sizeof *r->prev1);
-    r->prev2 = calloc(p, sizeof *r->prev2);
+    r->trail = calloc(RUN_TRAIL * p, sizeof *r->trail);
+    r->ck_prev_theta = calloc(p, sizeof *r->ck_prev_theta);
     r->F = calloc(p * p, sizeof *r->F);
     r->sv = calloc(p, sizeof *r->sv);
     r->band = calloc(bw, sizeof *r->band);
     r->band_scratch = calloc(bw, sizeof *r->band_scratch);
     r->bounce_ring = calloc(bw, 1);
-    if (!r->theta || !r->ck_theta || !r->prev1 || !r->prev2 || !r->F ||
+    if (!r->theta || !r->ck_theta || !r->trail || !r->ck_prev_theta || !r->F ||
         !r->sv || !r->band || !r->band_scratch || !r->bounce_ring ||
         dyn_ws_init(&r->ws, &r->m) != 0 || la_ws_init(&r->la, p, p) != 0 ||
         history_init(&r->h_train, HIST_CAP) != 0 ||
@@ -128,9 +136,9 @@ run *run_create(const scene *sc, char *err, size_t errlen)
         goto fail_quiet;
     }
     ops->init_theta(&r->m, r->theta, &init);
-    r->prev_at = UINT64_MAX;
     eta_invalidate(r);
     checkpoint(r);
+    r->have_ck_prev = 0;
     return r;
 fail_quiet:
     run_destroy(r);
@@ -151,14 +159,36 @@ void run_destroy(run *r)
     history_free(&r->h_extra);
     free(r->theta);
     free(r->ck_theta);
-    free(r->prev1);
-    free(r->prev2);
+    free(r->trail);
+    free(r->ck_prev_theta);
     free(r->F);
     free(r->sv);
     free(r->band);
     free(r->band_scratch);
     free(r->bounce_ring);
     free(r);
+}
+
+/* Appends θ (the state at step r->t) to the trail; a gap since the last
+ * entry restarts it, so the trail only ever holds consecutive steps. */
+static void trail_push(run *r)
+{
+    size_t p = r->m.p;
+    if (r->trail_len > 0 && r->trail_t + 1 != r->t)
+        r->trail_len = 0;
+    r->trail_head = (r->trail_head + 1) % RUN_TRAIL;
+    memcpy(r->trail + r->trail_head * p, r->theta, p * sizeof *r->theta);
+    if (r->trail_len < RUN_TRAIL)
+        r->trail_len++;
+    r->trail_t = r->t;
+}
+
+const double *run_trail_at(const run *r, size_t k)
+{
+    if (k >= r->trail_len)
+        return NULL;
+    size_t i = (r->trail_head + RUN_TRAIL - k) % RUN_TRAIL;
+    return r->trail + i * r->m.p;
 }
 
 /* Step t blew up.  Replay from the checkpoint to the last state whose
@@ -170,20 +200,21 @@ static void freeze(run *r, uint64_t t_bad)
     memcpy(r->theta, r->ck_theta, p * sizeof *r->theta);
     r->step_rng = r->ck_rng;
     r->t = r->ck_t;
+    r->trail_len = 0;
     while (r->t < t_bad) {
-        memcpy(r->prev2, r->prev1, p * sizeof *r->prev1);
-        memcpy(r->prev1, r->theta, p * sizeof *r->theta);
         rng saved = r->step_rng;
         int bad = dyn_step(&r->m, r->theta, eta_at(r, r->t), &r->dyn,
                            &r->step_rng, &r->ws);
         if (bad || !theta_finite(r->theta, p)) {
-            memcpy(r->theta, r->prev1, p * sizeof *r->theta);
+            /* the trail's newest entry is the state before this step */
+            const double *last = run_trail_at(r, 0);
+            memcpy(r->theta, last ? last : r->ck_theta, p * sizeof *r->theta);
             r->step_rng = saved;
             break;
         }
         r->t++;
+        trail_push(r);
     }
-    r->prev_at = UINT64_MAX;
     r->diverged = 1;
     r->diverged_at = r->t;
 }
@@ -191,20 +222,17 @@ static void freeze(run *r, uint64_t t_bad)
 uint64_t run_advance(run *r, uint64_t n)
 {
     uint64_t done = 0;
-    size_t p = r->m.p;
+    if (r->trail_len == 0 && !r->diverged)
+        trail_push(r);
     while (done < n && !r->diverged) {
         if (r->t % CK_EVERY == 0 && r->ck_t != r->t)
             checkpoint(r);
-        /* The last two steps keep copies of θ for the bounce indicator;
-         * the others run without any extra work. */
+        /* The last RUN_TRAIL steps keep copies of θ for the trail and the
+         * bounce indicator; the others run without any extra work. */
         uint64_t left = n - done;
-        if (left <= 2) {
-            memcpy(r->prev2, r->prev1, p * sizeof *r->prev1);
-            memcpy(r->prev1, r->theta, p * sizeof *r->theta);
-        }
-        /* Run a stretch with constant η and no checkpoint inside it. */
+        int keep = left <= RUN_TRAIL;
         double eta = eta_at(r, r->t);
-        uint64_t stretch = left > 2 ? left - 2 : 1;
+        uint64_t stretch = keep ? 1 : left - RUN_TRAIL;
         uint64_t to_ck = CK_EVERY - r->t % CK_EVERY;
         if (stretch > to_ck)
             stretch = to_ck;
@@ -219,10 +247,54 @@ uint64_t run_advance(run *r, uint64_t n)
             r->t++;
             done++;
         }
-        if (left <= 2)
-            r->prev_at = r->t;
+        if (keep)
+            trail_push(r);
     }
     return done;
+}
+
+int run_rewind(run *r, double factor)
+{
+    if (!r->diverged)
+        return -1;
+    size_t p = r->m.p;
+    /* The nearest checkpoint may sit just before the blow-up, already in
+     * trouble; the one before it is at least CK_EVERY steps earlier. */
+    if (r->have_ck_prev && r->ck_prev_t < r->ck_t) {
+        memcpy(r->theta, r->ck_prev_theta, p * sizeof *r->theta);
+        r->step_rng = r->ck_prev_rng;
+        r->t = r->ck_prev_t;
+    } else {
+        memcpy(r->theta, r->ck_theta, p * sizeof *r->theta);
+        r->step_rng = r->ck_rng;
+        r->t = r->ck_t;
+    }
+    r->diverged = 0;
+    r->trail_len = 0;
+    history_truncate(&r->h_train, r->t);
+    history_truncate(&r->h_test, r->t);
+    history_truncate(&r->h_eta, r->t);
+    history_truncate(&r->h_rank, r->t);
+    history_truncate(&r->h_extra, r->t);
+    r->band_len = r->band_pos = 0;
+    schedule_log(&r->sched, r->t, EV_REWIND, (double)r->t);
+    schedule_scale_eta(&r->sched, r->t, 1.0 / factor);
+    eta_invalidate(r);
+    r->have_ck_prev = 0;
+    memcpy(r->ck_theta, r->theta, p * sizeof *r->theta);
+    r->ck_rng = r->step_rng;
+    r->ck_t = r->t;
+    return 0;
+}
+
+void run_toggle_warmup(run *r, double mult, uint64_t len)
+{
+    if (r->sched.mw_active)
+        schedule_warmup_stop(&r->sched, r->t);
+    else
+        schedule_warmup_start(&r->sched, r->t, mult, len);
+    eta_invalidate(r);
+    checkpoint(r);
 }
 
 static void after_event(run *r)
@@ -268,7 +340,31 @@ void run_set_batch(run *r, size_t batch)
     after_event(r);
 }
 
-void run_evaluate(run *r)
+void run_eval_spectrum(run *r)
+{
+    run_metrics *mt = &r->last;
+    const model *m = &r->m;
+    if (!r->spectrum_on)
+        return;
+    size_t rows = 0, cols = 0;
+    m->ops->ntk_factor(m, r->theta, r->F, &rows, &cols);
+    size_t k = rows < cols ? rows : cols;
+    mt->nsv = 0;
+    mt->rank = 0;
+    if (k > 0 && la_singular_values(&r->la, r->F, rows, cols, r->sv) == 0) {
+        mt->nsv = k;
+        mt->rank = metrics_rank(r->sv, k, r->sc.rank_tol);
+    }
+    extras_cfg ec = {r->sc.l0_tol, r->sc.corr};
+    m->ops->extras(m, r->theta, &ec, &mt->ex);
+    mt->spectrum_step = r->t;
+    history_push(&r->h_rank, r->t, (double)mt->rank);
+    const char *xn = run_extra_name(r);
+    history_push(&r->h_extra, r->t,
+                 !xn ? NAN : xn[0] == 'l' ? mt->ex.l0 : mt->ex.kinks);
+}
+
+void run_eval_losses(run *r)
 {
     run_metrics *mt = &r->last;
     const model *m = &r->m;
@@ -277,27 +373,15 @@ void run_evaluate(run *r)
     mt->eta = run_eta(r);
     mt->train_loss = model_train_loss(m, r->theta);
     mt->test_loss = model_test_loss(m, r->theta);
-    mt->nsv = 0;
-    mt->rank = 0;
-    if (r->spectrum_on) {
-        size_t rows = 0, cols = 0;
-        m->ops->ntk_factor(m, r->theta, r->F, &rows, &cols);
-        size_t k = rows < cols ? rows : cols;
-        if (k > 0 && la_singular_values(&r->la, r->F, rows, cols, r->sv) == 0) {
-            mt->nsv = k;
-            mt->rank = metrics_rank(r->sv, k, r->sc.rank_tol);
-        }
-    }
-    extras_cfg ec = {r->sc.l0_tol, r->sc.corr};
-    m->ops->extras(m, r->theta, &ec, &mt->ex);
 
-    /* Bounce: the last two updates, when the caller's advance kept them. */
+    /* Bounce: the last two updates, when the trail holds them. */
     mt->bounce_cos = NAN;
     mt->bouncing = 0;
-    if (r->prev_at == r->t && r->t >= 2) {
-        mt->bounce_cos = metrics_bounce_cos(r->prev2, r->prev1, r->theta, p);
-        mt->bouncing = mt->bounce_cos < 0.0;
-    }
+    const double *t0 = run_trail_at(r, 0), *t1 = run_trail_at(r, 1),
+                 *t2 = run_trail_at(r, 2);
+    if (t2 && r->trail_t == r->t)
+        mt->bounce_cos = metrics_bounce_cos(t2, t1, t0, p);
+    mt->bouncing = mt->bounce_cos < 0.0;
     mt->theta = p == 1 ? r->theta[0] : NAN;
 
     /* Loss band and bounce share over a trailing window of evaluations. */
@@ -320,8 +404,10 @@ void run_evaluate(run *r)
     history_push(&r->h_train, r->t, mt->train_loss);
     history_push(&r->h_test, r->t, mt->test_loss);
     history_push(&r->h_eta, r->t, mt->eta);
-    history_push(&r->h_rank, r->t, (double)mt->rank);
-    const char *xn = run_extra_name(r);
-    history_push(&r->h_extra, r->t,
-                 !xn ? NAN : xn[0] == 'l' ? mt->ex.l0 : mt->ex.kinks);
+}
+
+void run_evaluate(run *r)
+{
+    run_eval_losses(r);
+    run_eval_spectrum(r);
 }

@@ -98,9 +98,48 @@ double schedule_base(const schedule *s, uint64_t t)
     return e;
 }
 
+static double manual_ramp(const schedule *s, uint64_t t)
+{
+    if (!s->mw_active || t < s->mw_start)
+        return 1.0;
+    double f = s->mw_len ? (double)(t - s->mw_start) / (double)s->mw_len : 1.0;
+    if (f > 1.0)
+        f = 1.0;
+    return 1.0 + (s->mw_mult - 1.0) * f;
+}
+
 double schedule_eta(const schedule *s, uint64_t t)
 {
-    return schedule_base(s, t) * s->scale;
+    return schedule_base(s, t) * s->scale * manual_ramp(s, t);
+}
+
+void schedule_warmup_start(schedule *s, uint64_t t, double mult,
+                           uint64_t len)
+{
+    if (s->mw_active || !(mult > 0.0))
+        return;
+    s->mw_active = 1;
+    s->mw_start = t;
+    s->mw_len = len ? len : 1;
+    s->mw_mult = mult;
+    schedule_log(s, t, EV_WARMUP, 1.0);
+}
+
+void schedule_warmup_stop(schedule *s, uint64_t t)
+{
+    if (!s->mw_active)
+        return;
+    /* Fold the ramp reached so far into the manual scale: η stays put. */
+    s->scale *= manual_ramp(s, t);
+    s->mw_active = 0;
+    schedule_log(s, t, EV_WARMUP, 0.0);
+}
+
+int schedule_is_smooth(const schedule *s, uint64_t t)
+{
+    if (s->mw_active && t < s->mw_start + s->mw_len)
+        return 1;
+    return (s->cfg.has_warmup && t < s->warm_end) || s->cfg.has_exp;
 }
 
 void schedule_log(schedule *s, uint64_t t, event_kind kind, double value)
@@ -141,6 +180,8 @@ void schedule_decay_now(schedule *s, uint64_t t)
 
 sched_phase schedule_phase(const schedule *s, uint64_t t)
 {
+    if (s->mw_active && t < s->mw_start + s->mw_len)
+        return PHASE_WARMUP;
     if (s->cfg.has_warmup && t < s->warm_end)
         return PHASE_WARMUP;
     if (s->cfg.has_exp &&

@@ -1,0 +1,101 @@
+/* canvas.h — an off-screen grid of terminal cells with sub-cell dots.
+ *
+ * Everything the app shows is drawn here first; the curses front end, the
+ * plain-text snapshot and the asciicast writer only serialize a canvas.
+ * No terminal code: this file never includes <curses.h>.
+ *
+ * A cell holds either text (one code point) or dots.  Dots give plots
+ * sub-cell resolution, per glyph tier:
+ *   GLYPH_BRAILLE  2 × 4 dots per cell, U+2800 + bits (dot 1..8 = 0x01,
+ *                  0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80; dots 7 and 8
+ *                  are the bottom row: left 0x40, right 0x80)
+ *   GLYPH_BLOCK    2 × 2 per cell, quadrant blocks (▘▝▖▗▀▄▌▐▚▞▙▛▜▟█)
+ *   GLYPH_ASCII    1 × 1 per cell, a role-specific ASCII character
+ * Each cell has one colour role; the last dot drawn in a cell sets it. */
+#ifndef SGDSCOPE_CANVAS_H
+#define SGDSCOPE_CANVAS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { GLYPH_ASCII, GLYPH_BLOCK, GLYPH_BRAILLE } glyph_tier;
+
+/* Semantic colour roles; the front end maps them to a palette. */
+typedef enum {
+    ROLE_TEXT,     /* default text */
+    ROLE_DIM,      /* axes, ticks, secondary text */
+    ROLE_TITLE,    /* panel titles */
+    ROLE_TRAIN,    /* train loss, the main curve */
+    ROLE_TEST,     /* test loss, targets (β*, θ*²) */
+    ROLE_BAND,     /* the loss band */
+    ROLE_MARK,     /* η-change / decay markers, thresholds */
+    ROLE_ITERATE,  /* the current iterate */
+    ROLE_TRAIL,    /* past iterates */
+    ROLE_WARN,     /* divergence, errors */
+    ROLE_GOOD,     /* "inside the interval", bouncing */
+    ROLE_COUNT
+} color_role;
+
+enum { ATTR_BOLD = 1, ATTR_DIM = 2, ATTR_REVERSE = 4 };
+
+typedef struct cell {
+    uint32_t ch;    /* code point for text cells; 0 for dot cells */
+    uint8_t dots;   /* dot bits for dot cells (tier-specific layout) */
+    uint8_t role;   /* color_role */
+    uint8_t attr;   /* ATTR_* */
+} cell;
+
+typedef struct canvas {
+    int w, h;
+    glyph_tier tier;
+    cell *cells;    /* h rows of w cells */
+    size_t cap;     /* allocated cells */
+} canvas;
+
+typedef struct rect {
+    int x, y, w, h;
+} rect;
+
+/* Allocates a w × h canvas (w, h ≥ 0).  Returns 0 or −1. */
+int canvas_init(canvas *c, int w, int h, glyph_tier tier);
+/* Frees it (safe on a zeroed one). */
+void canvas_free(canvas *c);
+/* Changes the size, reallocating only when it grows; clears.  0 or −1. */
+int canvas_resize(canvas *c, int w, int h);
+/* Every cell becomes a blank text cell. */
+void canvas_clear(canvas *c);
+
+/* Dots per cell horizontally and vertically for the canvas's tier. */
+int canvas_dots_x(const canvas *c);
+int canvas_dots_y(const canvas *c);
+
+/* Writes UTF-8 text at (x, y), clipped to the canvas and to at most maxw
+ * cells (maxw < 0: no limit).  Returns the number of cells written.
+ * Wide or invalid sequences are replaced by '?'. */
+int canvas_text(canvas *c, int x, int y, const char *utf8, int role, int attr,
+                int maxw);
+/* The cells canvas_text would use for utf8 with no clipping (one per code
+ * point or replaced byte), for aligning and truncating labels. */
+int canvas_text_width(const char *utf8);
+/* Fills r with code point ch. */
+void canvas_fill(canvas *c, rect r, uint32_t ch, int role, int attr);
+/* Sets one cell to code point ch (clipped). */
+void canvas_put(canvas *c, int x, int y, uint32_t ch, int role, int attr);
+
+/* Sets the dot (px, py) of rectangle r, in dots from r's top-left corner;
+ * dots outside r are dropped.  A text cell becomes a dot cell. */
+void canvas_dot(canvas *c, rect r, int px, int py, int role);
+/* A straight line of dots between two points of r (dot coordinates,
+ * doubles, clipped to r; NaN endpoints draw nothing). */
+void canvas_line(canvas *c, rect r, double x0, double y0, double x1,
+                 double y1, int role);
+
+/* The UTF-8 bytes of cell (x, y) into out (at most 4 bytes + NUL);
+ * returns the byte count.  Blank text cells give " ". */
+int canvas_cell_utf8(const canvas *c, int x, int y, char out[5]);
+/* The whole canvas as plain UTF-8 text, one line per row, trailing spaces
+ * kept, each row ending in '\n'.  Writes at most cap bytes including the
+ * NUL; returns the length it needed (like snprintf). */
+size_t canvas_to_text(const canvas *c, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,61 @@
+/* plot.h — axes and data drawn into a canvas rectangle.
+ *
+ * A plot owns a rectangle: a title row on top, tick labels on the left
+ * (y) and bottom (x), and the data area in between, addressed in dots.
+ * Log axes are ticked at decades ("1e-3"); linear axes at 1-2-5 steps.
+ * Every function skips NaN/Inf data and clips to the data area, so extreme
+ * values never draw outside it or print "nan". */
+#ifndef SGDSCOPE_PLOT_H
+#define SGDSCOPE_PLOT_H
+
+#include "canvas.h"
+
+typedef struct axis {
+    double lo, hi; /* data range; lo < hi (plot_begin widens a flat one) */
+    int log;       /* log10 axis; lo, hi > 0 */
+} axis;
+
+typedef struct plot {
+    canvas *c;
+    rect outer;    /* the whole panel */
+    rect area;     /* the data area, in cells */
+    axis x, y;
+    int ok;        /* 0 if the rectangle is too small to draw data */
+} plot;
+
+enum { PLOT_NO_XLABELS = 1, PLOT_NO_YLABELS = 2, PLOT_FRAME = 4 };
+
+/* Sets up a plot in r: draws the title (truncated to fit, in ROLE_TITLE),
+ * the y tick labels, the x tick labels and the axis lines per flags.
+ * Invalid ranges are repaired (NaN → [0, 1], lo == hi widened, log with
+ * lo ≤ 0 clamped).  p->ok is 0 when r is too small for any data. */
+void plot_begin(plot *p, canvas *c, rect r, const char *title, axis x,
+                axis y, int flags);
+
+/* Data → dot coordinates in p->area (may lie outside; NaN if the value
+ * can't be placed, e.g. ≤ 0 on a log axis). */
+double plot_px(const plot *p, double x);
+double plot_py(const plot *p, double y);
+
+/* A polyline through (xs[i], ys[i]); breaks at NaN points. */
+void plot_line(plot *p, const double *xs, const double *ys, size_t n,
+               int role);
+/* One dot per point. */
+void plot_points(plot *p, const double *xs, const double *ys, size_t n,
+                 int role);
+/* Shades every dot between lo[i] and hi[i] at xs[i] (a band). */
+void plot_band(plot *p, const double *xs, const double *lo, const double *hi,
+               size_t n, int role);
+/* Vertical / horizontal line across the data area at data x / y. */
+void plot_vline(plot *p, double x, int role);
+void plot_hline(plot *p, double y, int role);
+/* n bars, equally spaced across the area, from `base` to vals[i]. */
+void plot_bars(plot *p, const double *vals, size_t n, double base, int role);
+/* A text glyph (one code point) at the cell containing data (x, y). */
+void plot_glyph(plot *p, double x, double y, uint32_t ch, int role, int attr);
+
+/* Formats v compactly for tick labels and titles ("1e-3", "0.25", "3.1e4")
+ * into buf (≥ 12 bytes); "–" for NaN/Inf.  Returns buf. */
+char *plot_fmt(double v, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,322 @@
+/* app.c — the interactive session's state machine; see app.h.  Every
+ * change to the run goes through run_* event functions at a step
+ * boundary, so a session driven by keys is as reproducible as a scene. */
+#include "app.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The one key table: input handling and the help overlay both read it. */
+const app_key app_keys[] = {
+    {' ', ACT_PAUSE, "space", "pause / resume", "pause"},
+    {'.', ACT_STEP, ".", "one step while paused", "step"},
+    {'>', ACT_FASTER, ">", "more steps per frame (x2)", "faster"},
+    {'<', ACT_SLOWER, "<", "fewer steps per frame (/2)", NULL},
+    {'+', ACT_ETA_UP, "+", "step size η ×1.1", "η up"},
+    {'-', ACT_ETA_DOWN, "-", "step size η ÷1.1", "η down"},
+    {'d', ACT_DECAY, "d", "decay η now (÷ the scene's decay)", "decay"},
+    {'w', ACT_WARMUP, "w", "start/stop a warmup (η ×2 over 10% of the run)",
+     "warmup"},
+    {'o', ACT_DYNAMICS, "o", "cycle dynamics: SGD, GD, label-noise GD, SDE",
+     "dynamics"},
+    {'b', ACT_BATCH_DOWN, "b", "batch size ÷2", NULL},
+    {'B', ACT_BATCH_UP, "B", "batch size ×2", NULL},
+    {'m', ACT_NEXT_SCENE, "m", "next shipped scene", "scene"},
+    {'r', ACT_RESET, "r", "reset, same seed", "reset"},
+    {'R', ACT_RESEED, "R", "reset with a new seed", NULL},
+    {'u', ACT_REWIND, "u", "rewind before a divergence, η ÷2", NULL},
+    {'l', ACT_XAXIS, "l", "linear / log step axis", NULL},
+    {'?', ACT_HELP, "?", "help: every key", "help"},
+    {'q', ACT_QUIT, "q", "quit", "quit"},
+};
+const size_t app_nkeys = sizeof app_keys / sizeof app_keys[0];
+
+int app_key_action(int key)
+{
+    for (size_t i = 0; i < app_nkeys; i++)
+        if (app_keys[i].key == key)
+            return (int)app_keys[i].act;
+    return -1;
+}
+
+void app_message(app *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->msg, sizeof a->msg, fmt, ap);
+    va_end(ap);
+    a->msg_frames = 90; /* about three seconds at 30 fps */
+}
+
+/* Steps per frame so a scene plays through in about 15 s at 30 fps,
+ * rounded to a power of two so > and < land on the same values. */
+static uint64_t default_spf(const scene *sc)
+{
+    double want = (double)sc->steps / (30.0 * 15.0);
+    uint64_t s = 1;
+    while ((double)(s * 2) <= want)
+        s *= 2;
+    return s;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp((const char *)x, (const char *)y);
+}
+
+static void list_scenes(app *a, const char *dir)
+{
+    a->nscenes = 0;
+    DIR *d = dir ? opendir(dir) : NULL;
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) && a->nscenes < APP_MAX_SCENES) {
+        size_t l = strlen(e->d_name);
+        if (l > 6 && strcmp(e->d_name + l - 6, ".scene") == 0)
+            snprintf(a->scenes[a->nscenes++], SCENE_PATH_MAX, "%s/%s", dir,
+                     e->d_name);
+    }
+    closedir(d);
+    qsort(a->scenes, a->nscenes, sizeof a->scenes[0], cmp_str);
+}
+
+/* Replaces the run with a fresh one from sc; keeps the old on failure. */
+static int open_run(app *a, const scene *sc, char *err, size_t errlen)
+{
+    run *r = run_create(sc, err, errlen);
+    if (!r)
+        return -1;
+    run_destroy(a->r);
+    a->r = r;
+    run_eval_losses(r);
+    run_eval_spectrum(r);
+    return 0;
+}
+
+int app_open(app *a, const scene *sc, const char *scene_dir, char *err,
+             size_t errlen)
+{
+    memset(a, 0, sizeof *a);
+    a->base = *sc;
+    a->eta_factor = 1.1;
+    a->spf = default_spf(sc);
+    if (open_run(a, sc, err, errlen) != 0)
+        return -1;
+    list_scenes(a, scene_dir);
+    a->scene_idx = a->nscenes; /* "none of them" until m is pressed */
+    for (size_t i = 0; i < a->nscenes; i++) {
+        const char *slash = strrchr(a->scenes[i], '/');
+        const char *base = slash ? slash + 1 : a->scenes[i];
+        if (strncmp(base, sc->name, strlen(sc->name)) == 0 &&
+            strcmp(base + strlen(sc->name), ".scene") == 0)
+            a->scene_idx = i;
+    }
+    return 0;
+}
+
+void app_close(app *a)
+{
+    run_destroy(a->r);
+    a->r = NULL;
+}
+
+/* Advances n steps, evaluating the losses at every multiple of `every`
+ * and at a divergence, whatever the chunking. */
+static uint64_t advance(app *a, uint64_t n)
+{
+    run *r = a->r;
+    uint64_t every = r->sc.every, done = 0;
+    while (done < n && !r->diverged) {
+        uint64_t chunk = n - done;
+        if (every > 0 && every - r->t % every < chunk)
+            chunk = every - r->t % every;
+        done += run_advance(r, chunk);
+        if (r->diverged || (every > 0 && r->t % every == 0))
+            run_eval_losses(r);
+    }
+    if (r->diverged)
+        app_message(a, "diverged at step %llu: u rewinds with η/2, "
+                       "r resets", (unsigned long long)r->diverged_at);
+    return done;
+}
+
+uint64_t app_tick(app *a, int want_spectrum)
+{
+    uint64_t done = 0;
+    if (!a->paused && !a->r->diverged)
+        done = advance(a, a->spf);
+    if (want_spectrum && a->r->last.spectrum_step != a->r->t)
+        run_eval_spectrum(a->r);
+    if (a->msg_frames > 0 && --a->msg_frames == 0)
+        a->msg[0] = 0;
+    return done;
+}
+
+void app_run_to(app *a, uint64_t n)
+{
+    if (a->r->t < n)
+        advance(a, n - a->r->t);
+    if (a->r->last.step != a->r->t)
+        run_eval_losses(a->r);
+    run_eval_spectrum(a->r);
+}
+
+static void reopen(app *a, const scene *sc, const char *what)
+{
+    char err[256];
+    scene s = *sc;
+    if (open_run(a, &s, err, sizeof err) != 0) {
+        app_message(a, "cannot %s: %s", what, err);
+        return;
+    }
+    a->base = s;
+    a->spf = default_spf(&s);
+}
+
+static void next_scene(app *a)
+{
+    if (a->nscenes == 0) {
+        app_message(a, "no shipped scenes found");
+        return;
+    }
+    for (size_t k = 1; k <= a->nscenes; k++) {
+        size_t i = (a->scene_idx + k) % (a->nscenes + 1);
+        if (i == a->nscenes)
+            continue; /* skip the "none" slot */
+        scene s;
+        scene_err e;
+        scene_init(&s);
+        if (scene_load_file(&s, a->scenes[i], &e) != 0 ||
+            scene_finalize(&s, &e) != 0) {
+            app_message(a, "%s:%d: %s", a->scenes[i], e.line, e.msg);
+            continue;
+        }
+        a->scene_idx = i;
+        reopen(a, &s, "open the scene");
+        app_message(a, "scene %s: %s", s.name, s.title);
+        return;
+    }
+}
+
+static void cycle_dynamics(app *a)
+{
+    static const dyn_kind order[] = {DYN_SGD, DYN_GD, DYN_LABELNOISE, DYN_SDE};
+    const size_t n = sizeof order / sizeof order[0];
+    size_t cur = 0;
+    for (size_t i = 0; i < n; i++)
+        if (order[i] == a->r->dyn.kind)
+            cur = i;
+    char err[128];
+    for (size_t k = 1; k <= n; k++) {
+        dyn_kind next = order[(cur + k) % n];
+        if (run_set_dynamics(a->r, next, err, sizeof err) == 0) {
+            app_message(a, "dynamics: %s", dyn_label(next));
+            return;
+        }
+    }
+}
+
+void app_act(app *a, app_action act)
+{
+    run *r = a->r;
+    switch (act) {
+    case ACT_PAUSE:
+        a->paused = !a->paused;
+        break;
+    case ACT_STEP:
+        if (!a->paused)
+            a->paused = 1;
+        else if (!r->diverged) {
+            advance(a, 1);
+            run_eval_losses(r);
+            run_eval_spectrum(r);
+        }
+        break;
+    case ACT_FASTER:
+        if (a->spf < (UINT64_C(1) << 24))
+            a->spf *= 2;
+        app_message(a, "%llu steps per frame", (unsigned long long)a->spf);
+        break;
+    case ACT_SLOWER:
+        if (a->spf > 1)
+            a->spf /= 2;
+        app_message(a, "%llu steps per frame", (unsigned long long)a->spf);
+        break;
+    case ACT_ETA_UP:
+        run_scale_eta(r, a->eta_factor);
+        break;
+    case ACT_ETA_DOWN:
+        run_scale_eta(r, 1.0 / a->eta_factor);
+        break;
+    case ACT_DECAY:
+        run_decay_now(r);
+        app_message(a, "decay: η ÷ %g", r->sched.cfg.decay_factor);
+        break;
+    case ACT_WARMUP: {
+        uint64_t len = r->sc.steps / 10 ? r->sc.steps / 10 : 1;
+        run_toggle_warmup(r, 2.0, len);
+        app_message(a, r->sched.mw_active ? "warmup: η ×2 over %llu steps"
+                                          : "warmup stopped",
+                    (unsigned long long)len);
+        break;
+    }
+    case ACT_DYNAMICS:
+        cycle_dynamics(a);
+        break;
+    case ACT_BATCH_DOWN:
+    case ACT_BATCH_UP: {
+        size_t b = r->dyn.batch;
+        b = act == ACT_BATCH_UP ? b * 2 : b / 2;
+        if (b < 1)
+            b = 1;
+        if (r->m.n > 0 && b > r->m.n)
+            b = r->m.n;
+        if (b > 4096)
+            b = 4096;
+        if (b != r->dyn.batch)
+            run_set_batch(r, b);
+        app_message(a, "batch size %zu", r->dyn.batch);
+        break;
+    }
+    case ACT_NEXT_SCENE:
+        next_scene(a);
+        break;
+    case ACT_RESET:
+        reopen(a, &a->base, "reset");
+        app_message(a, "reset, seed %llu", (unsigned long long)a->base.seed);
+        break;
+    case ACT_RESEED: {
+        scene s = a->base;
+        s.seed = a->base.seed + 1;
+        reopen(a, &s, "reseed");
+        app_message(a, "new seed %llu", (unsigned long long)a->base.seed);
+        break;
+    }
+    case ACT_REWIND:
+        if (run_rewind(r, 2.0) == 0) {
+            run_eval_losses(r);
+            run_eval_spectrum(r);
+            app_message(a, "rewound to step %llu, η %.4g",
+                        (unsigned long long)r->t, run_eta(r));
+        } else {
+            app_message(a, "nothing to rewind: the run has not diverged");
+        }
+        break;
+    case ACT_XAXIS:
+        a->xlog = !a->xlog;
+        break;
+    case ACT_HELP:
+        a->help = !a->help;
+        break;
+    case ACT_QUIT:
+        a->quit = 1;
+        break;
+    case ACT_COUNT:
+        break;
+    }
+}

@@ -1,0 +1,330 @@
+/* term.c — curses set-up and teardown, colours, signals, input waiting.
+ *
+ * Signals, and why each is handled the way it is:
+ *   SIGINT, SIGTERM  set a flag and wake the loop through a self-pipe; the
+ *                    loop leaves, term_close restores the terminal and
+ *                    tui_run returns 128 + N.  A second one while the
+ *                    first is pending (the loop is stuck) restores the
+ *                    terminal best-effort and dies of the signal.
+ *   SIGWINCH         ours, not ncurses': sets a flag and wakes the loop,
+ *                    which then asks the kernel for the size and calls
+ *                    resizeterm.  Owning it closes the race between
+ *                    checking for a resize and blocking in poll.
+ *   SIGTSTP          left to ncurses (installed by newterm when the
+ *                    disposition is the default): it calls endwin, stops,
+ *                    and on resume restores the modes and repaints.
+ *   SIGCONT          also marks a resize check and a full repaint: the
+ *                    window may have changed size while we were stopped,
+ *                    and a stopped process gets no SIGWINCH.
+ *   SIGSEGV, SIGBUS, SIGFPE, SIGABRT, SIGILL
+ *                    endwin (not async-signal-safe, but it is what every
+ *                    curses program does: a raw, no-echo terminal is worse
+ *                    than the small risk), then the default action, so
+ *                    the core dump and exit status are the real ones.
+ * atexit also calls endwin when curses is still active, for exit() calls
+ * from anywhere while the screen is up. */
+#include "term.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+static SCREEN *term_screen;
+static volatile sig_atomic_t term_active;   /* curses owns the terminal */
+static volatile sig_atomic_t term_quit_sig; /* SIGINT/SIGTERM received */
+static volatile sig_atomic_t term_winch;    /* size may have changed */
+static volatile sig_atomic_t term_repaint;  /* resumed after a stop */
+static int term_pipe[2] = {-1, -1};         /* self-pipe: signal → poll */
+static int term_is_utf8;
+static attr_t term_role_attr[ROLE_COUNT];
+
+static const int term_quit_sigs[] = {SIGINT, SIGTERM};
+static const int term_crash_sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGABRT,
+                                      SIGILL};
+enum { TERM_NSIGS = 2 + 5 + 2 };
+static int term_sig_nums[TERM_NSIGS];
+static struct sigaction term_sig_old[TERM_NSIGS];
+static int term_sig_count;
+
+static void term_wake(void)
+{
+    int saved = errno;
+    if (term_pipe[1] >= 0) {
+        ssize_t n = write(term_pipe[1], "x", 1);
+        (void)n; /* a full pipe already means "wake up" */
+    }
+    errno = saved;
+}
+
+static void term_on_quit(int sig)
+{
+    if (term_quit_sig) {
+        /* Asked twice: the loop is not getting round to it. */
+        if (term_active)
+            endwin();
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    term_quit_sig = sig;
+    term_wake();
+}
+
+static void term_on_winch(int sig)
+{
+    term_winch = 1;
+    if (sig == SIGCONT)
+        term_repaint = 1;
+    term_wake();
+}
+
+static void term_on_crash(int sig)
+{
+    if (term_active) {
+        term_active = 0;
+        endwin();
+    }
+    /* SA_RESETHAND made the disposition default again; the re-raised
+     * signal is delivered when this handler returns. */
+    raise(sig);
+}
+
+static void term_atexit(void)
+{
+    if (term_active && !isendwin())
+        endwin();
+    term_active = 0;
+}
+
+static void term_catch(int sig, void (*fn)(int), int flags)
+{
+    if (term_sig_count == TERM_NSIGS)
+        return;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = fn;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = flags;
+    if (sigaction(sig, &sa, &term_sig_old[term_sig_count]) == 0)
+        term_sig_nums[term_sig_count++] = sig;
+}
+
+static void term_restore_signals(void)
+{
+    while (term_sig_count > 0) {
+        term_sig_count--;
+        sigaction(term_sig_nums[term_sig_count],
+                  &term_sig_old[term_sig_count], NULL);
+    }
+}
+
+static int term_open_pipe(void)
+{
+    if (pipe(term_pipe) != 0)
+        return -1;
+    for (int i = 0; i < 2; i++) {
+        fcntl(term_pipe[i], F_SETFL, fcntl(term_pipe[i], F_GETFL) | O_NONBLOCK);
+        fcntl(term_pipe[i], F_SETFD, FD_CLOEXEC);
+    }
+    return 0;
+}
+
+static void term_close_pipe(void)
+{
+    for (int i = 0; i < 2; i++) {
+        if (term_pipe[i] >= 0)
+            close(term_pipe[i]);
+        term_pipe[i] = -1;
+    }
+}
+
+/* The palette: per role a 256-colour index, an 8-colour fallback (−1 is
+ * the terminal's default) and attributes that carry the meaning even
+ * without colour (dim axes, bold titles and warnings). */
+static const struct {
+    short c256, c8;
+    attr_t attr;
+} term_palette[ROLE_COUNT] = {
+    [ROLE_TEXT] = {-1, -1, 0},
+    [ROLE_DIM] = {245, -1, A_DIM},
+    [ROLE_TITLE] = {117, COLOR_CYAN, A_BOLD},
+    [ROLE_TRAIN] = {81, COLOR_CYAN, 0},
+    [ROLE_TEST] = {213, COLOR_MAGENTA, 0},
+    [ROLE_BAND] = {67, COLOR_BLUE, 0},
+    [ROLE_MARK] = {214, COLOR_YELLOW, 0},
+    [ROLE_ITERATE] = {226, COLOR_WHITE, A_BOLD},
+    [ROLE_TRAIL] = {102, COLOR_WHITE, A_DIM},
+    [ROLE_WARN] = {203, COLOR_RED, A_BOLD},
+    [ROLE_GOOD] = {114, COLOR_GREEN, 0},
+};
+
+static void term_setup_colors(int want)
+{
+    int on = want && has_colors() && start_color() == OK &&
+             COLOR_PAIRS > ROLE_COUNT;
+    int rich = on && COLORS >= 256;
+    if (on)
+        use_default_colors();
+    for (int r = 0; r < ROLE_COUNT; r++) {
+        attr_t at = term_palette[r].attr;
+        /* The 256-colour grey is already subdued: no A_DIM on top. */
+        if (rich && r == ROLE_DIM)
+            at = 0;
+        if (on) {
+            short fg = rich ? term_palette[r].c256 : term_palette[r].c8;
+            init_pair((short)(r + 1), fg, -1);
+            at |= COLOR_PAIR(r + 1);
+        }
+        term_role_attr[r] = at;
+    }
+}
+
+static int term_locale_utf8(void)
+{
+    const char *cs = nl_langinfo(CODESET);
+    return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
+}
+
+int term_open(const tui_opts *o, glyph_tier *tier, char *err, size_t errlen)
+{
+    static int atexit_done;
+
+    /* Only the character type follows the user's locale: numbers stay in
+     * the C locale, because scene files (reloaded on reset and scene
+     * switch) use '.' decimals and the view prints them the same way. */
+    setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C");
+    int utf8 = term_locale_utf8();
+    if (o->force_unicode)
+        utf8 = 1;
+    *tier = o->force_ascii ? GLYPH_ASCII
+            : utf8         ? GLYPH_BRAILLE
+                           : GLYPH_ASCII;
+    term_is_utf8 = utf8 && !o->force_ascii;
+
+    if (term_open_pipe() != 0) {
+        snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+        return -1;
+    }
+    term_quit_sig = term_winch = term_repaint = 0;
+
+    /* newterm, not initscr: initscr exits by itself on a bad TERM. */
+    term_screen = newterm(NULL, stdout, stdin);
+    if (!term_screen) {
+        const char *t = getenv("TERM");
+        snprintf(err, errlen, "cannot use terminal type '%s'",
+                 t && *t ? t : "(TERM unset)");
+        term_close_pipe();
+        return -1;
+    }
+    term_active = 1;
+    if (!atexit_done) {
+        atexit(term_atexit);
+        atexit_done = 1;
+    }
+    cbreak();
+    noecho();
+    nonl();
+    intrflush(stdscr, FALSE);
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE); /* we wait in poll, never in getch */
+    curs_set(0);
+    /* Without this ncurses abandons a refresh whenever a key is pending,
+     * so holding a key down would freeze the picture. */
+    typeahead(-1);
+    set_escdelay(25);
+
+    const char *nc = getenv("NO_COLOR");
+    term_setup_colors(!o->no_color && !(nc && *nc));
+
+    /* Installed after newterm so ours win over ncurses' defaults for
+     * these; SIGTSTP stays with ncurses (see the top of the file). */
+    for (size_t i = 0; i < sizeof term_quit_sigs / sizeof *term_quit_sigs; i++)
+        term_catch(term_quit_sigs[i], term_on_quit, 0);
+    term_catch(SIGWINCH, term_on_winch, SA_RESTART);
+    term_catch(SIGCONT, term_on_winch, SA_RESTART);
+    for (size_t i = 0; i < sizeof term_crash_sigs / sizeof *term_crash_sigs;
+         i++)
+        term_catch(term_crash_sigs[i], term_on_crash, SA_RESETHAND);
+    /* The size may have changed between newterm and our SIGWINCH. */
+    term_winch = 1;
+    return 0;
+}
+
+void term_close(void)
+{
+    if (term_active) {
+        term_active = 0;
+        curs_set(1);
+        endwin();
+    }
+    term_restore_signals();
+    if (term_screen) {
+        delscreen(term_screen);
+        term_screen = NULL;
+    }
+    term_close_pipe();
+}
+
+attr_t term_attr(int role, int attr)
+{
+    attr_t at = (role >= 0 && role < ROLE_COUNT) ? term_role_attr[role] : 0;
+    if (attr & ATTR_BOLD)
+        at |= A_BOLD;
+    if (attr & ATTR_DIM)
+        at |= A_DIM;
+    if (attr & ATTR_REVERSE)
+        at |= A_REVERSE;
+    return at;
+}
+
+int term_utf8(void)
+{
+    return term_is_utf8;
+}
+
+int term_wait(int timeout_ms)
+{
+    if (term_quit_sig || term_winch)
+        return 1;
+    struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {term_pipe[0], POLLIN, 0}};
+    int n = poll(p, 2, timeout_ms);
+    if (n > 0 && (p[1].revents & POLLIN)) {
+        char buf[64];
+        while (read(term_pipe[0], buf, sizeof buf) > 0)
+            ;
+    }
+    /* EINTR counts as a wake-up: ncurses' SIGTSTP handler interrupts us
+     * on resume, and the screen wants a redraw then. */
+    return n != 0;
+}
+
+int term_quit_signal(void)
+{
+    return term_quit_sig;
+}
+
+int term_check_resize(void)
+{
+    if (!term_winch)
+        return 0;
+    term_winch = 0;
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+        ws.ws_col > 0 && (ws.ws_row != LINES || ws.ws_col != COLS))
+        resizeterm(ws.ws_row, ws.ws_col);
+    if (term_repaint) {
+        term_repaint = 0;
+        clearok(curscr, TRUE);
+    }
+    return 1;
+}

@@ -1,0 +1,232 @@
+#!/bin/sh
+# tests/e2e.sh — end-to-end tests of the real binary, driven through tmux
+# (as tmux's own regress/ tests do): start sgdscope in a detached pane,
+# send keys, read the screen back with capture-pane.
+#
+#   sh tests/e2e.sh ./build/sgdscope
+#
+# Prints one line per check and closes with "e2e: N passed, M failed";
+# exits non-zero on any failure.  Every wait is a bounded poll, and the
+# private tmux server (-L sgdscope-e2e-PID, no config file) is killed on
+# the way out, whatever happens.
+
+BIN=${1:-./build/sgdscope}
+case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
+SCENE=$PWD/scenes/prop2-quad.scene
+SOCK=sgdscope-e2e-$$
+POLL_TRIES=50          # × 0.1 s: 5 s per wait
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() {
+    fail=$((fail + 1))
+    echo "FAIL $1"
+    [ -n "$2" ] && printf '%s\n' "$2" | sed 's/^/     | /'
+}
+
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+cleanup() { tm kill-server >/dev/null 2>&1; }
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+
+screen() { tm capture-pane -p -t "$1" 2>/dev/null; }
+
+# wait_for SESSION EXTENDED-REGEX: polls the pane until a line matches.
+wait_for() {
+    i=0
+    while [ $i -lt $POLL_TRIES ]; do
+        screen "$1" | grep -Eq -- "$2" && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+
+# wait_gone SESSION EXTENDED-REGEX: polls until no line matches.
+wait_gone() {
+    i=0
+    while [ $i -lt $POLL_TRIES ]; do
+        screen "$1" | grep -Eq -- "$2" || return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+
+# The status line is the last line naming both the step size and the step
+# count; eta_of/step_of read the numbers off it.
+NUM='[0-9][0-9.]*([eE][-+]?[0-9]+)?'
+STATUS_RE="(η|eta)[ =:]*$NUM.*step[s]?[ =:]*[0-9]|step[s]?[ =:]*[0-9].*(η|eta)[ =:]*$NUM"
+status() { screen "$1" | grep -E -- "$STATUS_RE" | tail -n 1; }
+eta_of() {
+    status "$1" | grep -Eo -- "(η|eta)[ =:]*$NUM" | head -n 1 |
+        sed 's/^[^0-9]*//'
+}
+step_of() {
+    status "$1" | grep -Eo -- 'step[s]?[ =:]*[0-9]+' | head -n 1 |
+        sed 's/^[^0-9]*//'
+}
+
+# wait_change SESSION FUNC OLD: polls until FUNC SESSION differs from OLD;
+# prints the new value.
+wait_change() {
+    i=0
+    while [ $i -lt $POLL_TRIES ]; do
+        v=$($2 "$1")
+        if [ -n "$v" ] && [ "$v" != "$3" ]; then
+            echo "$v"
+            return 0
+        fi
+        sleep 0.1
+        i=$((i + 1))
+    done
+    echo "$3"
+    return 1
+}
+
+# float_lt A B: A < B (awk, for numbers like 1.1 or 9.5e-2).
+float_lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
+
+start_app() {
+    tm new-session -d -s "$1" -x 120 -y 40 -c "$PWD" \
+        "env LANG=C.UTF-8 LC_ALL= '$BIN' '$SCENE'; echo SGDSCOPE-EXITED-\$?; sleep 30"
+}
+
+# ---- 9 (first: needs no tmux) ---------------------------------------------
+err=$("$BIN" "$SCENE" </dev/null 2>&1 >/dev/null)
+rc=$?
+if [ $rc -eq 2 ] && [ -n "$err" ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]; then
+    ok "9 without a terminal: exit 2, one line on stderr"
+else
+    bad "9 without a terminal: exit 2, one line on stderr (got $rc)" "$err"
+fi
+
+if ! command -v tmux >/dev/null 2>&1; then
+    bad "1-8 tmux is not installed"
+    echo "e2e: $pass passed, $fail failed"
+    exit 1
+fi
+
+# ---- 1 status line ----------------------------------------------------------
+start_app t
+if wait_for t "$STATUS_RE"; then
+    ok "1 status line shows eta and the step count: $(status t | sed 's/  */ /g')"
+else
+    bad "1 status line shows eta and the step count" "$(screen t)"
+fi
+
+# ---- 2 + raises eta ---------------------------------------------------------
+e0=$(eta_of t)
+tm send-keys -t t -l '+'
+e1=$(wait_change t eta_of "$e0")
+if [ -n "$e0" ] && float_lt "$e0" "$e1"; then
+    ok "2 '+' raises eta: $e0 -> $e1"
+else
+    bad "2 '+' raises eta: '$e0' -> '$e1'" "$(status t)"
+fi
+
+# ---- 3 d decays eta ---------------------------------------------------------
+tm send-keys -t t -l 'd'
+e2=$(wait_change t eta_of "$e1")
+if [ -n "$e1" ] && float_lt "$e2" "$e1" && wait_for t 'decay'; then
+    ok "3 'd' decays eta and says so: $e1 -> $e2"
+else
+    bad "3 'd' decays eta and says so: '$e1' -> '$e2'" "$(screen t)"
+fi
+
+# ---- 4 pause, single step, resume -------------------------------------------
+tm send-keys -t t Space
+if wait_for t 'paused'; then
+    sleep 0.2 # let a frame already under way land
+    s0=$(step_of t)
+    sleep 0.3
+    s1=$(step_of t)
+    if [ -n "$s0" ] && [ "$s0" = "$s1" ]; then
+        ok "4a space pauses: step stays at $s0"
+    else
+        bad "4a space pauses: step '$s0' then '$s1'" "$(status t)"
+    fi
+    tm send-keys -t t -l '.'
+    s2=$(wait_change t step_of "$s1")
+    if [ -n "$s1" ] && [ "$s2" -eq $((s1 + 1)) ] 2>/dev/null; then
+        ok "4b '.' steps once while paused: $s1 -> $s2"
+    else
+        bad "4b '.' steps once while paused: '$s1' -> '$s2'" "$(status t)"
+    fi
+    tm send-keys -t t Space
+    s3=$(wait_change t step_of "$s2")
+    if [ "$s3" != "$s2" ] && wait_gone t 'paused'; then
+        ok "4c space resumes: $s2 -> $s3"
+    else
+        bad "4c space resumes: '$s2' -> '$s3'" "$(status t)"
+    fi
+else
+    bad "4 space pauses: no 'paused' on screen" "$(screen t)"
+fi
+
+# ---- 5 help overlay ---------------------------------------------------------
+tm send-keys -t t -l '?'
+if wait_for t 'quit' && wait_for t 'space'; then
+    ok "5a '?' opens the help overlay"
+else
+    bad "5a '?' opens the help overlay" "$(screen t)"
+fi
+help_lines=$(screen t | grep -c 'one step while paused')
+tm send-keys -t t -l '?'
+if [ "$help_lines" -gt 0 ] && wait_gone t 'one step while paused'; then
+    ok "5b '?' again closes it"
+else
+    bad "5b '?' again closes it" "$(screen t)"
+fi
+
+# ---- 6 resize below the minimum and back --------------------------------------
+full=$(screen t)
+tm resize-window -t t -x 20 -y 10
+if wait_for t 'needs'; then
+    ok "6a a 20x10 window shows the 'needs WxH' message"
+else
+    bad "6a a 20x10 window shows the 'needs WxH' message" "$(screen t)"
+fi
+tm resize-window -t t -x 120 -y 40
+if wait_gone t 'needs' && wait_for t "$STATUS_RE"; then
+    ok "6b back at 120x40 the panels return"
+else
+    bad "6b back at 120x40 the panels return" "$(screen t)"
+fi
+
+# ---- 7 q quits cleanly --------------------------------------------------------
+# A word from the panels (a title) must vanish with the alternate screen.
+title_word=$(printf '%s\n' "$full" | grep -Eo '[A-Za-z]{5,}' | grep -v -x \
+    -e paused -e steps -e SGDSCOPE | head -n 1)
+tm send-keys -t t -l 'q'
+if wait_for t '^SGDSCOPE-EXITED-0$'; then
+    after=$(screen t)
+    if [ -n "$title_word" ] && printf '%s\n' "$after" | grep -q -- "$title_word"; then
+        bad "7 'q' exits 0 and leaves no screen behind ('$title_word' still shown)" "$after"
+    else
+        ok "7 'q' exits 0 and restores the screen"
+    fi
+else
+    bad "7 'q' exits 0" "$(screen t)"
+fi
+
+# ---- 8 Ctrl-C leaves the terminal sane ----------------------------------------
+tm new-session -d -s c -x 120 -y 40 -c "$PWD" "sh"
+tm send-keys -t c -l "env LANG=C.UTF-8 LC_ALL= '$BIN' '$SCENE'; echo SGDSCOPE-EXITED-\$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e echo -e icanon | sed 's/^/STTY-/'"
+tm send-keys -t c Enter
+if wait_for c "$STATUS_RE"; then
+    tm send-keys -t c C-c
+    if wait_for c '^SGDSCOPE-EXITED-[0-9]+$' && wait_for c '^STTY-echo$' &&
+        wait_for c '^STTY-icanon$'; then
+        ok "8 Ctrl-C exits ($(screen c | grep -Eo 'SGDSCOPE-EXITED-[0-9]+')) with echo and icanon back on"
+    else
+        bad "8 Ctrl-C exits with echo and icanon back on" "$(screen c)"
+    fi
+else
+    bad "8 Ctrl-C: the app did not start in a shell" "$(screen c)"
+fi
+
+echo "e2e: $pass passed, $fail failed"
+[ $fail -eq 0 ]
