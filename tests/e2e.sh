@@ -15,6 +15,7 @@ case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 SCENE=$PWD/scenes/prop2-quad.scene
 SOCK=sgdscope-e2e-$$
 POLL_TRIES=50          # × 0.1 s: 5 s per wait
+unset TMUX             # also when run from inside a tmux session
 
 pass=0
 fail=0
@@ -26,7 +27,11 @@ bad() {
 }
 
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-cleanup() { tm kill-server >/dev/null 2>&1; }
+# kill-server leaves the socket file behind: remove it too.
+cleanup() {
+    tm kill-server >/dev/null 2>&1
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
+}
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT
 trap 'cleanup; exit 143' TERM

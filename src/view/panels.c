@@ -406,6 +406,11 @@ void panel_spectrum(canvas *c, rect r, const app *a)
     for (size_t k = 0; k < n; k++)
         if (!(ys[k] > lo))
             ys[k] = lo;
-    plot_bars(&p, ys, n, lo, ROLE_TRAIN);
+    /* A one- or two-value spectrum (quad1d) should not fill the panel
+     * with a wall: pad with empty bars so each keeps a modest width. */
+    size_t nb = n;
+    while (nb < 24 && nb < MAX_PTS)
+        ys[nb++] = lo;
+    plot_bars(&p, ys, nb, lo, ROLE_TRAIN);
     plot_hline(&p, R->sc.rank_tol, ROLE_MARK);
 }
