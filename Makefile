@@ -54,7 +54,7 @@ APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB_OBJ  := $(CORE_OBJ) $(VIEW_OBJ) $(filter-out $(BUILD)/src/main.o,$(APP_OBJ))
 
-.PHONY: all run test check check-san tests-run deps bench install uninstall clean
+.PHONY: all run test check check-san check-e2e tests-run deps bench install uninstall clean
 
 all: sgdscope
 
@@ -90,6 +90,11 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory check-san
+	@$(MAKE) --no-print-directory check-e2e
+
+# The real binary in tmux: keys, resize, quit, Ctrl-C, Ctrl-Z.
+check-e2e: $(BUILD)/sgdscope
+	@sh tests/e2e.sh ./$(BUILD)/sgdscope
 
 # Builds and runs every test binary against the binary of this BUILD;
 # each prints cmocka's summary, and the script totals them.

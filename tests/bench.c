@@ -12,8 +12,11 @@
 
 #include <cblas.h>
 
+#include "app.h"
+#include "canvas.h"
 #include "run.h"
 #include "scene.h"
+#include "view.h"
 
 static double now(void)
 {
@@ -118,6 +121,135 @@ static double peak_mb(const char *scn, const char *steps)
     return (double)ru.ru_maxrss / 1024.0;
 }
 
+static void open_app(app *a, const char *path, uint64_t seed)
+{
+    scene s;
+    scene_err e;
+    char err[256];
+    scene_init(&s);
+    if (scene_load_file(&s, path, &e) != 0 || scene_finalize(&s, &e) != 0) {
+        fprintf(stderr, "bench: %s: %s\n", path, e.msg);
+        exit(1);
+    }
+    s.seed = seed;
+    if (app_open(a, &s, NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "bench: %s\n", err);
+        exit(1);
+    }
+}
+
+/* Milliseconds to draw one full 200×60 frame (canvas and all panels; the
+ * spectrum is computed elsewhere, here only drawn), mean over 300. */
+static double frame_ms(const char *path, uint64_t steps)
+{
+    app a;
+    canvas c;
+    open_app(&a, path, 3);
+    app_run_to(&a, steps);
+    canvas_init(&c, 200, 60, GLYPH_BRAILLE);
+    view_draw(&c, &a);
+    int reps = 300;
+    double t0 = now();
+    for (int i = 0; i < reps; i++)
+        view_draw(&c, &a);
+    double ms = (now() - t0) * 1e3 / reps;
+    canvas_free(&c);
+    app_close(&a);
+    return ms;
+}
+
+/* The interactive loop without a terminal: every frame steps spf steps
+ * (losses at the scene's cadence, the spectrum at most every 100 ms) and
+ * draws a 200×60 frame; paced at 30 fps.  Returns steps per second over
+ * 3 s with the largest power-of-two spf that still keeps 30 fps. */
+static double steps_while_drawing(double *fps_out, uint64_t *spf_out)
+{
+    double best = 0.0;
+    for (uint64_t spf = 1024; spf <= (1u << 20); spf *= 2) {
+        app a;
+        canvas c;
+        open_app(&a, "scenes/fig2-diag-decay10.scene", 3);
+        a.r->sc.steps = UINT64_MAX; /* keep going past the scene's end */
+        a.spf = spf;
+        canvas_init(&c, 200, 60, GLYPH_BRAILLE);
+        double t0 = now(), last_spec = 0.0, frame = 1.0 / 30.0;
+        uint64_t steps = 0, frames = 0;
+        while (now() - t0 < 2.0 && !a.r->diverged) {
+            double f0 = now();
+            int spec = f0 - last_spec >= 0.1;
+            if (spec)
+                last_spec = f0;
+            steps += app_tick(&a, spec);
+            view_draw(&c, &a);
+            frames++;
+            double left = frame - (now() - f0);
+            if (left > 0) {
+                struct timespec ts = {0, (long)(left * 1e9)};
+                nanosleep(&ts, NULL);
+            }
+        }
+        double dt = now() - t0, fps = (double)frames / dt;
+        canvas_free(&c);
+        int diverged = a.r->diverged;
+        app_close(&a);
+        if (diverged || fps < 29.0)
+            break;
+        best = (double)steps / dt;
+        *fps_out = fps;
+        *spf_out = spf;
+    }
+    return best;
+}
+
+/* CPU share of the real binary while paused, over 10 s, in tmux. */
+static double paused_cpu(void)
+{
+    if (system("command -v tmux >/dev/null 2>&1") != 0)
+        return -1.0;
+    const char *sock = "sgdscope-bench";
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "tmux -L %s kill-server 2>/dev/null; "
+             "LANG=C.UTF-8 tmux -L %s new-session -d -s b -x 120 -y 40 "
+             "'./sgdscope scenes/fig2-diag-decay50.scene' && sleep 1 && "
+             "tmux -L %s send-keys -t b ' ' && sleep 1", sock, sock, sock);
+    if (system(cmd) != 0)
+        return -1.0;
+    snprintf(cmd, sizeof cmd, "tmux -L %s list-panes -t b -F '#{pane_pid}'",
+             sock);
+    FILE *p = popen(cmd, "r");
+    int pid = 0;
+    if (!p || fscanf(p, "%d", &pid) != 1)
+        pid = 0;
+    if (p)
+        pclose(p);
+    double share = -1.0;
+    if (pid > 0) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/stat", pid);
+        unsigned long u0 = 0, s0 = 0, u1 = 0, s1 = 0;
+        FILE *f = fopen(path, "r");
+        if (f && fscanf(f, "%*d %*s %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+                           "%*u %lu %lu", &u0, &s0) == 2) {
+            fclose(f);
+            double t0 = now();
+            sleep(10);
+            f = fopen(path, "r");
+            if (f && fscanf(f, "%*d %*s %*c %*d %*d %*d %*d %*d %*u %*u %*u "
+                               "%*u %*u %lu %lu", &u1, &s1) == 2) {
+                double ticks = (double)sysconf(_SC_CLK_TCK);
+                share = 100.0 * (double)(u1 + s1 - u0 - s0) / ticks /
+                        (now() - t0);
+            }
+        }
+        if (f)
+            fclose(f);
+    }
+    snprintf(cmd, sizeof cmd, "tmux -L %s kill-server 2>/dev/null", sock);
+    if (system(cmd) != 0)
+        share = share < 0 ? -1.0 : share;
+    return share;
+}
+
 int main(void)
 {
     openblas_set_num_threads(1);
@@ -137,6 +269,25 @@ int main(void)
            steps_per_sec(relu, 10000000) / 1e6);
     printf("  %-44s %8.3f s          (target <= 1.5)\n",
            "Fig. 2 protocol: 1e5 steps, 350 evaluations", fig2_protocol());
+    printf("interactive view\n");
+    printf("  %-44s %8.3f ms         (target < 2)\n",
+           "full 200x60 frame, diagnet (spectrum drawn only)",
+           frame_ms("scenes/fig2-diag-decay50.scene", 20000));
+    printf("  %-44s %8.3f ms\n", "full 200x60 frame, relu1d",
+           frame_ms("scenes/fig4-relu-decay50.scene", 12000));
+    double fps = 0.0;
+    uint64_t spf = 0;
+    double sps = steps_while_drawing(&fps, &spf);
+    printf("  %-44s %8.2f M steps/s  (target >= 1; %llu steps/frame at "
+           "%.1f fps)\n", "diagnet while drawing at 30 fps", sps / 1e6,
+           (unsigned long long)spf, fps);
+    double cpu = paused_cpu();
+    if (cpu < 0)
+        printf("  %-44s %8s          (needs tmux)\n", "CPU while paused",
+               "n/a");
+    else
+        printf("  %-44s %8.2f %%         (target < 1, over 10 s)\n",
+               "CPU while paused (real binary in tmux)", cpu);
     printf("peak memory, ./sgdscope --headless SCENE --summary "
            "(target < 50 MB)\n");
     const char *scenes[] = {"prop2-quad", "fig2-diag-small",

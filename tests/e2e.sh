@@ -188,13 +188,13 @@ fi
 
 # ---- 6 resize below the minimum and back --------------------------------------
 full=$(screen t)
-tm resize-window -t t -x 20 -y 10
+tm resize-window -t t -x 20 -y 10 2>/dev/null
 if wait_for t 'needs'; then
     ok "6a a 20x10 window shows the 'needs WxH' message"
 else
     bad "6a a 20x10 window shows the 'needs WxH' message" "$(screen t)"
 fi
-tm resize-window -t t -x 120 -y 40
+tm resize-window -t t -x 120 -y 40 2>/dev/null
 if wait_gone t 'needs' && wait_for t "$STATUS_RE"; then
     ok "6b back at 120x40 the panels return"
 else
@@ -231,6 +231,37 @@ if wait_for c "$STATUS_RE"; then
     fi
 else
     bad "8 Ctrl-C: the app did not start in a shell" "$(screen c)"
+fi
+
+# ---- 10 Ctrl-Z, fg (needs a shell with job control) ---------------------------
+if command -v bash >/dev/null 2>&1; then
+    tm new-session -d -s z -x 120 -y 40 -c "$PWD" "bash --norc --noprofile -i"
+    tm send-keys -t z -l "env LANG=C.UTF-8 LC_ALL= '$BIN' '$SCENE'"
+    tm send-keys -t z Enter
+    if wait_for z "$STATUS_RE"; then
+        tm send-keys -t z C-z
+        if wait_for z 'Stopped' && wait_gone z "$STATUS_RE"; then
+            ok "10a Ctrl-Z stops it and gives the shell its screen back"
+        else
+            bad "10a Ctrl-Z stops it and gives the shell its screen back" "$(screen z)"
+        fi
+        tm send-keys -t z -l "fg; echo SGDSCOPE-EXITED-\$?"
+        tm send-keys -t z Enter
+        if wait_for z "$STATUS_RE"; then
+            z0=$(step_of z)
+            z1=$(wait_change z step_of "$z0")
+            tm send-keys -t z -l 'q'
+            if [ "$z1" != "$z0" ] && wait_for z '^SGDSCOPE-EXITED-0$'; then
+                ok "10b fg resumes it (step $z0 -> $z1) and q still exits 0"
+            else
+                bad "10b fg resumes it and q still exits 0" "$(screen z)"
+            fi
+        else
+            bad "10b fg brings the panels back" "$(screen z)"
+        fi
+    else
+        bad "10 Ctrl-Z: the app did not start in bash" "$(screen z)"
+    fi
 fi
 
 echo "e2e: $pass passed, $fail failed"

@@ -142,6 +142,7 @@ static void test_overlays(void **st)
                      10, NULL);
     check_golden("too-small", t);
     assert_non_null(strstr(t, "needs 60x18"));
+    assert_non_null(strstr(t, "q quit"));
     free(t);
 }
 

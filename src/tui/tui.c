@@ -213,11 +213,15 @@ int tui_run(app *a, const tui_opts *o)
                 if (spec)
                     last_spectrum = now;
                 uint64_t n = app_tick(a, spec);
-                a->sps = a->paused ? 0.0 : tui_sps_add(&sps, now, n);
+                if (!a->paused)
+                    a->sps = tui_sps_add(&sps, now, n);
                 dirty = 1;
             }
-            if (a->paused)
+            if (a->paused) {
+                /* Resuming measures afresh, not across the pause. */
                 tui_sps_reset(&sps);
+                a->sps = 0.0;
+            }
             /* Fell behind (a slow frame, or a stop): start afresh rather
              * than rushing frames to catch up. */
             next += frame_ns;

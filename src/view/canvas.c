@@ -268,26 +268,32 @@ void canvas_dot(canvas *c, rect r, int px, int py, int role)
     p->role = (uint8_t)role;
 }
 
-/* Clips the segment p0→p1 to [lo, hi] on one coordinate, Liang–Barsky
- * style, narrowing [*t0, *t1].  Differences are taken on halves so that
- * endpoints like ±1e308 cannot overflow to infinity.  0 if nothing left. */
-static int clip_axis(double a0, double a1, double lo, double hi, double *t0,
-                     double *t1)
+/* Where a clipped segment starts or ends: parameter t and, when a
+ * boundary set it, which coordinate it pinned (0 none, 1 x, 2 y) and to
+ * what value.  Pinning matters for huge endpoints: re-deriving the
+ * coordinate from t would cancel catastrophically (±1e308 · ½ ≈ 0). */
+typedef struct clip_end {
+    double t;
+    int pin;
+    double at;
+} clip_end;
+
+/* Narrows [e0, e1] to the part of the segment with coordinate a in
+ * [lo, hi], Liang–Barsky style.  Differences on halves so that endpoints
+ * like ±1e308 cannot overflow to infinity.  0 if nothing is left. */
+static int clip_axis(double a0, double a1, double lo, double hi, int which,
+                     clip_end *e0, clip_end *e1)
 {
     double d = a1 / 2 - a0 / 2;
     if (d == 0)
         return a0 >= lo && a0 <= hi;
-    double ta = (lo / 2 - a0 / 2) / d, tb = (hi / 2 - a0 / 2) / d;
-    if (ta > tb) {
-        double t = ta;
-        ta = tb;
-        tb = t;
-    }
-    if (ta > *t0)
-        *t0 = ta;
-    if (tb < *t1)
-        *t1 = tb;
-    return *t0 <= *t1;
+    double ba = d > 0 ? lo : hi, bb = d > 0 ? hi : lo; /* entry, exit */
+    double ta = (ba / 2 - a0 / 2) / d, tb = (bb / 2 - a0 / 2) / d;
+    if (ta > e0->t)
+        *e0 = (clip_end){ta, which, ba};
+    if (tb < e1->t)
+        *e1 = (clip_end){tb, which, bb};
+    return e0->t <= e1->t;
 }
 
 /* a0 + t (a1 − a0) without overflow for finite a0, a1 and t in [0, 1]. */
@@ -310,14 +316,14 @@ void canvas_line(canvas *c, rect r, double x0, double y0, double x1,
         return;
     int W = r.w * canvas_dots_x(c), H = r.h * canvas_dots_y(c);
     /* Dot i covers [i − ½, i + ½): clip to the union of all dots. */
-    double t0 = 0, t1 = 1;
-    if (!clip_axis(x0, x1, -0.5, W - 0.5, &t0, &t1) ||
-        !clip_axis(y0, y1, -0.5, H - 0.5, &t0, &t1))
+    clip_end e0 = {0, 0, 0}, e1 = {1, 0, 0};
+    if (!clip_axis(x0, x1, -0.5, W - 0.5, 1, &e0, &e1) ||
+        !clip_axis(y0, y1, -0.5, H - 0.5, 2, &e0, &e1))
         return;
-    int ax = clamp_round(lerp(x0, x1, t0), W);
-    int ay = clamp_round(lerp(y0, y1, t0), H);
-    int bx = clamp_round(lerp(x0, x1, t1), W);
-    int by = clamp_round(lerp(y0, y1, t1), H);
+    int ax = clamp_round(e0.pin == 1 ? e0.at : lerp(x0, x1, e0.t), W);
+    int ay = clamp_round(e0.pin == 2 ? e0.at : lerp(y0, y1, e0.t), H);
+    int bx = clamp_round(e1.pin == 1 ? e1.at : lerp(x0, x1, e1.t), W);
+    int by = clamp_round(e1.pin == 2 ? e1.at : lerp(y0, y1, e1.t), H);
     /* Bresenham between the clipped integer endpoints: at most W + H dots. */
     int sx = ax < bx ? 1 : -1, sy = ay < by ? 1 : -1;
     int ddx = abs(bx - ax), ddy = -abs(by - ay), err = ddx + ddy;

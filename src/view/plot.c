@@ -500,10 +500,12 @@ void plot_bars(plot *p, const double *vals, size_t n, double base, int role)
         }
         return;
     }
+    /* Column j holds the bars with floor(i·w/n) = j, i.e. i from
+     * ceil(j·n/w) up to ceil((j+1)·n/w); n > w, so none is empty. */
     for (int col = 0; col < w; col++) {
-        size_t i0 = (size_t)col * n / (size_t)w;
-        size_t i1 = (size_t)(col + 1) * n / (size_t)w;
-        double v = bars_merge(vals, i0, i1 > i0 ? i1 : i0 + 1, base);
+        size_t i0 = ((size_t)col * n + (size_t)w - 1) / (size_t)w;
+        size_t i1 = ((size_t)(col + 1) * n + (size_t)w - 1) / (size_t)w;
+        double v = bars_merge(vals, i0, i1, base);
         if (!isnan(v))
             column_fill(p, col, yb, plot_py(p, v), role);
     }

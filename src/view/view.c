@@ -158,16 +158,20 @@ void view_draw(canvas *c, const app *a)
 {
     canvas_clear(c);
     if (c->w < VIEW_MIN_W || c->h < VIEW_MIN_H) {
-        char msg[96];
-        snprintf(msg, sizeof msg, "sgdscope needs %dx%d (now %dx%d)",
-                 VIEW_MIN_W, VIEW_MIN_H, c->w, c->h);
-        int len = (int)strlen(msg);
-        int x = (c->w - len) / 2, y = c->h / 2;
-        canvas_text(c, x < 0 ? 0 : x, y > 0 ? y - 1 : 0, msg, ROLE_WARN,
-                    ATTR_BOLD, c->w);
-        if (c->h > 2)
-            canvas_text(c, (c->w - 6) / 2 > 0 ? (c->w - 6) / 2 : 0, y + 1,
-                        "q quit", ROLE_DIM, 0, c->w);
+        /* Three short centred lines, so even a 20-column pane shows the
+         * size it needs and how to leave. */
+        char need[48], now[48];
+        snprintf(need, sizeof need, "needs %dx%d", VIEW_MIN_W, VIEW_MIN_H);
+        snprintf(now, sizeof now, "now %dx%d", c->w, c->h);
+        const char *lines[3] = {need, now, "q quit"};
+        int y0 = c->h / 2 - 1;
+        for (int i = 0; i < 3; i++) {
+            int len = (int)strlen(lines[i]);
+            int x = (c->w - len) / 2;
+            canvas_text(c, x < 0 ? 0 : x, y0 + i < 0 ? 0 : y0 + i, lines[i],
+                        i == 0 ? ROLE_WARN : ROLE_DIM, i == 0 ? ATTR_BOLD : 0,
+                        c->w);
+        }
         return;
     }
     int ph = c->h - 2; /* two lines for status and hints */
