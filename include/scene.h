@@ -21,6 +21,7 @@
 #include "dynamics.h"
 #include "model.h"
 #include "schedule.h"
+#include "timeline.h"
 
 #define SCENE_NAME_MAX 128
 #define SCENE_PATH_MAX 512
@@ -50,6 +51,9 @@ typedef struct scene {
     double corr;                 /* sparsity-coefficient correlation */
     uint32_t band_window;        /* evaluations in the loss band window */
     double band_lo, band_hi;     /* band quantiles, 0 ≤ lo < hi ≤ 1 */
+
+    /* Events at given steps (`at STEP: ...` lines), in step order. */
+    timeline tl;
 
     /* Where each field was set, for cross-field errors: index = field
      * number in scene_fields; line 0 = not set. */

@@ -407,6 +407,17 @@ static void test_line_and_glyph(void **state)
         assert_int_equal(n, col == 10 ? 2 : 1);
     }
     assert_true(area_dot(&p, 10, 15));
+    /* A point absurdly far off a tiny range still gives its segment a
+     * direction instead of vanishing (t would overflow to Inf). */
+    canvas_clear(&c);
+    plot_begin(&p, &c, (rect){0, 0, 10, 4}, NULL, (axis){0, 1e-200, 0},
+               (axis){0, 15, 0}, PLOT_NO_XLABELS | PLOT_NO_YLABELS);
+    const double fx[2] = {0, 1e308}, fy[2] = {0, 0};
+    plot_line(&p, fx, fy, 2, ROLE_TRAIN);
+    for (int col = 0; col < 20; col++)
+        assert_true(area_dot(&p, col, 15));
+    plot_begin(&p, &c, (rect){0, 0, 10, 4}, NULL, (axis){0, 19, 0},
+               (axis){0, 15, 0}, PLOT_NO_XLABELS | PLOT_NO_YLABELS);
     /* A glyph lands in the cell holding its point, and nowhere else. */
     canvas_clear(&c);
     plot_glyph(&p, 19, 0, 'X', ROLE_ITERATE, ATTR_BOLD);

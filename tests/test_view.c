@@ -151,7 +151,7 @@ static void test_overlays(void **st)
 static void test_help_lists_every_key(void **st)
 {
     (void)st;
-    char *t = render("scenes/prop2-quad.scene", NULL, 5, GLYPH_ASCII, 100, 40,
+    char *t = render("scenes/prop2-quad.scene", NULL, 5, GLYPH_BRAILLE, 100, 40,
                      open_help);
     for (size_t i = 0; i < app_nkeys; i++) {
         char row[128];

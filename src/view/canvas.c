@@ -169,26 +169,63 @@ static int text_next(const unsigned char *s, uint32_t *cp)
     return n;
 }
 
+/* In the ASCII tier the symbols the panels use are spelt out, so a
+ * terminal without UTF-8 reads "eta", not "?". */
+static const struct {
+    uint32_t cp;
+    const char *ascii;
+} translit[] = {
+    {0x03B7, "eta"},  {0x03B8, "theta"}, {0x03B2, "beta"}, {0x03C3, "s"},
+    {0x03C4, "tau"},  {0x03BE, "xi"},    {0x03B4, "delta"}, {0x03B3, "gamma"},
+    {0x2299, "*"},    {0x2016, "|"},     {0x2080, "0"},    {0x2081, "1"},
+    {0x00B2, "^2"},   {0x00B7, "-"},     {0x2026, "..."},  {0x00D7, "x"},
+    {0x00F7, "/"},    {0x2265, ">="},    {0x2264, "<="},   {0x2013, "-"},
+    {0x2014, "-"},    {0x2192, "->"},    {0x25CF, "@"},    {0x25CB, "o"},
+    {0x2212, "-"},    {0x2248, "~"},     {0x2502, "|"},    {0x2500, "-"},
+    {0x250C, "+"},    {0x2510, "+"},     {0x2514, "+"},    {0x2518, "+"},
+    {0x2524, "+"},
+};
+
+static const char *ascii_for(uint32_t cp)
+{
+    for (size_t i = 0; i < sizeof translit / sizeof translit[0]; i++)
+        if (translit[i].cp == cp)
+            return translit[i].ascii;
+    return "?";
+}
+
+static int put_text_cell(canvas *c, int x, int y, uint32_t cp, int role,
+                         int attr)
+{
+    cell *p = cell_at(c, x, y);
+    if (!p)
+        return 0;
+    p->ch = cp;
+    p->dots = 0;
+    p->role = (uint8_t)role;
+    p->attr = (uint8_t)attr;
+    return 1;
+}
+
 int canvas_text(canvas *c, int x, int y, const char *utf8, int role, int attr,
                 int maxw)
 {
     if (!utf8 || y < 0 || y >= c->h)
         return 0;
     const unsigned char *s = (const unsigned char *)utf8;
-    int written = 0;
-    for (int col = 0; *s && (maxw < 0 || col < maxw); col++) {
+    int written = 0, col = 0;
+    while (*s && (maxw < 0 || col < maxw) && x + col < c->w) {
         uint32_t cp;
         s += text_next(s, &cp);
-        cell *p = cell_at(c, x + col, y);
-        if (p) {
-            p->ch = cp;
-            p->dots = 0;
-            p->role = (uint8_t)role;
-            p->attr = (uint8_t)attr;
-            written++;
-        } else if (x + col >= c->w) {
-            break; /* nothing further right can land */
+        if (c->tier == GLYPH_ASCII && cp >= 0x80) {
+            for (const char *a = ascii_for(cp);
+                 *a && (maxw < 0 || col < maxw) && x + col < c->w; a++, col++)
+                written += put_text_cell(c, x + col, y, (unsigned char)*a,
+                                         role, attr);
+            continue;
         }
+        written += put_text_cell(c, x + col, y, cp, role, attr);
+        col++;
     }
     return written;
 }

@@ -464,6 +464,12 @@ void plot_hline(plot *p, double y, int role)
     if (!p->ok)
         return;
     int cy = dot_index(plot_py(p, y), area_dots_h(p));
+    if (cy >= 0 && p->c->tier == GLYPH_ASCII) {
+        /* one dot per cell: a row of '-' reads as a level, '|' would not */
+        for (int x = 0; x < p->area.w; x++)
+            canvas_put(p->c, p->area.x + x, p->area.y + cy, '-', role, 0);
+        return;
+    }
     for (int x = 0, w = area_dots_w(p); cy >= 0 && x < w; x++)
         canvas_dot(p->c, p->area, x, cy, role);
 }

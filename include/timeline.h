@@ -1,0 +1,75 @@
+/* timeline.h — events at given steps: what turns a scene into a lesson
+ * that plays itself, and what --script presses.
+ *
+ * In a scene file, one event per line, after the fields or among them:
+ *
+ *   at 10000: decay              # η ÷ the scene's decay factor
+ *   at 50%: eta 0.1              # set η (a step or N% of `steps`)
+ *   at 20000: scale 0.5          # multiply η
+ *   at 30000: dynamics gd        # sgd | gd | labelnoise | sde | flow
+ *   at 30000: batch 4
+ *   at 40000: pause              # the interactive view pauses here
+ *   at 0: caption 600 "Watch θ jump across the valley"   # shown 600 steps
+ *   at 5000: key +               # press a key of the key table
+ *
+ * Events must be in non-decreasing step order (a file that goes back in
+ * time is an error naming the line); events at the same step fire in file
+ * order.  Every event is applied at a step boundary, before that step is
+ * taken, through the same functions the keys use, so it is logged and
+ * reproducible.  No terminal code. */
+#ifndef SGDSCOPE_TIMELINE_H
+#define SGDSCOPE_TIMELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TL_MAX_EVENTS 128
+#define TL_TEXT_MAX 160
+
+typedef enum {
+    TL_DECAY,     /* no argument */
+    TL_ETA,       /* value = new η > 0 */
+    TL_SCALE,     /* value = factor > 0 */
+    TL_DYNAMICS,  /* value = dyn_kind */
+    TL_BATCH,     /* value = batch size ≥ 1 */
+    TL_PAUSE,     /* no argument */
+    TL_CAPTION,   /* value = duration in steps ≥ 1, text */
+    TL_KEY        /* value = the key character (from the key table) */
+} tl_kind;
+
+typedef struct tl_event {
+    double at;       /* a step, or a fraction of `steps` when is_frac */
+    int is_frac;
+    uint64_t step;   /* resolved by timeline_resolve */
+    tl_kind kind;
+    double value;
+    char text[TL_TEXT_MAX]; /* caption text (UTF-8, no quotes) */
+    int line;        /* where it was written (0: from --script) */
+} tl_event;
+
+typedef struct timeline {
+    size_t n;
+    tl_event ev[TL_MAX_EVENTS];
+} timeline;
+
+/* Resolves fractions against the run length `steps` into ev[i].step.
+ * Returns 0, or −1 with a message if the events go back in time (the
+ * index of the offending event in *bad). */
+int timeline_resolve(timeline *tl, uint64_t steps, size_t *bad, char *err,
+                     size_t errlen);
+
+/* Index of the first event with step ≥ t, or tl->n. */
+size_t timeline_first_at(const timeline *tl, uint64_t t);
+
+/* Name of an event kind as written in scenes ("decay", "eta", ...). */
+const char *timeline_kind_name(tl_kind k);
+
+/* Parses a --script string "STEP:KEY STEP:KEY ..." (KEY one character of
+ * the key table, or "space") and appends TL_KEY events to tl, keeping the
+ * timeline in step order (a script event goes after timeline events of
+ * the same step).  is_key(c) says whether c is bound.  Returns 0, or −1
+ * with a message naming the bad item and its column (1-based). */
+int timeline_parse_script(timeline *tl, const char *script,
+                          int (*is_key)(int c), char *err, size_t errlen);
+
+#endif
