@@ -15,8 +15,8 @@
 typedef enum {
     ACT_PAUSE, ACT_STEP, ACT_FASTER, ACT_SLOWER, ACT_ETA_UP, ACT_ETA_DOWN,
     ACT_DECAY, ACT_WARMUP, ACT_DYNAMICS, ACT_BATCH_DOWN, ACT_BATCH_UP,
-    ACT_NEXT_SCENE, ACT_RESET, ACT_RESEED, ACT_REWIND, ACT_XAXIS, ACT_HELP,
-    ACT_QUIT, ACT_COUNT
+    ACT_NEXT_SCENE, ACT_RESET, ACT_RESEED, ACT_REWIND, ACT_XAXIS, ACT_EXPORT,
+    ACT_HELP, ACT_QUIT, ACT_COUNT
 } app_action;
 
 /* One key binding.  The table drives input and the help overlay. */
@@ -52,6 +52,15 @@ typedef struct app {
     /* shipped scenes for `m`, by path; the current one's index */
     char scenes[APP_MAX_SCENES][SCENE_PATH_MAX];
     size_t nscenes, scene_idx;
+    /* The scene's timeline: the next event to fire, and the caption it
+     * put on screen (shown while caption_from <= t < caption_until). */
+    size_t tl_next;
+    char caption[TL_TEXT_MAX];
+    uint64_t caption_from, caption_until;
+    int headless;          /* pause events are ignored without a screen */
+    int firing;            /* inside app_fire_due (a reset keeps its place
+                              in the timeline instead of replaying it) */
+    char export_dir[SCENE_PATH_MAX]; /* where `e` writes ("" = cwd) */
 } app;
 
 /* Opens a session on a finalized scene; also lists the shipped scenes in
@@ -73,6 +82,18 @@ uint64_t app_tick(app *a, int want_spectrum);
 
 /* Advances to absolute step n the same way (for --snapshot). */
 void app_run_to(app *a, uint64_t n);
+
+/* Fires every timeline event due at the current step (applied before the
+ * step is taken).  Returns how many fired.  app_tick and app_run_to do
+ * this themselves; exposed for the headless runner. */
+size_t app_fire_due(app *a);
+
+/* The step of the next timeline event not yet fired, or UINT64_MAX. */
+uint64_t app_next_event(const app *a);
+
+/* Writes the run's history as CSV to path (temporary file + rename).
+ * Returns 0, or −1 with a message in err. */
+int app_export_csv(const app *a, const char *path, char *err, size_t errlen);
 
 /* Sets the transient message (printf-style). */
 void app_message(app *a, const char *fmt, ...)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "app.h"
 #include "run.h"
 
 typedef struct headless_opts {
@@ -15,10 +16,11 @@ typedef struct headless_opts {
     uint64_t every;   /* CSV/metric cadence; 0 = only at the end */
 } headless_opts;
 
-/* Advances r to r->sc.steps (or divergence), evaluating metrics every
- * o->every steps, writing CSV rows and the summary.  Returns 0, or −1 if
- * writing failed. */
-int headless_run(run *r, const headless_opts *o);
+/* Advances the app's run to its scene's `steps` (or divergence, or a
+ * scripted quit), firing timeline events at their steps, evaluating the
+ * metrics every o->every steps, writing CSV rows and the summary.
+ * Returns 0, or −1 if writing failed. */
+int headless_run(app *a, const headless_opts *o);
 
 /* The CSV header for r's model (no trailing newline handling needed). */
 void headless_csv_header(const run *r, FILE *f);

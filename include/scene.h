@@ -90,6 +90,11 @@ int scene_set(scene *s, const char *kv, scene_err *e);
  * pointing at the line that set the offending field.  Returns 0 or −1. */
 int scene_finalize(scene *s, scene_err *e);
 
+/* Checks that every `key` event of the timeline names a bound key:
+ * is_key(c) says whether the app's key table binds c.  Returns 0, or −1
+ * with e at the event's key ("unknown key 'Z' (see sgdscope(1) KEYS)"). */
+int scene_check_keys(const scene *s, int (*is_key)(int c), scene_err *e);
+
 /* Prints "file:line:col: error: msg" and "  hint: ..." to f. */
 void scene_err_print(const scene_err *e, FILE *f);
 

@@ -25,6 +25,7 @@
 
 #define TL_MAX_EVENTS 128
 #define TL_TEXT_MAX 160
+#define TL_KIND_COUNT 8 /* kinds in tl_kind, for iterating names */
 
 typedef enum {
     TL_DECAY,     /* no argument */
@@ -45,6 +46,9 @@ typedef struct tl_event {
     double value;
     char text[TL_TEXT_MAX]; /* caption text (UTF-8, no quotes) */
     int line;        /* where it was written (0: from --script) */
+    int col;         /* column of STEP on that line (1-based) */
+    int arg_col;     /* column of the argument (the key of `key`), or
+                        of the kind when it takes none */
 } tl_event;
 
 typedef struct timeline {
@@ -61,14 +65,18 @@ int timeline_resolve(timeline *tl, uint64_t steps, size_t *bad, char *err,
 /* Index of the first event with step ≥ t, or tl->n. */
 size_t timeline_first_at(const timeline *tl, uint64_t t);
 
-/* Name of an event kind as written in scenes ("decay", "eta", ...). */
+/* Name of an event kind as written in scenes ("decay", "eta", ...);
+ * NULL for k >= TL_KIND_COUNT, so it can list the names. */
 const char *timeline_kind_name(tl_kind k);
 
 /* Parses a --script string "STEP:KEY STEP:KEY ..." (KEY one character of
  * the key table, or "space") and appends TL_KEY events to tl, keeping the
  * timeline in step order (a script event goes after timeline events of
  * the same step).  is_key(c) says whether c is bound.  Returns 0, or −1
- * with a message naming the bad item and its column (1-based). */
+ * with a message naming the bad item and its column (1-based).
+ * STEP is an integer step; tl must already be resolved (its ev[].step
+ * set).  Items may come in any order: each is placed by its step, items
+ * of one step in script order.  On error tl is unchanged. */
 int timeline_parse_script(timeline *tl, const char *script,
                           int (*is_key)(int c), char *err, size_t errlen);
 

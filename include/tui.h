@@ -9,11 +9,14 @@
 
 #include "app.h"
 
+struct recorder;
+
 typedef struct tui_opts {
     int fps;           /* frames per second, > 0 (clamped to 1..240) */
     int force_ascii;   /* --ascii: plain ASCII plots whatever the locale */
     int force_unicode; /* --unicode: braille plots whatever the locale */
     int no_color;      /* --no-color (NO_COLOR in the environment also) */
+    struct recorder *rec; /* --record: every drawn frame goes there too */
 } tui_opts;
 
 /* Runs the interactive app on an opened app until the user quits.
@@ -26,5 +29,9 @@ typedef struct tui_opts {
  * the shell to see death-by-signal can re-raise N itself; 1 when the
  * terminal cannot be set up (a message is printed to stderr). */
 int tui_run(app *a, const tui_opts *o);
+
+/* The controlling terminal's size (TIOCGWINSZ on stdout), 80×24 when it
+ * cannot be read. */
+void tui_terminal_size(int *cols, int *rows);
 
 #endif

@@ -1,7 +1,8 @@
-/* main.c — the command line: parse flags, build the scene, dispatch to
- * the headless runner (and, later, the terminal front end). */
+/* main.c — the command line: parse flags, build the scene, then run the
+ * interactive view, a headless run, a snapshot or a headless recording. */
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,21 +10,18 @@
 
 #include <cblas.h>
 
-#include <locale.h>
-
 #include "app.h"
 #include "canvas.h"
 #include "headless.h"
-#include "run.h"
+#include "record.h"
 #include "scene.h"
+#include "scenedir.h"
+#include "timeline.h"
 #include "tui.h"
 #include "view.h"
 
 #ifndef SGDSCOPE_VERSION
 #define SGDSCOPE_VERSION "dev"
-#endif
-#ifndef SGDSCOPE_DATADIR
-#define SGDSCOPE_DATADIR "/usr/local/share/sgdscope"
 #endif
 
 #define MAX_SETS 256
@@ -31,9 +29,12 @@
 static const char usage_text[] =
     "usage: sgdscope [OPTIONS] [SCENE]\n"
     "       sgdscope --headless [SCENE] [--csv FILE|-] [--every N] [--summary]\n"
+    "       sgdscope --snapshot [SCENE] --steps N [--size COLSxROWS]\n"
+    "       sgdscope --headless --record FILE.cast [--size COLSxROWS] "
+    "--steps N [SCENE]\n"
     "\n"
     "Steps SGD on the toy models of \"SGD with large step sizes learns sparse\n"
-    "features\".  SCENE is a path or the name of a shipped scene.\n"
+    "features\".  SCENE is a path or the name of a shipped scene (--list).\n"
     "\n"
     "  --headless        run without a terminal; print CSV and/or a summary\n"
     "  --model NAME      quad1d, diagnet or relu1d (same as --set model=NAME)\n"
@@ -44,8 +45,11 @@ static const char usage_text[] =
     "  --every N         a CSV row every N steps (0: only at the end)\n"
     "  --summary         print one JSON object with the final metrics\n"
     "  --snapshot        print one frame as plain text after --steps and exit\n"
-    "  --size COLSxROWS  frame size for --snapshot (default 100x30)\n"
-    "  --fps N           frames per second of the interactive view (30)\n"
+    "  --size COLSxROWS  frame size for --snapshot and --record (100x30)\n"
+    "  --record FILE     record the session as asciicast v2 (FILE.cast)\n"
+    "  --script SCRIPT   press keys at steps: 'STEP:KEY STEP:KEY ...'\n"
+    "  --list            list the shipped scenes and exit\n"
+    "  --fps N           frames per second of the view and recordings (30)\n"
     "  --unicode         braille plots whatever the locale\n"
     "  --ascii           plain ASCII plots\n"
     "  --no-color        no colour (NO_COLOR in the environment also)\n"
@@ -76,38 +80,21 @@ static int parse_u64(const char *s, uint64_t *out)
     return 0;
 }
 
-static int file_exists(const char *p)
-{
-    return access(p, R_OK) == 0;
-}
-
-/* A scene argument is a path, or a name looked up in $SGDSCOPE_SCENES,
- * ./scenes and the installed data directory, with or without ".scene". */
-static int find_scene(const char *arg, char *out, size_t outlen)
-{
-    if (strchr(arg, '/') || file_exists(arg)) {
-        snprintf(out, outlen, "%s", arg);
-        return file_exists(arg) ? 0 : -1;
-    }
-    const char *dirs[3] = {getenv("SGDSCOPE_SCENES"), "scenes",
-                           SGDSCOPE_DATADIR "/scenes"};
-    size_t al = strlen(arg);
-    int has_ext = al > 6 && strcmp(arg + al - 6, ".scene") == 0;
-    for (int i = 0; i < 3; i++) {
-        if (!dirs[i] || !*dirs[i])
-            continue;
-        snprintf(out, outlen, "%s/%s%s", dirs[i], arg,
-                 has_ext ? "" : ".scene");
-        if (file_exists(out))
-            return 0;
-    }
-    snprintf(out, outlen, "%s", arg);
-    return -1;
-}
+/* Everything the command line says. */
+typedef struct opts {
+    int headless, summary, snapshot, list, every_set;
+    int size_w, size_h, size_set, fps;
+    int force_ascii, force_unicode, no_color;
+    const char *csv_path, *record_path, *script, *scene_arg;
+    uint64_t every;
+    char sets[MAX_SETS][512]; /* scene overrides, in command-line order */
+    size_t nsets;
+} opts;
 
 enum { OPT_HEADLESS = 256, OPT_MODEL, OPT_SET, OPT_SEED, OPT_STEPS, OPT_CSV,
        OPT_EVERY, OPT_SUMMARY, OPT_HELP, OPT_VERSION, OPT_SNAPSHOT, OPT_SIZE,
-       OPT_FPS, OPT_UNICODE, OPT_ASCII, OPT_NOCOLOR };
+       OPT_FPS, OPT_UNICODE, OPT_ASCII, OPT_NOCOLOR, OPT_RECORD, OPT_SCRIPT,
+       OPT_LIST };
 
 static const struct option long_opts[] = {
     {"headless", no_argument, 0, OPT_HEADLESS},
@@ -118,88 +105,89 @@ static const struct option long_opts[] = {
     {"csv", required_argument, 0, OPT_CSV},
     {"every", required_argument, 0, OPT_EVERY},
     {"summary", no_argument, 0, OPT_SUMMARY},
-    {"help", no_argument, 0, OPT_HELP},
-    {"version", no_argument, 0, OPT_VERSION},
     {"snapshot", no_argument, 0, OPT_SNAPSHOT},
     {"size", required_argument, 0, OPT_SIZE},
+    {"record", required_argument, 0, OPT_RECORD},
+    {"script", required_argument, 0, OPT_SCRIPT},
+    {"list", no_argument, 0, OPT_LIST},
     {"fps", required_argument, 0, OPT_FPS},
     {"unicode", no_argument, 0, OPT_UNICODE},
     {"ascii", no_argument, 0, OPT_ASCII},
     {"no-color", no_argument, 0, OPT_NOCOLOR},
+    {"help", no_argument, 0, OPT_HELP},
+    {"version", no_argument, 0, OPT_VERSION},
     {0, 0, 0, 0}};
 
-int main(int argc, char **argv)
+static void parse_size(opts *o, const char *arg)
 {
-    int headless = 0, summary = 0, every_set = 0, snapshot = 0;
-    int size_w = 100, size_h = 30, fps = 30, force_ascii = 0,
-        force_unicode = 0, no_color = 0;
-    const char *csv_path = NULL;
-    uint64_t every = 0;
-    /* Scene overrides, applied in command-line order after the scene. */
-    static char sets[MAX_SETS][512];
-    size_t nsets = 0;
+    char *x;
+    long w = strtol(arg, &x, 10), h = 0;
+    if (x != arg && (*x == 'x' || *x == 'X')) {
+        char *end;
+        h = strtol(x + 1, &end, 10);
+        if (*end || end == x + 1)
+            h = 0;
+    }
+    if (w < 1 || h < 1 || w > 1000 || h > 1000)
+        usage_error("--size needs COLSxROWS, each 1..1000, got '%s'", arg);
+    o->size_w = (int)w;
+    o->size_h = (int)h;
+    o->size_set = 1;
+}
 
+static void parse_args(opts *o, int argc, char **argv)
+{
+    memset(o, 0, sizeof *o);
+    o->size_w = 100;
+    o->size_h = 30;
+    o->fps = 30;
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
         uint64_t v;
         switch (c) {
-        case OPT_HEADLESS: headless = 1; break;
-        case OPT_SNAPSHOT: snapshot = 1; break;
-        case OPT_UNICODE: force_unicode = 1; force_ascii = 0; break;
-        case OPT_ASCII: force_ascii = 1; force_unicode = 0; break;
-        case OPT_NOCOLOR: no_color = 1; break;
-        case OPT_SIZE: {
-            char *x;
-            long w = strtol(optarg, &x, 10), h = 0;
-            if (x != optarg && (*x == 'x' || *x == 'X')) {
-                char *end;
-                h = strtol(x + 1, &end, 10);
-                if (*end || end == x + 1)
-                    h = 0;
-            }
-            if (w < 1 || h < 1 || w > 1000 || h > 1000)
-                usage_error("--size needs COLSxROWS, each 1..1000, got '%s'",
-                            optarg);
-            size_w = (int)w;
-            size_h = (int)h;
-            break;
-        }
+        case OPT_HEADLESS: o->headless = 1; break;
+        case OPT_SNAPSHOT: o->snapshot = 1; break;
+        case OPT_LIST: o->list = 1; break;
+        case OPT_UNICODE: o->force_unicode = 1; o->force_ascii = 0; break;
+        case OPT_ASCII: o->force_ascii = 1; o->force_unicode = 0; break;
+        case OPT_NOCOLOR: o->no_color = 1; break;
+        case OPT_SIZE: parse_size(o, optarg); break;
+        case OPT_RECORD: o->record_path = optarg; break;
+        case OPT_SCRIPT: o->script = optarg; break;
+        case OPT_SUMMARY: o->summary = 1; break;
+        case OPT_CSV: o->csv_path = optarg; break;
         case OPT_FPS:
             if (parse_u64(optarg, &v) || v < 1 || v > 240)
                 usage_error("--fps needs a whole number 1..240, got '%s'",
                             optarg);
-            fps = (int)v;
+            o->fps = (int)v;
             break;
-        case OPT_SUMMARY: summary = 1; break;
-        case OPT_CSV: csv_path = optarg; break;
         case OPT_EVERY:
-            if (parse_u64(optarg, &every))
+            if (parse_u64(optarg, &o->every))
                 usage_error("--every needs a whole number >= 0, got '%s'",
                             optarg);
-            every_set = 1;
+            o->every_set = 1;
             break;
         case OPT_MODEL: case OPT_SET: case OPT_SEED: case OPT_STEPS:
-            if (nsets == MAX_SETS)
+            if (o->nsets == MAX_SETS)
                 usage_error("too many --set options%s", "");
-            if ((c == OPT_SEED || c == OPT_STEPS) && parse_u64(optarg, &v))
-                usage_error(c == OPT_SEED ? "--seed needs a whole number, "
-                                            "got '%s'"
-                                          : "--steps needs a whole number, "
-                                            "got '%s'",
-                            optarg);
+            if (c == OPT_SEED && parse_u64(optarg, &v))
+                usage_error("--seed needs a whole number, got '%s'", optarg);
+            if (c == OPT_STEPS && parse_u64(optarg, &v))
+                usage_error("--steps needs a whole number, got '%s'", optarg);
             if (c == OPT_SET && !strchr(optarg, '='))
                 usage_error("--set needs KEY=VALUE, got '%s'", optarg);
-            snprintf(sets[nsets++], sizeof sets[0], "%s%s",
+            snprintf(o->sets[o->nsets++], sizeof o->sets[0], "%s%s",
                      c == OPT_MODEL ? "model=" : c == OPT_SEED ? "seed="
                      : c == OPT_STEPS ? "steps=" : "", optarg);
             break;
         case 'h': case OPT_HELP:
             fputs(usage_text, stdout);
-            return 0;
+            exit(0);
         case OPT_VERSION:
             printf("sgdscope %s\n", SGDSCOPE_VERSION);
-            return 0;
+            exit(0);
         case ':':
             usage_error("%s needs a value", argv[optind - 1]);
             break;
@@ -212,112 +200,198 @@ int main(int argc, char **argv)
     }
     if (argc - optind > 1)
         usage_error("expected one scene, got also '%s'", argv[optind + 1]);
+    o->scene_arg = optind < argc ? argv[optind] : NULL;
+    if (o->record_path && o->snapshot)
+        usage_error("--record and --snapshot do not go together%s", "");
+    if (o->headless && o->snapshot)
+        usage_error("--snapshot needs no --headless%s", "");
+}
 
-    scene sc;
-    scene_init(&sc);
+static int is_key(int c)
+{
+    return app_key_action(c) >= 0;
+}
+
+/* Scene file, then --set/--model/--seed/--steps, then --script; every
+ * error is reported before anything runs.  Returns 0 or the exit status. */
+static int build_scene(scene *sc, const opts *o)
+{
     scene_err e;
-    if (optind < argc) {
+    scene_init(sc);
+    if (o->scene_arg) {
         char path[SCENE_PATH_MAX];
-        if (find_scene(argv[optind], path, sizeof path) != 0) {
-            fprintf(stderr, "sgdscope: no scene '%s' (looked for a file, "
-                            "then in ./scenes and %s/scenes)\n",
-                    argv[optind], SGDSCOPE_DATADIR);
+        if (scenedir_find(o->scene_arg, path, sizeof path) != 0) {
+            fprintf(stderr, "sgdscope: no scene '%s' (looked for a file, then "
+                            "in $SGDSCOPE_SCENES, ./scenes and the data "
+                            "directory; --list shows them)\n",
+                    o->scene_arg);
             return 2;
         }
-        if (scene_load_file(&sc, path, &e) != 0) {
+        if (scene_load_file(sc, path, &e) != 0) {
             scene_err_print(&e, stderr);
             return 2;
         }
     }
-    for (size_t i = 0; i < nsets; i++)
-        if (scene_set(&sc, sets[i], &e) != 0) {
+    for (size_t i = 0; i < o->nsets; i++)
+        if (scene_set(sc, o->sets[i], &e) != 0) {
             scene_err_print(&e, stderr);
             return 2;
         }
-    if (scene_finalize(&sc, &e) != 0) {
+    if (scene_finalize(sc, &e) != 0 || scene_check_keys(sc, is_key, &e) != 0) {
         scene_err_print(&e, stderr);
         return 2;
     }
-    if (every_set)
-        sc.every = every;
-
-    /* One BLAS thread: the runs are small, results must not depend on
-     * the machine's core count, and the UI must keep a core for itself. */
-    openblas_set_num_threads(1);
-
-    if (snapshot || !headless) {
-        const char *dir = getenv("SGDSCOPE_SCENES");
-        if (!dir || !*dir)
-            dir = access("scenes", R_OK) == 0 ? "scenes"
-                                               : SGDSCOPE_DATADIR "/scenes";
-        app a;
+    if (o->script) {
         char err[256];
-        if (!snapshot && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-            fprintf(stderr, "sgdscope: no terminal; use --headless to run "
-                            "without one\n");
+        if (timeline_parse_script(&sc->tl, o->script, is_key, err,
+                                  sizeof err) != 0) {
+            fprintf(stderr, "sgdscope: --script: %s\n", err);
             return 2;
         }
-        if (app_open(&a, &sc, dir, err, sizeof err) != 0) {
+    }
+    if (o->every_set)
+        sc->every = o->every;
+    return 0;
+}
+
+static glyph_tier file_tier(const opts *o)
+{
+    return o->force_ascii ? GLYPH_ASCII : GLYPH_BRAILLE;
+}
+
+/* One frame after --steps steps, as plain text (golden tests, README). */
+static int run_snapshot(app *a, const opts *o)
+{
+    canvas cv;
+    if (canvas_init(&cv, o->size_w, o->size_h, file_tier(o)) != 0)
+        return 1;
+    a->headless = 1;
+    app_run_to(a, a->base.steps);
+    view_draw(&cv, a);
+    size_t need = canvas_to_text(&cv, NULL, 0) + 1;
+    char *buf = malloc(need);
+    if (buf) {
+        canvas_to_text(&cv, buf, need);
+        fputs(buf, stdout);
+        free(buf);
+    }
+    canvas_free(&cv);
+    return buf && fflush(stdout) == 0 ? 0 : 1;
+}
+
+static int run_headless(app *a, const opts *o)
+{
+    char err[256];
+    if (o->record_path) {
+        if (recorder_headless(a, o->record_path, o->size_w, o->size_h,
+                              file_tier(o), !o->no_color && !getenv("NO_COLOR"),
+                              o->fps, a->base.steps, err, sizeof err) != 0) {
             fprintf(stderr, "sgdscope: %s\n", err);
             return 2;
         }
-        int rc = 0;
-        if (snapshot) {
-            /* One frame after N steps, as plain text: the golden-frame
-             * tests and the README use it. */
-            setlocale(LC_ALL, "");
-            glyph_tier tier = force_ascii ? GLYPH_ASCII : GLYPH_BRAILLE;
-            canvas cv;
-            if (canvas_init(&cv, size_w, size_h, tier) != 0) {
-                app_close(&a);
-                return 1;
-            }
-            app_run_to(&a, sc.steps);
-            view_draw(&cv, &a);
-            size_t need = canvas_to_text(&cv, NULL, 0) + 1;
-            char *buf = malloc(need);
-            if (buf) {
-                canvas_to_text(&cv, buf, need);
-                fputs(buf, stdout);
-                free(buf);
-            }
-            canvas_free(&cv);
-            rc = buf && fflush(stdout) == 0 ? 0 : 1;
-        } else {
-            setlocale(LC_ALL, "");
-            tui_opts to = {fps, force_ascii, force_unicode, no_color};
-            rc = tui_run(&a, &to);
-        }
-        app_close(&a);
-        return rc;
-    }
-    if (!csv_path && !summary)
-        summary = 1; /* a headless run with no output would be pointless */
-
-    char err[256];
-    run *r = run_create(&sc, err, sizeof err);
-    if (!r) {
-        fprintf(stderr, "sgdscope: %s\n", err);
-        return 2;
+        if (o->summary)
+            headless_summary(a->r, stdout);
+        return 0;
     }
     FILE *csv = NULL;
-    if (csv_path) {
-        csv = strcmp(csv_path, "-") == 0 ? stdout : fopen(csv_path, "w");
+    if (o->csv_path) {
+        csv = strcmp(o->csv_path, "-") == 0 ? stdout : fopen(o->csv_path, "w");
         if (!csv) {
-            fprintf(stderr, "sgdscope: cannot write '%s': %s\n", csv_path,
+            fprintf(stderr, "sgdscope: cannot write '%s': %s\n", o->csv_path,
                     strerror(errno));
-            run_destroy(r);
             return 2;
         }
     }
-    headless_opts o = {csv, summary ? stdout : NULL, sc.every};
-    int rc = headless_run(r, &o);
+    /* a headless run with no output would be pointless */
+    int summary = o->summary || !o->csv_path;
+    headless_opts ho = {csv, summary ? stdout : NULL, a->base.every};
+    int rc = headless_run(a, &ho);
     if (csv && csv != stdout && fclose(csv) != 0)
         rc = -1;
-    run_destroy(r);
     if (rc != 0) {
         fprintf(stderr, "sgdscope: writing output failed\n");
         return 1;
     }
     return 0;
+}
+
+static int run_interactive(app *a, const opts *o)
+{
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "sgdscope: no terminal; use --headless to run "
+                        "without one\n");
+        return 2;
+    }
+    recorder rec;
+    char err[256];
+    tui_opts to = {o->fps, o->force_ascii, o->force_unicode, o->no_color,
+                   NULL};
+    if (o->record_path) {
+        int w = o->size_set ? o->size_w : 0, h = o->size_set ? o->size_h : 0;
+        if (!w || !h) {
+            /* the terminal's own size, read before curses starts */
+            const char *cols = getenv("COLUMNS"), *lines = getenv("LINES");
+            w = cols ? atoi(cols) : 0;
+            h = lines ? atoi(lines) : 0;
+            if (w < 1 || h < 1)
+                tui_terminal_size(&w, &h);
+        }
+        char title[SCENE_NAME_MAX * 2 + 16];
+        snprintf(title, sizeof title, "sgdscope: %s",
+                 a->base.title[0] ? a->base.title : a->base.name);
+        if (recorder_open(&rec, o->record_path, w, h, title,
+                          !o->no_color && !getenv("NO_COLOR"), err,
+                          sizeof err) != 0) {
+            fprintf(stderr, "sgdscope: %s\n", err);
+            return 2;
+        }
+        to.rec = &rec;
+    }
+    int rc = tui_run(a, &to);
+    if (to.rec && recorder_close(&rec) != 0) {
+        fprintf(stderr, "sgdscope: writing '%s' failed\n", o->record_path);
+        if (rc == 0)
+            rc = 1;
+    }
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    static opts o; /* the --set buffers are large: keep them off the stack */
+    parse_args(&o, argc, argv);
+    /* Numbers in scenes and output always use '.', whatever the locale;
+     * the locale only decides the glyphs. */
+    setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C");
+    if (o.list) {
+        if (scenedir_list(stdout) == 0) {
+            fprintf(stderr, "sgdscope: no scenes found\n");
+            return 1;
+        }
+        return 0;
+    }
+    static scene sc;
+    int rc = build_scene(&sc, &o);
+    if (rc != 0)
+        return rc;
+
+    /* One BLAS thread: the runs are small, results must not depend on the
+     * machine's core count, and the view keeps a core for itself. */
+    openblas_set_num_threads(1);
+
+    static app a;
+    char err[256];
+    if (app_open(&a, &sc, scenedir_first(), err, sizeof err) != 0) {
+        fprintf(stderr, "sgdscope: %s\n", err);
+        return 2;
+    }
+    if (o.snapshot)
+        rc = run_snapshot(&a, &o);
+    else if (o.headless)
+        rc = run_headless(&a, &o);
+    else
+        rc = run_interactive(&a, &o);
+    app_close(&a);
+    return rc;
 }

@@ -9,6 +9,7 @@ have openblas || missing="$missing libopenblas-dev"
 have lapacke  || missing="$missing liblapacke-dev"
 have cmocka   || missing="$missing libcmocka-dev"
 command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
+command -v asciinema >/dev/null 2>&1 || missing="$missing asciinema"
 command -v cc >/dev/null 2>&1 || missing="$missing gcc"
 command -v make >/dev/null 2>&1 || missing="$missing make"
 [ -z "$missing" ] && exit 0

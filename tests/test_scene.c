@@ -760,6 +760,438 @@ static void test_cross_field_blames_set(void **state)
     check_err(&e, "default", 0, 0, "unknown model 'gone'", NULL);
 }
 
+/* ---- the timeline ------------------------------------------------------- */
+
+/* Loads and finalizes text; fails the test on an error. */
+static void tl_ok(scene *s, const char *text)
+{
+    load_ok(s, text);
+    final_ok(s);
+}
+
+static void test_timeline_kinds(void **state)
+{
+    scene s;
+    tl_ok(&s, "at 0: caption 600 \"Watch\"   # shown 600 steps\n"
+              "steps = 100000\n"
+              "  at 10000: decay\n"
+              "at 50%: eta 0.1\n"
+              "at\t60000 :\tscale 0.5 # halve\n"
+              "at 70000: dynamics gd\n"
+              "at 70000: batch 4\n"
+              "at 80000:pause\n"
+              "at 90000: key +\n"
+              "at 90000: key space\n"
+              "at 90000: key #  # the '#' key, then a comment\n");
+    const timeline *tl = &s.tl;
+    assert_int_equal(tl->n, 10);
+    static const tl_kind kinds[] = {TL_CAPTION, TL_DECAY, TL_ETA, TL_SCALE,
+                                    TL_DYNAMICS, TL_BATCH, TL_PAUSE, TL_KEY,
+                                    TL_KEY, TL_KEY};
+    static const uint64_t steps[] = {0, 10000, 50000, 60000, 70000, 70000,
+                                     80000, 90000, 90000, 90000};
+    static const int lines[] = {1, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+    for (size_t i = 0; i < 10; i++) {
+        assert_int_equal(tl->ev[i].kind, kinds[i]);
+        assert_int_equal(tl->ev[i].step, steps[i]);
+        assert_int_equal(tl->ev[i].line, lines[i]);
+    }
+    assert_close(tl->ev[0].value, 600, 0);
+    assert_string_equal(tl->ev[0].text, "Watch");
+    assert_int_equal(tl->ev[0].col, 4);
+    assert_int_equal(tl->ev[0].arg_col, 19);
+    assert_int_equal(tl->ev[1].col, 6);
+    assert_int_equal(tl->ev[1].arg_col, 13);
+    assert_int_equal(tl->ev[1].is_frac, 0);
+    assert_close(tl->ev[2].value, 0.1, 0);
+    assert_int_equal(tl->ev[2].is_frac, 1);
+    assert_close(tl->ev[2].at, 0.5, 0);
+    assert_close(tl->ev[3].value, 0.5, 0);
+    assert_int_equal(tl->ev[3].col, 4);
+    assert_close(tl->ev[4].value, DYN_GD, 0);
+    assert_close(tl->ev[5].value, 4, 0);
+    assert_close(tl->ev[7].value, '+', 0);
+    assert_int_equal(tl->ev[7].arg_col, 15);
+    assert_close(tl->ev[8].value, ' ', 0);
+    assert_close(tl->ev[9].value, '#', 0);
+    /* events do not count as fields */
+    for (size_t i = 0; i < scene_field_count(); i++)
+        if (i != (size_t)fidx("steps"))
+            assert_int_equal(s.set_line[i], 0);
+    /* every dynamics name; batch bounds; eta in exponent form */
+    tl_ok(&s, "at 1: dynamics sgd\nat 2: dynamics labelnoise\n"
+              "at 3: dynamics sde\nat 4: dynamics flow\n"
+              "at 5: batch 1\nat 6: batch 1000000\nat 7: eta 2.5e-4\n"
+              "at 8: batch 1e3\n");
+    assert_close(s.tl.ev[1].value, DYN_LABELNOISE, 0);
+    assert_close(s.tl.ev[3].value, DYN_FLOW, 0);
+    assert_close(s.tl.ev[5].value, 1000000, 0);
+    assert_close(s.tl.ev[6].value, 2.5e-4, 0);
+    assert_close(s.tl.ev[7].value, 1000, 0);
+    /* no events: an empty timeline */
+    tl_ok(&s, "eta = 1\n");
+    assert_int_equal(s.tl.n, 0);
+}
+
+static void test_timeline_fractions(void **state)
+{
+    scene s;
+    scene_err e;
+    /* steps may come after the events that refer to it */
+    tl_ok(&s, "at 0%: pause\nat 0.0: pause\nat 12.5%: decay\n"
+              "at 0.25: decay\nat 100%: pause\nsteps = 1000\n");
+    assert_int_equal(s.tl.n, 5);
+    assert_int_equal(s.tl.ev[0].step, 0);
+    assert_int_equal(s.tl.ev[1].step, 0);
+    assert_int_equal(s.tl.ev[2].step, 125);
+    assert_int_equal(s.tl.ev[3].step, 250);
+    assert_int_equal(s.tl.ev[4].step, 1000);
+    assert_int_equal(s.tl.ev[4].is_frac, 1);
+    assert_close(s.tl.ev[4].at, 1, 0);
+    /* ... and may be changed by --set after the file: finalize again */
+    assert_int_equal(scene_set(&s, "steps=10", &e), 0);
+    final_ok(&s);
+    assert_int_equal(s.tl.ev[2].step, 1); /* 1.25 rounds to 1 */
+    assert_int_equal(s.tl.ev[3].step, 3); /* 2.5 rounds up */
+    assert_int_equal(s.tl.ev[4].step, 10);
+    /* the model's default steps, when the scene names none */
+    tl_ok(&s, "model = diagnet\nat 10%: decay\n");
+    assert_int_equal(s.tl.ev[0].step, 10000);
+    /* events past the end of the run are allowed */
+    tl_ok(&s, "steps = 100\nat 5000: decay\n");
+    assert_int_equal(s.tl.ev[0].step, 5000);
+    tl_ok(&s, "at 9007199254740992: decay\n"); /* 2^53 */
+    assert_true(s.tl.ev[0].step == 9007199254740992ull);
+}
+
+static void test_timeline_order(void **state)
+{
+    scene s;
+    scene_err e;
+    /*                                 line 7: col 4 */
+    final_bad("at 10: decay\n\nat 1000: pause\n# c\n\nsteps = 5000\n"
+              "at 500: decay\n", 7, 4,
+              "event at step 500 comes after one at step 1000 (line 3); "
+              "timeline events must be in step order",
+              "move this line above line 3");
+    /* the same step twice is fine: file order */
+    tl_ok(&s, "at 5: key +\nat 5: key -\nat 5: decay\n");
+    assert_close(s.tl.ev[0].value, '+', 0);
+    assert_close(s.tl.ev[1].value, '-', 0);
+    /* fractions are ordered by the step they resolve to */
+    final_bad("steps = 1000\nat 600: decay\nat  50%: pause\n", 3, 5,
+              "event at step 500 comes after one at step 600 (line 2)",
+              NULL);
+    tl_ok(&s, "steps = 2000\nat 600: decay\nat 50%: pause\n");
+    /* a steps from --set that breaks the order points at the event */
+    load_ok(&s, "steps = 2000\nat 600: decay\nat 50%: pause\n");
+    assert_int_equal(scene_set(&s, "steps = 1000", &e), 0);
+    assert_int_equal(scene_finalize(&s, &e), -1);
+    check_err(&e, "t.scene", 3, 4, "comes after one at step 600 (line 2)",
+              NULL);
+}
+
+static void test_timeline_errors(void **state)
+{
+    /*        123456789012345678901 */
+    load_bad("at 100: decya\n", 1, 9, "unknown event 'decya'",
+             "did you mean 'decay'?");
+    load_bad("eta = 1\n  at 5: paus\n", 2, 9, "unknown event 'paus'",
+             "did you mean 'pause'?");
+    load_bad("at 5: jump\n", 1, 7, "unknown event 'jump'",
+             "one of: decay, eta, scale, dynamics, batch, pause, caption, "
+             "key");
+    load_bad("at 5:\n", 1, 6, "missing event after ':'", "one of: decay");
+    load_bad("at 5 decay\n", 1, 6, "missing ':' after the step",
+             "at 5: KIND");
+    load_bad("at 5\n", 1, 5, "missing ':' after the step", NULL);
+    load_bad("at\n", 1, 3, "missing step after 'at'", "at STEP: KIND");
+    load_bad("at : decay\n", 1, 4, "missing step after 'at'", NULL);
+    load_bad("at x: decay\n", 1, 4, "bad event step 'x'", "percentage");
+    load_bad("at -5: decay\n", 1, 4, "bad event step '-5'", NULL);
+    load_bad("at 1.5: decay\n", 1, 4, "bad event step '1.5'", NULL);
+    load_bad("at 1.0: decay\n", 1, 4, "bad event step '1.0'", NULL);
+    load_bad("at 101%: decay\n", 1, 4, "bad event step '101%'", NULL);
+    load_bad("at -0%: decay\n", 1, 4, "bad event step '-0%'", NULL);
+    load_bad("at 1e3: decay\n", 1, 4, "bad event step '1e3'", NULL);
+    load_bad("at 9007199254740993: decay\n", 1, 4,
+             "too large an event step", "");
+    load_bad("at 99999999999999999999999: decay\n", 1, 4,
+             "too large an event step", NULL);
+    load_bad("at 5: decay 2\n", 1, 13, "unexpected text after the decay event",
+             "decay takes no argument");
+    load_bad("at 5: pause now\n", 1, 13, "unexpected text after the pause",
+             "pause takes no argument");
+    load_bad("at 5: eta 0.1 0.2\n", 1, 15, "unexpected text after the eta",
+             "put a '#' before a comment");
+    load_bad("at 5: eta\n", 1, 10, "eta needs a value, a number > 0", NULL);
+    load_bad("at 5: eta 0\n", 1, 11, "eta must be a number > 0, got '0'",
+             NULL);
+    load_bad("at 5: eta -1\n", 1, 11, "got '-1'", NULL);
+    load_bad("at 5: eta inf\n", 1, 11, "got 'inf'", NULL);
+    load_bad("at 5: scale nan\n", 1, 13, "scale must be a number > 0", NULL);
+    load_bad("at 5: scale 1e999\n", 1, 13, "(too large)", NULL);
+    load_bad("at 5: batch 0\n", 1, 13,
+             "batch must be an integer in 1..1000000, got '0'", NULL);
+    load_bad("at 5: batch 1000001\n", 1, 13, "in 1..1000000", NULL);
+    load_bad("at 5: batch 2.5\n", 1, 13, "got '2.5'", NULL);
+    load_bad("at 5: dynamics sgdd\n", 1, 16, "unknown dynamics 'sgdd'",
+             "did you mean 'sgd'?");
+    load_bad("at 5: dynamics\n", 1, 15, "dynamics needs a name",
+             "one of: sgd, gd");
+    load_bad("at 5: dynamics gd sgd\n", 1, 19, "unexpected text", NULL);
+    load_bad("at 5: key\n", 1, 10, "key needs a key", "key space");
+    load_bad("at 5: key ++\n", 1, 11, "got '++'", NULL);
+    load_bad("at 5: key Space\n", 1, 11, "got 'Space'", NULL);
+    load_bad("at 5: key \xce\xb7\n", 1, 11, "printable ASCII", NULL);
+    load_bad("at 5: key + -\n", 1, 13, "unexpected text after the key", NULL);
+    /* the column counts characters: η is two bytes */
+    load_bad("# η\n\xce\xb7 = 1\n", 2, 1, "unknown key 'η'", NULL);
+    load_bad("title = \"η\"\nat 5: decay x\n", 2, 13, "unexpected text",
+             NULL);
+    /* `at` used as a key */
+    load_bad("at = 5\n", 1, 1, "unknown key 'at'", "at STEP: KIND");
+    /* a failed line leaves the scene's timeline as it was */
+    scene s;
+    scene_err e;
+    load_ok(&s, "at 5: decay\n");
+    assert_int_equal(scene_load_string(&s, "at 6: pause\nat 7: zz\n", "t",
+                                       &e), -1);
+    assert_int_equal(s.tl.n, 1);
+    assert_int_equal(s.tl.ev[0].kind, TL_DECAY);
+}
+
+static void test_timeline_captions(void **state)
+{
+    scene s;
+    tl_ok(&s, "at 0: caption 1 \"θ jumps: η = 0.27 # not a comment\"\n"
+              "at 1: caption 20 \"say \\\"hi\\\" \\\\ \" # comment\n"
+              "at 2: caption 3\"\"\n");
+    assert_string_equal(s.tl.ev[0].text, "θ jumps: η = 0.27 # not a comment");
+    assert_close(s.tl.ev[0].value, 1, 0);
+    assert_string_equal(s.tl.ev[1].text, "say \"hi\" \\ ");
+    assert_close(s.tl.ev[1].value, 20, 0);
+    assert_string_equal(s.tl.ev[2].text, "");
+    load_bad("at 0: caption \"x\"\n", 1, 15, "caption needs a duration",
+             "caption 600");
+    load_bad("at 0: caption 0 \"x\"\n", 1, 15,
+             "caption duration must be an integer >= 1 (steps), got '0'",
+             NULL);
+    load_bad("at 0: caption 1.5 \"x\"\n", 1, 15, "got '1.5'", NULL);
+    load_bad("at 0: caption 600 x\n", 1, 19,
+             "caption text must be in double quotes", NULL);
+    load_bad("at 0: caption 600\n", 1, 18, "caption text must be in double",
+             NULL);
+    load_bad("at 0: caption 600 \"open # \n", 1, 19, "unterminated caption",
+             "close it");
+    load_bad("at 0: caption 600 \"a\" b\n", 1, 23,
+             "unexpected text after the caption event", NULL);
+    /* TL_TEXT_MAX - 1 bytes fit, one more does not */
+    char t[400] = "at 0: caption 5 \"";
+    size_t k = strlen(t);
+    memset(t + k, 'x', TL_TEXT_MAX - 1);
+    strcpy(t + k + TL_TEXT_MAX - 1, "\"\n");
+    tl_ok(&s, t);
+    assert_int_equal(strlen(s.tl.ev[0].text), TL_TEXT_MAX - 1);
+    memset(t + k, 'x', TL_TEXT_MAX);
+    strcpy(t + k + TL_TEXT_MAX, "\"\n");
+    load_bad(t, 1, 18, "caption is too long (at most 159 bytes)", NULL);
+    /* an escape counts as the one byte it stands for */
+    memset(t + k, 'x', TL_TEXT_MAX - 2);
+    strcpy(t + k + TL_TEXT_MAX - 2, "\\\"\"\n");
+    tl_ok(&s, t);
+    assert_int_equal(s.tl.ev[0].text[TL_TEXT_MAX - 2], '"');
+}
+
+static void test_timeline_too_many(void **state)
+{
+    char *t = malloc(32 * (TL_MAX_EVENTS + 2));
+    size_t k = 0;
+    for (int i = 0; i < TL_MAX_EVENTS; i++)
+        k += (size_t)sprintf(t + k, "at %d: decay\n", i);
+    scene *s = malloc(sizeof *s);
+    tl_ok(s, t);
+    assert_int_equal(s->tl.n, TL_MAX_EVENTS);
+    assert_int_equal(s->tl.ev[TL_MAX_EVENTS - 1].step, TL_MAX_EVENTS - 1);
+    sprintf(t + k, "  at 999: pause\n");
+    load_bad(t, TL_MAX_EVENTS + 1, 3, "too many events (at most 128)", NULL);
+    free(s);
+    free(t);
+}
+
+/* Loading replaces the timeline; --set cannot add to it. */
+static void test_timeline_load_and_set(void **state)
+{
+    scene s;
+    scene_err e;
+    load_ok(&s, "at 5: decay\nat 6: pause\n");
+    assert_int_equal(scene_load_string(&s, "at 7: key +\n", "u", &e), 0);
+    assert_int_equal(s.tl.n, 1);
+    assert_int_equal(s.tl.ev[0].kind, TL_KEY);
+    assert_int_equal(scene_load_string(&s, "eta = 1\n", "u", &e), 0);
+    assert_int_equal(s.tl.n, 0);
+    load_ok(&s, "at 5: decay\n");
+    assert_int_equal(scene_set(&s, "at 6: pause", &e), -1);
+    check_err(&e, "--set", 1, 1, "--set cannot add timeline events",
+              "scene file");
+    assert_int_equal(scene_set(&s, "  at", &e), -1);
+    check_err(&e, "--set", 1, 3, "--set cannot add timeline events", NULL);
+    assert_int_equal(s.tl.n, 1);
+    assert_int_equal(scene_set(&s, "steps=7", &e), 0); /* keeps the events */
+    assert_int_equal(s.tl.n, 1);
+}
+
+/* A key table for the tests: the app's keys are data it owns. */
+static int test_is_key(int c)
+{
+    return c && strchr(" +-d.q", c) != NULL;
+}
+
+static void test_check_keys(void **state)
+{
+    scene s;
+    scene_err e;
+    tl_ok(&s, "at 1: key +\nat 2: key space\nat 3: decay\n");
+    assert_int_equal(scene_check_keys(&s, test_is_key, &e), 0);
+    /*                      1234567890 */
+    tl_ok(&s, "at 1: key +\n at 2: key Z\nat 3: key x\n");
+    memset(&e, 0, sizeof e);
+    assert_int_equal(scene_check_keys(&s, test_is_key, &e), -1);
+    check_err(&e, "t.scene", 2, 12, "unknown key 'Z' (see sgdscope(1) KEYS)",
+              "");
+    tl_ok(&s, "at 1: key space\n");
+    assert_int_equal(scene_check_keys(&s, test_is_key, &e), 0);
+    s.tl.ev[0].value = '!';
+    assert_int_equal(scene_check_keys(&s, test_is_key, &e), -1);
+    check_err(&e, "t.scene", 1, 11, "unknown key '!'", NULL);
+}
+
+/* An event list as text, "kind@step" each, for compact comparisons. */
+static const char *tl_str(const timeline *tl)
+{
+    static char buf[1024];
+    size_t k = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < tl->n && k < sizeof buf; i++) {
+        const tl_event *ev = &tl->ev[i];
+        if (ev->kind == TL_KEY)
+            k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%c@%llu",
+                                  i ? " " : "", (char)ev->value,
+                                  (unsigned long long)ev->step);
+        else
+            k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%s@%llu",
+                                  i ? " " : "", timeline_kind_name(ev->kind),
+                                  (unsigned long long)ev->step);
+    }
+    return buf;
+}
+
+/* timeline_parse_script must fail with want (and "column col") in err
+ * and leave tl unchanged. */
+static void script_bad(timeline *tl, const char *script, int col,
+                       const char *want)
+{
+    char err[256] = "", pat[32];
+    size_t n = tl->n;
+    assert_int_equal(timeline_parse_script(tl, script, test_is_key, err,
+                                           sizeof err), -1);
+    snprintf(pat, sizeof pat, "column %d:", col);
+    if (!strstr(err, pat) || !strstr(err, want))
+        fail_msg("script '%s': error '%s' lacks '%s' / '%s'", script, err,
+                 pat, want);
+    assert_int_equal(tl->n, n);
+}
+
+static void test_script(void **state)
+{
+    scene s;
+    char err[256];
+    timeline *tl = &s.tl;
+    tl_ok(&s, "at 200: decay\nat 300: pause\n");
+    assert_int_equal(timeline_parse_script(tl, "100:+ 200:d  300:space",
+                                           test_is_key, err, sizeof err), 0);
+    assert_string_equal(tl_str(tl), "+@100 decay@200 d@200 pause@300  @300");
+    assert_int_equal(tl->ev[0].line, 0);
+    assert_int_equal(tl->ev[0].is_frac, 0);
+    assert_close(tl->ev[0].at, 100, 0);
+    /* items out of order are placed by step; one step keeps script order */
+    tl->n = 0;
+    assert_int_equal(timeline_parse_script(tl, "\t50:q 10:- 10:+ 0:.",
+                                           test_is_key, err, sizeof err), 0);
+    assert_string_equal(tl_str(tl), ".@0 -@10 +@10 q@50");
+    assert_int_equal(timeline_parse_script(tl, "", test_is_key, err,
+                                           sizeof err), 0);
+    assert_int_equal(timeline_parse_script(tl, "  ", test_is_key, err,
+                                           sizeof err), 0);
+    assert_int_equal(tl->n, 4);
+    /* a resolve after the merge finds it in order */
+    size_t bad;
+    assert_int_equal(timeline_resolve(tl, 1000, &bad, err, sizeof err), 0);
+
+    script_bad(tl, "abc:+", 1, "bad step in 'abc:+'");
+    script_bad(tl, "10:+ abc:+", 6, "bad step");
+    script_bad(tl, ":+", 1, "bad step");
+    script_bad(tl, "-1:+", 1, "bad step");
+    script_bad(tl, "1x:+", 1, "bad step");
+    script_bad(tl, "100", 4, "missing ':' after the step in '100'");
+    script_bad(tl, "100:", 5, "missing key after ':' in '100:'");
+    script_bad(tl, "100:zz", 5, "a key is one character or 'space', got 'zz'");
+    script_bad(tl, "1:+  100:Z", 10, "unknown key 'Z' (see sgdscope(1) KEYS)");
+    script_bad(tl, "1:x", 3, "unknown key 'x'");
+    script_bad(tl, "99999999999999999999:+", 1, "step too large");
+
+    /* room for TL_MAX_EVENTS in all, the scene's events included */
+    char big[16 * (TL_MAX_EVENTS + 1)];
+    size_t k = 0;
+    for (int i = 0; i < TL_MAX_EVENTS - 4; i++)
+        k += (size_t)sprintf(big + k, "%d:+ ", i);
+    assert_int_equal(timeline_parse_script(tl, big, test_is_key, err,
+                                           sizeof err), 0);
+    assert_int_equal(tl->n, TL_MAX_EVENTS);
+    tl->n = 4;
+    sprintf(big + k, "7:d");
+    script_bad(tl, big, (int)k + 1, "too many events");
+}
+
+static void test_timeline_api(void **state)
+{
+    timeline tl;
+    char err[200];
+    size_t bad = 99;
+    memset(&tl, 0, sizeof tl);
+    assert_int_equal(timeline_first_at(&tl, 0), 0);
+    static const uint64_t st[] = {0, 5, 5, 9};
+    for (size_t i = 0; i < 4; i++) {
+        tl.ev[i].at = (double)st[i];
+        tl.ev[i].line = (int)i + 1;
+    }
+    tl.n = 4;
+    assert_int_equal(timeline_resolve(&tl, 10, &bad, err, sizeof err), 0);
+    assert_int_equal(timeline_first_at(&tl, 0), 0);
+    assert_int_equal(timeline_first_at(&tl, 1), 1);
+    assert_int_equal(timeline_first_at(&tl, 5), 1);
+    assert_int_equal(timeline_first_at(&tl, 6), 3);
+    assert_int_equal(timeline_first_at(&tl, 9), 3);
+    assert_int_equal(timeline_first_at(&tl, 10), 4);
+    assert_int_equal(timeline_first_at(&tl, UINT64_MAX), 4);
+    /* fractions: a huge steps saturates instead of overflowing */
+    tl.ev[3].at = 1.0;
+    tl.ev[3].is_frac = 1;
+    assert_int_equal(timeline_resolve(&tl, UINT64_MAX, &bad, err, sizeof err),
+                     0);
+    assert_true(tl.ev[3].step == UINT64_MAX);
+    assert_int_equal(timeline_resolve(&tl, 4, &bad, err, sizeof err), -1);
+    assert_int_equal(bad, 3);
+    assert_string_equal(err, "event at step 4 comes after one at step 5 "
+                             "(line 3); timeline events must be in step "
+                             "order");
+    static const char *const names[] = {"decay", "eta", "scale", "dynamics",
+                                        "batch", "pause", "caption", "key"};
+    for (int i = 0; i < TL_KIND_COUNT; i++)
+        assert_string_equal(timeline_kind_name((tl_kind)i), names[i]);
+    assert_null(timeline_kind_name((tl_kind)TL_KIND_COUNT));
+}
+
 static void test_err_print(void **state)
 {
     char *out = NULL;
@@ -813,6 +1245,16 @@ int main(void)
         cmocka_unit_test(test_cross_fields),
         cmocka_unit_test(test_cross_field_blames_set),
         cmocka_unit_test(test_err_print),
+        cmocka_unit_test(test_timeline_kinds),
+        cmocka_unit_test(test_timeline_fractions),
+        cmocka_unit_test(test_timeline_order),
+        cmocka_unit_test(test_timeline_errors),
+        cmocka_unit_test(test_timeline_captions),
+        cmocka_unit_test(test_timeline_too_many),
+        cmocka_unit_test(test_timeline_load_and_set),
+        cmocka_unit_test(test_check_keys),
+        cmocka_unit_test(test_script),
+        cmocka_unit_test(test_timeline_api),
     };
     return cmocka_run_group_tests_name("scene", tests, setup_dir,
                                        teardown_dir);

@@ -4,6 +4,8 @@
 #include "app.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,6 +32,7 @@ const app_key app_keys[] = {
     {'R', ACT_RESEED, "R", "reset with a new seed", NULL},
     {'u', ACT_REWIND, "u", "rewind before a divergence, η ÷2", NULL},
     {'l', ACT_XAXIS, "l", "linear / log step axis", NULL},
+    {'e', ACT_EXPORT, "e", "export the run's history as CSV", NULL},
     {'?', ACT_HELP, "?", "help: every key", "help"},
     {'q', ACT_QUIT, "q", "quit", "quit"},
 };
@@ -108,6 +111,7 @@ int app_open(app *a, const scene *sc, const char *scene_dir, char *err,
     if (open_run(a, sc, err, errlen) != 0)
         return -1;
     list_scenes(a, scene_dir);
+    app_fire_due(a); /* events at step 0: a caption from the start */
     a->scene_idx = a->nscenes; /* "none of them" until m is pressed */
     for (size_t i = 0; i < a->nscenes; i++) {
         const char *slash = strrchr(a->scenes[i], '/');
@@ -125,23 +129,86 @@ void app_close(app *a)
     a->r = NULL;
 }
 
-/* Advances n steps, evaluating the losses at every multiple of `every`
- * and at a divergence, whatever the chunking. */
-static uint64_t advance(app *a, uint64_t n)
+static void fire(app *a, const tl_event *ev)
 {
     run *r = a->r;
-    uint64_t every = r->sc.every, done = 0;
-    while (done < n && !r->diverged) {
+    char err[128];
+    switch (ev->kind) {
+    case TL_DECAY: run_decay_now(r); break;
+    case TL_ETA: run_set_eta(r, ev->value); break;
+    case TL_SCALE: run_scale_eta(r, ev->value); break;
+    case TL_DYNAMICS:
+        if (run_set_dynamics(r, (dyn_kind)ev->value, err, sizeof err) != 0)
+            app_message(a, "%s", err);
+        break;
+    case TL_BATCH: run_set_batch(r, (size_t)ev->value); break;
+    case TL_PAUSE:
+        if (!a->headless)
+            a->paused = 1;
+        break;
+    case TL_CAPTION:
+        snprintf(a->caption, sizeof a->caption, "%s", ev->text);
+        a->caption_from = r->t;
+        a->caption_until = r->t + (uint64_t)ev->value;
+        break;
+    case TL_KEY: {
+        int act = app_key_action((int)ev->value);
+        if (act >= 0)
+            app_act(a, (app_action)act);
+        break;
+    }
+    }
+}
+
+size_t app_fire_due(app *a)
+{
+    const timeline *tl = &a->base.tl;
+    size_t fired = 0;
+    /* An event may reset the run (a `key r`); the index then restarts
+     * from the new run's step, so re-check the run each time. */
+    while (a->tl_next < tl->n && tl->ev[a->tl_next].step <= a->r->t &&
+           !a->quit) {
+        const tl_event *ev = &tl->ev[a->tl_next++];
+        a->firing = 1;
+        fire(a, ev);
+        a->firing = 0;
+        fired++;
+    }
+    return fired;
+}
+
+uint64_t app_next_event(const app *a)
+{
+    const timeline *tl = &a->base.tl;
+    return a->tl_next < tl->n ? tl->ev[a->tl_next].step : UINT64_MAX;
+}
+
+/* Advances n steps, evaluating the losses at every multiple of `every`
+ * and at a divergence, whatever the chunking, and firing timeline events
+ * at their steps.  A pause event stops it when honor_pause. */
+static uint64_t advance(app *a, uint64_t n, int honor_pause)
+{
+    uint64_t every = a->r->sc.every, done = 0;
+    while (done < n && !a->r->diverged && !a->quit) {
+        app_fire_due(a);
+        if (honor_pause && a->paused)
+            break;
+        run *r = a->r; /* an event may have replaced it */
         uint64_t chunk = n - done;
         if (every > 0 && every - r->t % every < chunk)
             chunk = every - r->t % every;
+        uint64_t ev = app_next_event(a);
+        if (ev > r->t && ev - r->t < chunk)
+            chunk = ev - r->t;
         done += run_advance(r, chunk);
         if (r->diverged || (every > 0 && r->t % every == 0))
             run_eval_losses(r);
     }
-    if (r->diverged)
+    if (!a->quit)
+        app_fire_due(a);
+    if (a->r->diverged)
         app_message(a, "diverged at step %llu: u rewinds with η/2, "
-                       "r resets", (unsigned long long)r->diverged_at);
+                       "r resets", (unsigned long long)a->r->diverged_at);
     return done;
 }
 
@@ -149,7 +216,7 @@ uint64_t app_tick(app *a, int want_spectrum)
 {
     uint64_t done = 0;
     if (!a->paused && !a->r->diverged)
-        done = advance(a, a->spf);
+        done = advance(a, a->spf, 1);
     if (want_spectrum && a->r->last.spectrum_step != a->r->t)
         run_eval_spectrum(a->r);
     if (a->msg_frames > 0 && --a->msg_frames == 0)
@@ -160,7 +227,7 @@ uint64_t app_tick(app *a, int want_spectrum)
 void app_run_to(app *a, uint64_t n)
 {
     if (a->r->t < n)
-        advance(a, n - a->r->t);
+        advance(a, n - a->r->t, 0);
     if (a->r->last.step != a->r->t)
         run_eval_losses(a->r);
     run_eval_spectrum(a->r);
@@ -176,6 +243,12 @@ static void reopen(app *a, const scene *sc, const char *what)
     }
     a->base = s;
     a->spf = default_spf(&s);
+    if (!a->firing) {
+        a->tl_next = 0;
+        a->caption[0] = 0;
+        a->caption_until = 0;
+        app_fire_due(a);
+    }
 }
 
 static void next_scene(app *a)
@@ -232,7 +305,7 @@ void app_act(app *a, app_action act)
         if (!a->paused)
             a->paused = 1;
         else if (!r->diverged) {
-            advance(a, 1);
+            advance(a, 1, 0);
             run_eval_losses(r);
             run_eval_spectrum(r);
         }
@@ -310,6 +383,17 @@ void app_act(app *a, app_action act)
     case ACT_XAXIS:
         a->xlog = !a->xlog;
         break;
+    case ACT_EXPORT: {
+        char path[SCENE_PATH_MAX + SCENE_NAME_MAX + 96], err[256];
+        snprintf(path, sizeof path, "%s%s%s-seed%llu-step%llu.csv",
+                 a->export_dir, a->export_dir[0] ? "/" : "", r->sc.name,
+                 (unsigned long long)r->sc.seed, (unsigned long long)r->t);
+        if (app_export_csv(a, path, err, sizeof err) == 0)
+            app_message(a, "history written to %s", path);
+        else
+            app_message(a, "export failed: %s", err);
+        break;
+    }
     case ACT_HELP:
         a->help = !a->help;
         break;
@@ -319,4 +403,74 @@ void app_act(app *a, app_action act)
     case ACT_COUNT:
         break;
     }
+}
+
+/* The bucket of h whose step range holds step, or the last one before. */
+static const hist_bucket *bucket_at(const history *h, uint64_t step)
+{
+    const hist_bucket *best = NULL;
+    for (size_t i = 0; i < h->len; i++) {
+        const hist_bucket *b = history_at(h, i);
+        if (b->step_first > step)
+            break;
+        best = b;
+    }
+    return best;
+}
+
+static void csv_num(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, ",%.10g", v);
+    else
+        fputc(',', f);
+}
+
+int app_export_csv(const app *a, const char *path, char *err, size_t errlen)
+{
+    const run *r = a->r;
+    char tmp[SCENE_PATH_MAX + SCENE_NAME_MAX + 128];
+    snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        return -1;
+    }
+    /* One row per loss-history bucket (min and max keep the spikes that
+     * decimation would otherwise hide); rank and the model's extra metric
+     * come from the spectrum evaluation nearest before it. */
+    const char *xn = run_extra_name(r);
+    fprintf(f, "step_first,step_last,train_min,train_max,train,test,eta,"
+               "rank%s%s\n", xn ? "," : "", xn ? xn : "");
+    for (size_t i = 0; i < r->h_train.len; i++) {
+        const hist_bucket *b = history_at(&r->h_train, i);
+        const hist_bucket *bt = history_at(&r->h_test, i);
+        const hist_bucket *be = history_at(&r->h_eta, i);
+        const hist_bucket *br = bucket_at(&r->h_rank, b->step_last);
+        const hist_bucket *bx = bucket_at(&r->h_extra, b->step_last);
+        fprintf(f, "%llu,%llu", (unsigned long long)b->step_first,
+                (unsigned long long)b->step_last);
+        csv_num(f, b->min);
+        csv_num(f, b->max);
+        csv_num(f, b->last);
+        csv_num(f, bt ? bt->last : NAN);
+        csv_num(f, be ? be->last : NAN);
+        csv_num(f, br ? br->last : NAN);
+        if (xn)
+            csv_num(f, bx ? bx->last : NAN);
+        fputc('\n', f);
+    }
+    int bad = fflush(f) != 0 || ferror(f);
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path) != 0) {
+        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
 }

@@ -124,23 +124,28 @@ void headless_summary(const run *r, FILE *f)
     fputs("}\n", f);
 }
 
-int headless_run(run *r, const headless_opts *o)
+int headless_run(app *a, const headless_opts *o)
 {
-    uint64_t N = r->sc.steps;
+    uint64_t N = a->base.steps;
+    a->headless = 1;
     if (o->csv)
-        headless_csv_header(r, o->csv);
-    if (o->every > 0 && r->t < N) {
-        run_evaluate(r);
+        headless_csv_header(a->r, o->csv);
+    if (o->every > 0 && a->r->t < N) {
+        run_evaluate(a->r);
         if (o->csv)
-            headless_csv_row(r, o->csv);
+            headless_csv_row(a->r, o->csv);
     }
-    while (r->t < N && !r->diverged) {
+    while (a->r->t < N && !a->r->diverged && !a->quit) {
+        app_fire_due(a);
+        run *r = a->r; /* an event may have reset it */
+        if (a->quit || r->diverged)
+            break;
         uint64_t chunk = N - r->t;
-        if (o->every > 0) {
-            uint64_t to_next = o->every - r->t % o->every;
-            if (to_next < chunk)
-                chunk = to_next;
-        }
+        if (o->every > 0 && o->every - r->t % o->every < chunk)
+            chunk = o->every - r->t % o->every;
+        uint64_t ev = app_next_event(a);
+        if (ev > r->t && ev - r->t < chunk)
+            chunk = ev - r->t;
         run_advance(r, chunk);
         /* A row at each multiple of `every`, at the end and at the
          * frozen step of a diverged run. */
@@ -150,7 +155,8 @@ int headless_run(run *r, const headless_opts *o)
                 headless_csv_row(r, o->csv);
         }
     }
-    if (!r->have_metrics) {
+    run *r = a->r;
+    if (!r->have_metrics || r->last.step != r->t) {
         run_evaluate(r);
         if (o->csv)
             headless_csv_row(r, o->csv);

@@ -26,7 +26,11 @@ enum {
     F_COUNT
 };
 
-_Static_assert(F_COUNT <= SCENE_MAX_FIELDS, "scene.set_line is too small");
+/* The slot after the fields records which file the timeline came from
+ * (set_file only), for errors found once the whole scene is known. */
+#define F_EVENTS F_COUNT
+
+_Static_assert(F_EVENTS < SCENE_MAX_FIELDS, "scene.set_line is too small");
 
 #define M(member) offsetof(scene, member), sizeof(((scene *)0)->member)
 #define NOMEM 0, 0
@@ -219,16 +223,6 @@ void scene_init(scene *s)
 
 /* ---- the line format ------------------------------------------------- */
 
-/* Column (1-based, in UTF-8 characters) of byte k of the line. */
-static int col_of(const char *ln, size_t k)
-{
-    int c = 1;
-    for (size_t i = 0; i < k; i++)
-        if (((unsigned char)ln[i] & 0xC0) != 0x80)
-            c++;
-    return c;
-}
-
 /* Index of the first byte of ln that is not valid UTF-8 text or is a
  * control character other than tab; len if there is none.  *ctl tells
  * which of the two it is. */
@@ -278,9 +272,10 @@ static int is_blank(char c)
 
 /* Parses one line (no newline, validated) into s.  *kv is set when the
  * line held a key = value.  seen[] holds the line each field was set on
- * in this load, to refuse a key given twice. */
+ * in this load, to refuse a key given twice.  events says whether `at`
+ * lines are allowed (files) or not (--set). */
 static int parse_line(scene *s, const char *ln, size_t len, const char *file,
-                      int line, int *seen, int *kv, scene_err *e)
+                      int line, int *seen, int events, int *kv, scene_err *e)
 {
     char key[64], val[LINE_MAX_LEN + 1], hint[128];
     size_t i = 0, ks, klen, vn = 0;
@@ -295,29 +290,40 @@ static int parse_line(scene *s, const char *ln, size_t len, const char *file,
         i++;
     klen = i - ks;
     if (klen == 0)
-        return scene_fail(e, file, line, col_of(ln, ks),
+        return scene_fail(e, file, line, scene_col_of(ln, ks),
                           "write 'key = value'", "expected a key before '='");
     snprintf(key, sizeof key, "%.*s", (int)(klen < 63 ? klen : 63), ln + ks);
     while (i < len && is_blank(ln[i]))
         i++;
+    int is_at = klen == 2 && memcmp(ln + ks, "at", 2) == 0;
+    if (is_at && (i == len || ln[i] != '=')) {
+        if (!events)
+            return scene_fail(e, file, line, scene_col_of(ln, ks),
+                              "write timeline events in a scene file",
+                              "--set cannot add timeline events");
+        return scene_event_parse(s, ln, len, ks, file, line, e);
+    }
     if (i == len || ln[i] != '=') {
         snprintf(hint, sizeof hint, "write '%s = VALUE'", key);
-        return scene_fail(e, file, line, col_of(ln, ks + klen), hint,
+        return scene_fail(e, file, line, scene_col_of(ln, ks + klen), hint,
                           "missing '=' after '%s'", key);
     }
     int idx = klen < 63 ? scene_field_index(key) : -1;
     if (idx < 0) {
         const char *near = scene_nearest(key, field_name_at);
-        if (near)
+        if (is_at)
+            snprintf(hint, sizeof hint, "%s",
+                     "a timeline event is written 'at STEP: KIND'");
+        else if (near)
             snprintf(hint, sizeof hint, "did you mean '%s'?", near);
         else
             snprintf(hint, sizeof hint, "%s",
                      "see sgdscope-scene(5) for the list of keys");
-        return scene_fail(e, file, line, col_of(ln, ks), hint,
+        return scene_fail(e, file, line, scene_col_of(ln, ks), hint,
                           "unknown key '%s'", key);
     }
     if (seen[idx])
-        return scene_fail(e, file, line, col_of(ln, ks),
+        return scene_fail(e, file, line, scene_col_of(ln, ks),
                           "delete one of the two lines",
                           "'%s' set twice (first on line %d)", key, seen[idx]);
     i++;
@@ -326,7 +332,7 @@ static int parse_line(scene *s, const char *ln, size_t len, const char *file,
     if (i < len && ln[i] == '"') {
         /* Quoted: '#' inside is text; \" and \\ are the only escapes. */
         size_t q = i++;
-        vcol = col_of(ln, i);
+        vcol = scene_col_of(ln, i);
         while (i < len && ln[i] != '"') {
             if (ln[i] == '\\' && i + 1 < len &&
                 (ln[i + 1] == '"' || ln[i + 1] == '\\'))
@@ -334,13 +340,13 @@ static int parse_line(scene *s, const char *ln, size_t len, const char *file,
             val[vn++] = ln[i++];
         }
         if (i == len)
-            return scene_fail(e, file, line, col_of(ln, q),
+            return scene_fail(e, file, line, scene_col_of(ln, q),
                               "close it with '\"'", "unterminated string");
         i++;
         while (i < len && is_blank(ln[i]))
             i++;
         if (i < len && ln[i] != '#')
-            return scene_fail(e, file, line, col_of(ln, i),
+            return scene_fail(e, file, line, scene_col_of(ln, i),
                               "put a '#' before a comment",
                               "unexpected text after the closing quote");
     } else {
@@ -349,7 +355,7 @@ static int parse_line(scene *s, const char *ln, size_t len, const char *file,
             ve++;
         while (ve > vs && is_blank(ln[ve - 1]))
             ve--;
-        vcol = col_of(ln, vs);
+        vcol = scene_col_of(ln, vs);
         if (ve == vs) {
             snprintf(hint, sizeof hint, "write '%s = VALUE'", key);
             return scene_fail(e, file, line, vcol, hint,
@@ -372,9 +378,11 @@ static int parse_line(scene *s, const char *ln, size_t len, const char *file,
 }
 
 /* Parses len bytes of text into s, all or nothing.  *nkv counts the
- * key = value lines found. */
+ * key = value lines found.  With events (a file, not --set) the text's
+ * timeline replaces the scene's: a timeline is a document, and merging
+ * two would interleave lessons. */
 static int parse_text(scene *s, const char *text, size_t len,
-                      const char *file, int *nkv, scene_err *e)
+                      const char *file, int events, int *nkv, scene_err *e)
 {
     scene *tmp = malloc(sizeof *tmp);
     int seen[F_COUNT] = {0};
@@ -385,6 +393,11 @@ static int parse_text(scene *s, const char *text, size_t len,
         return scene_fail(e, file, 0, 0, NULL, "out of memory");
     *tmp = *s;
     *nkv = 0;
+    if (events) {
+        tmp->tl.n = 0;
+        snprintf(tmp->set_file[F_EVENTS], sizeof tmp->set_file[F_EVENTS],
+                 "%s", file);
+    }
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
         p += 3; /* a UTF-8 byte order mark some editors write */
     for (; p < end && rc == 0; line++) {
@@ -403,18 +416,18 @@ static int parse_text(scene *s, const char *text, size_t len,
         if (bad < n) {
             unsigned b = (unsigned char)p[bad];
             if (b == 0)
-                rc = scene_fail(e, file, line, col_of(p, bad), NULL,
+                rc = scene_fail(e, file, line, scene_col_of(p, bad), NULL,
                                 "NUL byte in the text");
             else if (ctl)
-                rc = scene_fail(e, file, line, col_of(p, bad), NULL,
+                rc = scene_fail(e, file, line, scene_col_of(p, bad), NULL,
                                 "control character 0x%02X in the text", b);
             else
-                rc = scene_fail(e, file, line, col_of(p, bad),
+                rc = scene_fail(e, file, line, scene_col_of(p, bad),
                                 "scenes are UTF-8 text",
                                 "invalid UTF-8 byte 0x%02X", b);
             break;
         }
-        rc = parse_line(tmp, p, n, file, line, seen, &kv, e);
+        rc = parse_line(tmp, p, n, file, line, seen, events, &kv, e);
         *nkv += kv;
         p = next;
     }
@@ -428,7 +441,7 @@ int scene_load_string(scene *s, const char *text, const char *fname,
                       scene_err *e)
 {
     int nkv;
-    return parse_text(s, text, strlen(text), fname ? fname : "<string>",
+    return parse_text(s, text, strlen(text), fname ? fname : "<string>", 1,
                       &nkv, e);
 }
 
@@ -454,7 +467,7 @@ int scene_load_file(scene *s, const char *path, scene_err *e)
         rc = scene_fail(e, path, 0, 0, "scenes are small text files",
                         "file is larger than %u bytes", FILE_MAX_LEN);
     else
-        rc = parse_text(s, buf, n, path, &nkv, e);
+        rc = parse_text(s, buf, n, path, 1, &nkv, e);
     free(buf);
     if (rc)
         return rc;
@@ -473,10 +486,10 @@ int scene_set(scene *s, const char *kv, scene_err *e)
     const char *nl = strchr(kv, '\n');
     int nkv;
     if (nl)
-        return scene_fail(e, "--set", 1, col_of(kv, (size_t)(nl - kv)),
+        return scene_fail(e, "--set", 1, scene_col_of(kv, (size_t)(nl - kv)),
                           "give one --set per key",
                           "newline in a --set value");
-    if (parse_text(s, kv, strlen(kv), "--set", &nkv, e))
+    if (parse_text(s, kv, strlen(kv), "--set", 0, &nkv, e))
         return -1;
     if (nkv == 0)
         return scene_fail(e, "--set", 1, 1, "e.g. --set eta=0.5",
@@ -501,6 +514,28 @@ static void blame(const scene *s, int i, scene_err *e)
             file = s->path;
     }
     snprintf(e->file, sizeof e->file, "%s", file);
+}
+
+/* Points e at timeline event ev: its line in the file the timeline was
+ * read from (the full path when set_file had to cut it). */
+static int event_fail(const scene *s, const tl_event *ev, int col,
+                      scene_err *e, const char *hint, const char *msg)
+{
+    const char *file = s->set_file[F_EVENTS];
+    size_t n = strlen(file);
+    if (!ev->line)
+        file = "--script";
+    else if (!n)
+        file = s->path[0] ? s->path : s->name;
+    else if (n == sizeof s->set_file[F_EVENTS] - 1 &&
+             strncmp(s->path, file, n) == 0)
+        file = s->path;
+    snprintf(e->file, sizeof e->file, "%s", file);
+    e->line = ev->line;
+    e->col = ev->line ? col : 0;
+    snprintf(e->msg, sizeof e->msg, "%s", msg);
+    snprintf(e->hint, sizeof e->hint, "%s", hint ? hint : "");
+    return -1;
 }
 
 /* Of two fields that conflict, the one set last: --set overrides files,
@@ -606,6 +641,35 @@ int scene_finalize(scene *s, scene_err *e)
                           "warmup and expwarmup cannot both be on");
     if (s->sched.has_exp && s->sched.exp_epoch == 0)
         s->sched.exp_epoch = train_size(s);
+    /* Events past `steps` are fine: the interactive run goes on. */
+    size_t bad;
+    if (timeline_resolve(&s->tl, s->steps, &bad, msg, sizeof msg)) {
+        char hint[128];
+        const tl_event *ev = &s->tl.ev[bad];
+        snprintf(hint, sizeof hint,
+                 "events of the same step fire in file order; move this "
+                 "line above line %d", s->tl.ev[bad - 1].line);
+        return event_fail(s, ev, ev->col, e, hint, msg);
+    }
+    return 0;
+}
+
+int scene_check_keys(const scene *s, int (*is_key)(int c), scene_err *e)
+{
+    char msg[64];
+    for (size_t i = 0; i < s->tl.n; i++) {
+        const tl_event *ev = &s->tl.ev[i];
+        int k = (int)ev->value;
+        if (ev->kind != TL_KEY || is_key(k))
+            continue;
+        if (k == ' ')
+            snprintf(msg, sizeof msg, "unknown key 'space' (see sgdscope(1) "
+                     "KEYS)");
+        else
+            snprintf(msg, sizeof msg, "unknown key '%c' (see sgdscope(1) "
+                     "KEYS)", k);
+        return event_fail(s, ev, ev->arg_col, e, NULL, msg);
+    }
     return 0;
 }
 

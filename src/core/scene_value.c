@@ -32,6 +32,15 @@ int scene_fail(scene_err *e, const char *file, int line, int col,
     return -1;
 }
 
+int scene_col_of(const char *ln, size_t k)
+{
+    int c = 1;
+    for (size_t i = 0; i < k; i++)
+        if (((unsigned char)ln[i] & 0xC0) != 0x80)
+            c++;
+    return c;
+}
+
 /* Column of v[off], counting UTF-8 characters, not bytes. */
 static int col_at(const scene_pos *p, const char *v, size_t off)
 {
@@ -209,9 +218,8 @@ static const char *dyn_name_at(size_t i)
     return i < DYN_COUNT ? dyn_name((dyn_kind)i) : NULL;
 }
 
-/* Hint for a bad name: the nearest candidate, or the whole list. */
-static void name_hint(const char *v, const char *(*at)(size_t), char *h,
-                      size_t len)
+void scene_name_hint(const char *v, const char *(*at)(size_t), char *h,
+                     size_t len)
 {
     const char *near = scene_nearest(v, at);
     if (near) {
@@ -232,7 +240,7 @@ static int parse_name(scene *s, const scene_field *f, const char *v,
             snprintf(s->model, sizeof s->model, "%s", v);
             return 0;
         }
-        name_hint(v, model_name_at, h, sizeof h);
+        scene_name_hint(v, model_name_at, h, sizeof h);
         return scene_fail(e, p->file, p->line, p->col, h,
                           "unknown model '%.48s'", v);
     }
@@ -242,7 +250,7 @@ static int parse_name(scene *s, const scene_field *f, const char *v,
         s->dyn.kind = (dyn_kind)k;
         return 0;
     }
-    name_hint(v, dyn_name_at, h, sizeof h);
+    scene_name_hint(v, dyn_name_at, h, sizeof h);
     return scene_fail(e, p->file, p->line, p->col, h,
                       "unknown dynamics '%.48s'", v);
 }
@@ -321,6 +329,51 @@ static int num_frac(const char *s, int allow_one, double *out)
     if (!(x > 0.0) || x > 1.0 || (x == 1.0 && !allow_one))
         return 1;
     *out = x;
+    return 0;
+}
+
+int scene_num_double(const char *s, double *out)
+{
+    return num_double(s, out);
+}
+
+int scene_num_u64(const char *s, uint64_t *out)
+{
+    return num_u64(s, out);
+}
+
+int scene_value_at(const char *s, double *at, int *is_frac)
+{
+    size_t n = strlen(s);
+    uint64_t step;
+    double x;
+    if (n == 0 || n >= ITEM_MAX)
+        return 1;
+    if (strspn(s, "0123456789") == n) {
+        int rc = num_u64(s, &step);
+        if (rc == 0 && step > 9007199254740992ull) /* 2^53 */
+            rc = 2;
+        if (rc)
+            return rc;
+        *at = (double)step;
+        *is_frac = 0;
+        return 0;
+    }
+    /* A sign is never meant, and "-0" would make a fraction of -0. */
+    if (s[0] == '-' || s[0] == '+')
+        return 1;
+    if (n > 1 && s[n - 1] == '%') {
+        char tmp[ITEM_MAX];
+        memcpy(tmp, s, n - 1);
+        tmp[n - 1] = '\0';
+        if (num_double(tmp, &x) || !(x >= 0.0 && x <= 100.0))
+            return 1;
+        x /= 100.0;
+    } else if (num_double(s, &x) || !(x >= 0.0 && x < 1.0)) {
+        return 1;
+    }
+    *at = x;
+    *is_frac = 1;
     return 0;
 }
 

@@ -5,6 +5,7 @@
 #define SGDSCOPE_SCENE_VALUE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "scene.h"
 
@@ -66,5 +67,32 @@ void scene_value_range(const scene_field *f, char *buf, size_t len);
  * ≤ 2 and smaller than word's length, or word is a prefix of it), or NULL.
  * at(i) lists the candidates and returns NULL past the end. */
 const char *scene_nearest(const char *word, const char *(*at)(size_t));
+
+/* Writes "did you mean 'X'?" (scene_nearest) or "one of: a, b, ..." into
+ * h, for a name v that is none of at()'s. */
+void scene_name_hint(const char *v, const char *(*at)(size_t), char *h,
+                     size_t len);
+
+/* Column (1-based, in UTF-8 characters) of byte k of the line ln. */
+int scene_col_of(const char *ln, size_t k);
+
+/* Whole string as a finite number (C locale, no hex, no inf/nan).
+ * Returns 0, 1 if it is not one, 2 on overflow. */
+int scene_num_double(const char *s, double *out);
+
+/* Whole string as a non-negative integer (digits, or exact exponent
+ * form such as 1e5).  Returns 0, 1 if it is not one, 2 if too large. */
+int scene_num_u64(const char *s, uint64_t *out);
+
+/* A timeline position: an integer step (digits, at most 2^53 so a
+ * double holds it exactly), N% with 0 <= N <= 100, or a decimal fraction
+ * in [0, 1) of `steps`.  Returns 0, 1 if malformed, 2 if too large. */
+int scene_value_at(const char *s, double *at, int *is_frac);
+
+/* Parses the timeline line ln (len bytes, validated text) whose `at`
+ * keyword starts at byte i, and appends the event to s->tl.  Returns 0,
+ * or −1 with e pointing at the offending token (scene_event.c). */
+int scene_event_parse(scene *s, const char *ln, size_t len, size_t i,
+                      const char *file, int line, scene_err *e);
 
 #endif

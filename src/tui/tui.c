@@ -10,6 +10,11 @@
  * down) the loop blocks in poll with no timeout: zero CPU. */
 #include "tui.h"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "record.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,11 +160,15 @@ static void tui_blit(const canvas *c, tui_row *row)
     attrset(A_NORMAL);
 }
 
-static void tui_draw(canvas *cv, tui_row *row, const app *a)
+static void tui_draw(canvas *cv, tui_row *row, const app *a,
+                     struct recorder *rec, double t)
 {
     if (canvas_resize(cv, COLS, LINES) != 0)
         return;
     view_draw(cv, a);
+    /* The recording gets exactly the frames the screen gets. */
+    if (rec && recorder_frame(rec, t, cv, a) != 0)
+        rec = NULL;
     tui_blit(cv, row);
     wnoutrefresh(stdscr);
     doupdate();
@@ -196,6 +205,7 @@ int tui_run(app *a, const tui_opts *o)
     memset(&sps, 0, sizeof sps);
     const long long frame_ns = 1000000000LL / fps;
     long long next = tui_now(), last_spectrum = next - TUI_SPECTRUM_NS;
+    const long long start = next;
     int dirty = 1;
 
     while (!a->quit && !term_quit_signal()) {
@@ -229,7 +239,8 @@ int tui_run(app *a, const tui_opts *o)
                 next = now + frame_ns;
         }
         if (dirty) {
-            tui_draw(&cv, &row, a);
+            tui_draw(&cv, &row, a, o ? o->rec : NULL,
+                     (double)(tui_now() - start) / 1e9);
             dirty = 0;
         }
 
@@ -250,4 +261,17 @@ int tui_run(app *a, const tui_opts *o)
     canvas_free(&cv);
     free(row.buf);
     return sig ? 128 + sig : 0;
+}
+
+void tui_terminal_size(int *cols, int *rows)
+{
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 &&
+        ws.ws_row > 0) {
+        *cols = ws.ws_col;
+        *rows = ws.ws_row;
+    } else {
+        *cols = 80;
+        *rows = 24;
+    }
 }

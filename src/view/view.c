@@ -154,6 +154,29 @@ static void diverged_overlay(canvas *c, const app *a)
     box(c, lines, 3, ROLE_WARN);
 }
 
+/* A scene's caption: one bold line in a box across the middle of the top
+ * row of panels, where a lecture audience looks. */
+static void caption_bar(canvas *c, const char *text)
+{
+    int w = canvas_text_width(text) + 4;
+    if (w > c->w)
+        w = c->w;
+    int x = (c->w - w) / 2, y = 1;
+    int ascii = c->tier == GLYPH_ASCII;
+    canvas_fill(c, (rect){x, y, w, 3}, ' ', ROLE_TEXT, 0);
+    for (int i = 1; i < w - 1; i++) {
+        canvas_put(c, x + i, y, ascii ? '-' : 0x2500, ROLE_GOOD, 0);
+        canvas_put(c, x + i, y + 2, ascii ? '-' : 0x2500, ROLE_GOOD, 0);
+    }
+    canvas_put(c, x, y + 1, ascii ? '|' : 0x2502, ROLE_GOOD, 0);
+    canvas_put(c, x + w - 1, y + 1, ascii ? '|' : 0x2502, ROLE_GOOD, 0);
+    canvas_put(c, x, y, ascii ? '+' : 0x256D, ROLE_GOOD, 0);
+    canvas_put(c, x + w - 1, y, ascii ? '+' : 0x256E, ROLE_GOOD, 0);
+    canvas_put(c, x, y + 2, ascii ? '+' : 0x2570, ROLE_GOOD, 0);
+    canvas_put(c, x + w - 1, y + 2, ascii ? '+' : 0x256F, ROLE_GOOD, 0);
+    canvas_text(c, x + 2, y + 1, text, ROLE_TEXT, ATTR_BOLD, w - 4);
+}
+
 void view_draw(canvas *c, const app *a)
 {
     canvas_clear(c);
@@ -183,6 +206,9 @@ void view_draw(canvas *c, const app *a)
     panel_spectrum(c, (rect){lw, th, rw, bh}, a);
     status_line(c, c->h - 2, a);
     hint_line(c, c->h - 1, a);
+    if (a->caption[0] && a->r->t >= a->caption_from &&
+        a->r->t < a->caption_until)
+        caption_bar(c, a->caption);
     if (a->r->diverged && !a->help)
         diverged_overlay(c, a);
     if (a->help)

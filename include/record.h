@@ -1,0 +1,44 @@
+/* record.h — recording a session as an asciicast v2 file: one "o" event
+ * per drawn frame and an "m" marker at every η change, decay, dynamics
+ * switch, rewind and caption.  Used by the terminal front end (real time)
+ * and by headless recording (synthetic time); no terminal code. */
+#ifndef SGDSCOPE_RECORD_H
+#define SGDSCOPE_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "canvas.h"
+#include "cast.h"
+
+typedef struct recorder {
+    cast k;
+    const run *r;        /* the run whose events were last seen */
+    size_t seen_log;     /* event-log entries already marked */
+    size_t seen_decays;  /* scheduled decays already marked */
+    int seen_warm_end;
+    uint64_t seen_caption;
+} recorder;
+
+/* Opens path for a width × height recording (temporary file, renamed on
+ * close).  Returns 0, or −1 with a message in err. */
+int recorder_open(recorder *rc, const char *path, int width, int height,
+                  const char *title, int color, char *err, size_t errlen);
+/* Markers for what changed since the last frame, then the frame, at time
+ * t seconds.  Returns 0 or −1. */
+int recorder_frame(recorder *rc, double t, const canvas *c, const app *a);
+/* Finishes the file (rename into place).  Returns 0 or −1. */
+int recorder_close(recorder *rc);
+/* Drops the recording, leaving nothing behind. */
+void recorder_abort(recorder *rc);
+
+/* Records a whole run without a terminal: frames at `fps` with synthetic
+ * time, each frame stepping a->spf steps, until step `steps`; the last
+ * frame is the state at exactly `steps` (what --snapshot shows).  Returns
+ * 0, or −1 with a message. */
+int recorder_headless(app *a, const char *path, int width, int height,
+                      glyph_tier tier, int color, int fps, uint64_t steps,
+                      char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,152 @@
+/* record.c — asciicast recording of frames and η events; see record.h. */
+#include "record.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "view.h"
+
+int recorder_open(recorder *rc, const char *path, int width, int height,
+                  const char *title, int color, char *err, size_t errlen)
+{
+    memset(rc, 0, sizeof *rc);
+    return cast_open(&rc->k, path, width, height, title, color, err, errlen);
+}
+
+static const char *event_label(const sched_event *e, char *buf, size_t cap)
+{
+    switch (e->kind) {
+    case EV_SET_ETA: snprintf(buf, cap, "eta = %.4g", e->value); break;
+    case EV_SCALE_ETA:
+        snprintf(buf, cap, "eta x%.4g -> %.4g", e->value, e->eta_after);
+        break;
+    case EV_DECAY_NOW:
+        snprintf(buf, cap, "decay: eta / %.4g -> %.4g", e->value,
+                 e->eta_after);
+        break;
+    case EV_DYNAMICS:
+        snprintf(buf, cap, "dynamics: %s", dyn_label((dyn_kind)e->value));
+        break;
+    case EV_BATCH: snprintf(buf, cap, "batch %.0f", e->value); break;
+    case EV_WARMUP:
+        snprintf(buf, cap, e->value > 0 ? "warmup starts" : "warmup stops");
+        break;
+    case EV_REWIND: snprintf(buf, cap, "rewind to step %.0f", e->value); break;
+    case EV_NOTE: snprintf(buf, cap, "note"); break;
+    }
+    return buf;
+}
+
+/* Markers for everything that changed η (or the dynamics) since the last
+ * frame: logged events, scheduled decays, the end of a warmup, captions.
+ * A new run (reset, next scene) starts the count afresh. */
+static int mark_events(recorder *rc, double t, const app *a)
+{
+    const run *r = a->r;
+    char label[TL_TEXT_MAX + 64];
+    if (rc->r != r) {
+        rc->r = r;
+        rc->seen_log = rc->seen_decays = 0;
+        rc->seen_warm_end = 0;
+    }
+    const schedule *s = &r->sched;
+    for (; rc->seen_log < s->nlog; rc->seen_log++) {
+        char text[120];
+        snprintf(label, sizeof label, "step %llu: %s",
+                 (unsigned long long)s->log[rc->seen_log].step,
+                 event_label(&s->log[rc->seen_log], text, sizeof text));
+        if (cast_marker(&rc->k, t, label) != 0)
+            return -1;
+    }
+    for (; rc->seen_decays < s->cfg.ndecays &&
+           s->decay_step[rc->seen_decays] <= r->t;
+         rc->seen_decays++) {
+        snprintf(label, sizeof label, "step %llu: decay eta / %.4g",
+                 (unsigned long long)s->decay_step[rc->seen_decays],
+                 s->cfg.decays[rc->seen_decays].factor);
+        if (cast_marker(&rc->k, t, label) != 0)
+            return -1;
+    }
+    if (s->cfg.has_warmup && !rc->seen_warm_end && r->t >= s->warm_end) {
+        rc->seen_warm_end = 1;
+        snprintf(label, sizeof label, "step %llu: warmup ends, eta / %.4g",
+                 (unsigned long long)s->warm_end, s->cfg.warm_decay);
+        if (cast_marker(&rc->k, t, label) != 0)
+            return -1;
+    }
+    if (a->caption[0] && a->caption_until > rc->seen_caption &&
+        r->t >= a->caption_from) {
+        rc->seen_caption = a->caption_until;
+        snprintf(label, sizeof label, "caption: %s", a->caption);
+        if (cast_marker(&rc->k, t, label) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int recorder_frame(recorder *rc, double t, const canvas *c, const app *a)
+{
+    if (mark_events(rc, t, a) != 0)
+        return -1;
+    return cast_frame(&rc->k, t, c);
+}
+
+int recorder_close(recorder *rc)
+{
+    return cast_close(&rc->k);
+}
+
+void recorder_abort(recorder *rc)
+{
+    cast_abort(&rc->k);
+}
+
+int recorder_headless(app *a, const char *path, int width, int height,
+                      glyph_tier tier, int color, int fps, uint64_t steps,
+                      char *err, size_t errlen)
+{
+    recorder rc;
+    canvas c;
+    char title[SCENE_NAME_MAX * 2 + 16];
+    snprintf(title, sizeof title, "sgdscope: %s",
+             a->base.title[0] ? a->base.title : a->base.name);
+    if (canvas_init(&c, width, height, tier) != 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (recorder_open(&rc, path, width, height, title, color, err,
+                      errlen) != 0) {
+        canvas_free(&c);
+        return -1;
+    }
+    /* Synthetic time: frame k at k/fps seconds, whatever the machine. */
+    a->headless = 1;
+    uint64_t frame = 0;
+    int bad = 0;
+    while (!bad) {
+        int last = a->r->t >= steps || a->r->diverged || a->quit;
+        if (last)
+            app_run_to(a, steps); /* the metrics exactly at `steps` */
+        view_draw(&c, a);
+        bad = recorder_frame(&rc, (double)frame / fps, &c, a) != 0;
+        frame++;
+        if (last)
+            break;
+        uint64_t spf = a->spf;
+        if (a->r->t + spf > steps)
+            a->spf = steps - a->r->t;
+        app_tick(a, 1);
+        a->spf = spf;
+    }
+    canvas_free(&c);
+    if (bad) {
+        snprintf(err, errlen, "writing '%s' failed", path);
+        recorder_abort(&rc);
+        return -1;
+    }
+    if (recorder_close(&rc) != 0) {
+        snprintf(err, errlen, "writing '%s' failed", path);
+        return -1;
+    }
+    return 0;
+}
