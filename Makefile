@@ -54,7 +54,8 @@ APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB_OBJ  := $(CORE_OBJ) $(VIEW_OBJ) $(filter-out $(BUILD)/src/main.o,$(APP_OBJ))
 
-.PHONY: all run test check check-san check-e2e tests-run deps bench install uninstall clean
+.PHONY: all run test check check-san check-e2e tests-run deps bench install uninstall clean \
+        fuzz fuzz-deps
 
 all: sgdscope
 
@@ -119,6 +120,55 @@ bench: sgdscope $(BUILD)/bench
 $(BUILD)/bench: tests/bench.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(HOT) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CORE_LIBS) -lm
+
+# ---- fuzzing ------------------------------------------------------------
+# libFuzzer on the scene parser (tests/fuzz_scene.c) for FUZZ_SECONDS,
+# starting from the seeds in tests/fuzz/corpus.  New inputs go to
+# build-fuzz/corpus and a crash to build-fuzz/crash-*, never into the
+# repository; a real finding becomes a seed in tests/fuzz/regressions and
+# a test in tests/test_scene.c.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_SAN     := -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS   = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+                -Iinclude $(shell $(PKG_CONFIG) --cflags $(CORE_PKGS) \
+                2>/dev/null) $(WARN) -O1 -g $(FUZZ_SAN)
+
+fuzz: build-fuzz/fuzz_scene
+	@mkdir -p build-fuzz/corpus
+	./build-fuzz/fuzz_scene -max_total_time=$(FUZZ_SECONDS) \
+	    -dict=tests/fuzz/scene.dict -artifact_prefix=build-fuzz/ \
+	    build-fuzz/corpus tests/fuzz/corpus tests/fuzz/regressions
+
+# The parser needs the model registry and dynamics names, which pull in
+# the numerics, so the target links every core source.
+build-fuzz/fuzz_scene: tests/fuzz_scene.c $(CORE_SRC) $(wildcard include/*.h) \
+                       $(wildcard src/core/*.h)
+	@mkdir -p build-fuzz
+	@$(MAKE) --no-print-directory fuzz-deps
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz_scene.c $(CORE_SRC) \
+	    $(CORE_LIBS) -lm
+
+# clang alone does not bring libFuzzer on Debian: its runtime is in
+# libclang-rt-N-dev (only recommended), so probe a real fuzzer link.
+fuzz-deps:
+	@mkdir -p build-fuzz
+	@printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+	    'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)' \
+	    '{ (void)d; (void)n; return 0; }' > build-fuzz/probe.c
+	@if ! $(FUZZ_CC) $(FUZZ_SAN) -o build-fuzz/probe build-fuzz/probe.c \
+	        >/dev/null 2>&1; then \
+	    SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    echo "sgdscope: installing clang and libFuzzer"; \
+	    $$SUDO apt-get update -qq && \
+	    $$SUDO apt-get install -y -qq --no-install-recommends clang && \
+	    v=$$(clang -dumpversion | cut -d. -f1) && \
+	    $$SUDO apt-get install -y -qq --no-install-recommends \
+	        libclang-rt-$$v-dev && \
+	    $(FUZZ_CC) $(FUZZ_SAN) -o build-fuzz/probe build-fuzz/probe.c; \
+	fi
 
 install: sgdscope
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenes \

@@ -232,6 +232,204 @@ static void test_shipped_scenes_parse(void **st)
     }
 }
 
+/* --list shows every shipped scene with its title. */
+static void test_list(void **st)
+{
+    (void)st;
+    assert_int_equal(sh("--list"), 0);
+    const char *names[] = {"prop2-quad ", "prop2-quad-below", "prop2-quad-above",
+                           "fig2-diag-small", "fig2-diag-decay10",
+                           "fig2-diag-decay30", "fig2-diag-decay50",
+                           "fig10-diag-gd", "fig4-relu-decay2",
+                           "fig4-relu-decay50", "fig11-relu-overreg",
+                           "fig7-valley2d", "tour "};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strstr(out_text, names[i]))
+            fail_msg("--list lacks %s:\n%s", names[i], out_text);
+    assert_null(strstr(out_text, "does not parse"));
+}
+
+/* Decodes the JSON string starting at the opening quote p into out
+ * (enough for the casts written here: \uXXXX below 0x10000). */
+static size_t json_string(const char *p, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (p++; *p && *p != '"' && n + 4 < cap; p++) {
+        if (*p != '\\') {
+            out[n++] = *p;
+            continue;
+        }
+        p++;
+        switch (*p) {
+        case 'n': out[n++] = '\n'; break;
+        case 'r': out[n++] = '\r'; break;
+        case 't': out[n++] = '\t'; break;
+        case 'u': {
+            unsigned cp = (unsigned)strtoul((char[]){p[1], p[2], p[3], p[4], 0},
+                                            NULL, 16);
+            p += 4;
+            if (cp < 0x80) {
+                out[n++] = (char)cp;
+            } else if (cp < 0x800) {
+                out[n++] = (char)(0xC0 | (cp >> 6));
+                out[n++] = (char)(0x80 | (cp & 0x3F));
+            } else {
+                out[n++] = (char)(0xE0 | (cp >> 12));
+                out[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                out[n++] = (char)(0x80 | (cp & 0x3F));
+            }
+            break;
+        }
+        default: out[n++] = *p;
+        }
+    }
+    out[n] = 0;
+    return n;
+}
+
+/* Drops ANSI escape sequences and turns "\r\n" into "\n". */
+static void plain(char *s)
+{
+    char *w = s;
+    for (char *r = s; *r;) {
+        if (*r == 0x1b && r[1] == '[') {
+            r += 2;
+            while (*r && !((*r >= 'A' && *r <= 'Z') || (*r >= 'a' && *r <= 'z')))
+                r++;
+            if (*r)
+                r++;
+        } else if (*r == '\r' && r[1] == '\n') {
+            r++;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = 0;
+}
+
+/* A headless recording: valid header, one frame per line, markers at the
+ * η events, written atomically, and its last frame is --snapshot of the
+ * same scene and step. */
+static void test_record_matches_snapshot(void **st)
+{
+    (void)st;
+    static char snap[1 << 16], frame[1 << 20], line[1 << 20];
+    char a[1024], path[512];
+    snprintf(path, sizeof path, "%s/demo.cast", tmpdir);
+    snprintf(a, sizeof a, "--headless --record %s --size 100x30 --steps 3000 "
+             "--script '1000:d 2000:+' fig2-diag-decay50", path);
+    assert_int_equal(sh(a), 0);
+    assert_int_equal(sh("--snapshot --size 100x30 --steps 3000 "
+                        "--script '1000:d 2000:+' fig2-diag-decay50"), 0);
+    strcpy(snap, out_text);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    int lines = 0, markers = 0, frames = 0;
+    while (fgets(line, sizeof line, f)) {
+        lines++;
+        if (lines == 1) {
+            assert_non_null(strstr(line, "\"version\": 2"));
+            assert_non_null(strstr(line, "\"width\": 100"));
+            assert_non_null(strstr(line, "\"height\": 30"));
+            continue;
+        }
+        assert_true(line[0] == '[');
+        char *kind = strstr(line, ", \"");
+        assert_non_null(kind);
+        if (strncmp(kind, ", \"m\"", 5) == 0) {
+            markers++;
+            continue;
+        }
+        assert_true(strncmp(kind, ", \"o\"", 5) == 0);
+        frames++;
+        json_string(strchr(kind + 5, '"'), frame, sizeof frame);
+    }
+    fclose(f);
+    assert_true(frames > 10);
+    assert_true(markers >= 2); /* the decay and the η change */
+    plain(frame);
+    strcat(frame, "\n");
+    assert_string_equal(frame, snap);
+    /* no temporary left next to it */
+    snprintf(a, sizeof a, "ls %s | grep -c demo.cast > %s/n", tmpdir, tmpdir);
+    assert_int_equal(system(a) >= 0, 1);
+    char np[600];
+    snprintf(np, sizeof np, "%s/n", tmpdir);
+    slurp(np, line, 64);
+    assert_int_equal(atoi(line), 1);
+}
+
+/* Bad recording paths, scripts and timelines: a clear error before
+ * anything runs, exit 2, nothing written. */
+static void test_record_and_script_errors(void **st)
+{
+    (void)st;
+    char a[1024];
+    snprintf(a, sizeof a, "--headless --record %s/nodir/x.cast --steps 10",
+             tmpdir);
+    assert_int_equal(sh(a), 2);
+    assert_non_null(strstr(err_text, "nodir/x.cast"));
+    assert_int_equal(sh("--headless --script '100:Z' --steps 10"), 2);
+    assert_non_null(strstr(err_text, "--script"));
+    assert_int_equal(sh("--headless --script 'x:+' --steps 10"), 2);
+    assert_int_equal(sh("--headless --script '100' --steps 10"), 2);
+    write_file("order.scene", "model = quad1d\nat 500: decay\nat 100: decay\n");
+    snprintf(a, sizeof a, "--headless %s/order.scene", tmpdir);
+    assert_int_equal(sh(a), 2);
+    assert_non_null(strstr(err_text, "order.scene:3:"));
+    write_file("key.scene", "model = quad1d\nat 5: key Z\n");
+    snprintf(a, sizeof a, "--headless %s/key.scene", tmpdir);
+    assert_int_equal(sh(a), 2);
+    assert_non_null(strstr(err_text, "key.scene:2:"));
+    assert_int_equal(sh("--snapshot --record x.cast"), 2);
+}
+
+/* A timeline applies at its steps, headless as in the view, and is
+ * logged: the decay shows in the events count and in η. */
+static void test_timeline_applies(void **st)
+{
+    (void)st;
+    write_file("tl.scene", "model = quad1d\neta = 1.1\nsteps = 400\n"
+               "at 100: decay\nat 200: eta 0.5\nat 300: key +\n");
+    char a[1024];
+    snprintf(a, sizeof a, "--headless %s/tl.scene --every 100 --csv -", tmpdir);
+    assert_int_equal(sh(a), 0);
+    assert_non_null(strstr(out_text, "\n100,0.55,"));
+    assert_non_null(strstr(out_text, "\n200,0.5,"));
+    assert_non_null(strstr(out_text, "\n300,0.55,"));
+}
+
+/* Every flag of --help is documented in sgdscope(1). */
+static void test_manual_covers_help(void **st)
+{
+    (void)st;
+    static char man[1 << 17];
+    slurp("man/sgdscope.1", man, sizeof man);
+    assert_true(strlen(man) > 1000);
+    assert_int_equal(sh("--help"), 0);
+    int checked = 0;
+    for (const char *p = out_text; (p = strstr(p, "--")) != NULL;) {
+        char flag[32] = {0}, roff[64] = {0};
+        size_t k = 0;
+        p += 2;
+        while (k < sizeof flag - 1 && ((*p >= 'a' && *p <= 'z') || *p == '-'))
+            flag[k++] = *p++;
+        /* in roff source a flag is written \-\-name, with \- for '-' */
+        size_t j = 0;
+        j += (size_t)snprintf(roff, sizeof roff, "\\-\\-");
+        for (size_t i = 0; flag[i] && j + 3 < sizeof roff; i++) {
+            if (flag[i] == '-')
+                j += (size_t)snprintf(roff + j, sizeof roff - j, "\\-");
+            else
+                roff[j++] = flag[i];
+        }
+        if (!strstr(man, roff))
+            fail_msg("sgdscope.1 does not document --%s (%s)", flag, roff);
+        checked++;
+    }
+    assert_true(checked >= 20);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +441,11 @@ int main(void)
         cmocka_unit_test(test_csv_rows_and_determinism),
         cmocka_unit_test(test_divergence_is_an_outcome),
         cmocka_unit_test(test_shipped_scenes_parse),
+        cmocka_unit_test(test_list),
+        cmocka_unit_test(test_record_matches_snapshot),
+        cmocka_unit_test(test_record_and_script_errors),
+        cmocka_unit_test(test_timeline_applies),
+        cmocka_unit_test(test_manual_covers_help),
     };
     return cmocka_run_group_tests_name("cli", tests, setup, teardown);
 }

@@ -201,6 +201,11 @@ static uint64_t advance(app *a, uint64_t n, int honor_pause)
         if (ev > r->t && ev - r->t < chunk)
             chunk = ev - r->t;
         done += run_advance(r, chunk);
+        /* events due now fire before the metrics, so a row at an event's
+         * step shows the η it set (and a reset's fresh run) */
+        if (!r->diverged)
+            app_fire_due(a);
+        r = a->r;
         if (r->diverged || (every > 0 && r->t % every == 0))
             run_eval_losses(r);
     }
@@ -228,6 +233,10 @@ void app_run_to(app *a, uint64_t n)
 {
     if (a->r->t < n)
         advance(a, n - a->r->t, 0);
+    /* A jump to a state, not a frame: transient key feedback does not
+     * belong on it (so --snapshot and a recording's last frame agree). */
+    a->msg[0] = 0;
+    a->msg_frames = 0;
     if (a->r->last.step != a->r->t)
         run_eval_losses(a->r);
     run_eval_spectrum(a->r);

@@ -147,6 +147,9 @@ int headless_run(app *a, const headless_opts *o)
         if (ev > r->t && ev - r->t < chunk)
             chunk = ev - r->t;
         run_advance(r, chunk);
+        if (!r->diverged)
+            app_fire_due(a);
+        r = a->r;
         /* A row at each multiple of `every`, at the end and at the
          * frozen step of a diverged run. */
         if (r->diverged || r->t == N || (o->every && r->t % o->every == 0)) {
