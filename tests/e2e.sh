@@ -264,5 +264,63 @@ if command -v bash >/dev/null 2>&1; then
     fi
 fi
 
+# ---- 11 --record and e: a live recording and an exported history ----------------
+REC=$(mktemp -d)
+tm new-session -d -s r -x 120 -y 40 -c "$REC" \
+    "env LANG=C.UTF-8 LC_ALL= '$BIN' --record '$REC/live.cast' '$SCENE'; echo SGDSCOPE-EXITED-\$?; sleep 30"
+if wait_for r "$STATUS_RE"; then
+    tm send-keys -t r -l 'd'
+    wait_for r 'decay' >/dev/null
+    tm send-keys -t r -l 'e'
+    if wait_for r 'history written to'; then
+        csv=$(ls "$REC"/prop2-quad-seed1-step*.csv 2>/dev/null | head -n 1)
+        if [ -n "$csv" ] && head -n 1 "$csv" | grep -q '^step_first,step_last,train_min' &&
+            [ "$(wc -l <"$csv")" -gt 2 ]; then
+            ok "11a e writes the history as CSV and says where ($(basename "$csv"))"
+        else
+            bad "11a e writes the history as CSV" "$(ls -l "$REC")"
+        fi
+    else
+        bad "11a e says where the history went" "$(screen r)"
+    fi
+    tm send-keys -t r -l 'q'
+    if wait_for r '^SGDSCOPE-EXITED-0$' && [ -s "$REC/live.cast" ] &&
+        head -n 1 "$REC/live.cast" | grep -q '"version": 2' &&
+        grep -q '"m", "step [0-9]*: decay' "$REC/live.cast" &&
+        [ "$(ls "$REC" | grep -c 'live\.cast')" -eq 1 ]; then
+        if command -v asciinema >/dev/null 2>&1 && command -v script >/dev/null 2>&1; then
+            if script -qec "asciinema cat '$REC/live.cast'" /dev/null </dev/null >/dev/null 2>&1; then
+                ok "11b --record writes a valid cast ($(grep -c '"o"' "$REC/live.cast") frames, a decay marker) that asciinema cat accepts"
+            else
+                bad "11b asciinema cat accepts the live recording" "$(head -c 300 "$REC/live.cast")"
+            fi
+        else
+            ok "11b --record writes a cast with frames and a decay marker (asciinema not installed)"
+        fi
+    else
+        bad "11b --record writes a cast with a decay marker" "$(ls -l "$REC"; head -c 300 "$REC/live.cast" 2>/dev/null)"
+    fi
+else
+    bad "11 the app did not start with --record" "$(screen r)"
+fi
+rm -rf "$REC"
+
+# ---- 12 a scene's timeline: caption, then a pause event --------------------------
+tm new-session -d -s l -x 120 -y 40 -c "$PWD" \
+    "env LANG=C.UTF-8 LC_ALL= '$BIN' tour; echo SGDSCOPE-EXITED-\$?; sleep 30"
+if wait_for l 'SGD, batch 1, a large step'; then
+    ok "12a the tour opens with its caption"
+    POLL_TRIES=150 # the tour reaches its first pause at step 10000
+    if wait_for l "($STATUS_RE).*paused"; then
+        ok "12b the tour pauses itself at its pause event (step $(step_of l))"
+    else
+        bad "12b the tour pauses itself" "$(status l)"
+    fi
+    POLL_TRIES=50
+else
+    bad "12a the tour opens with its caption" "$(screen l)"
+fi
+tm send-keys -t l -l 'q'
+
 echo "e2e: $pass passed, $fail failed"
 [ $fail -eq 0 ]
