@@ -26,10 +26,12 @@ double metrics_feature_sparsity(const double *act, size_t n, size_t m,
 
 /* Number of distinct kinks of h(x) = Σ a_j relu(w_j x + b_j) strictly
  * inside (lo, hi).  Neuron j has a kink at −b_j/w_j (w_j ≠ 0) with slope
- * change a_j |w_j|.  Kinks closer than 1e-6·(hi − lo) are merged into one;
+ * change a_j |w_j|.  Kinks closer than 1e-3·(hi − lo) are merged into one;
  * a merged kink counts when the absolute sum of its slope changes exceeds
- * 1e-9 times the largest |a_j w_j| (so cancelling or dead neurons do not
- * count).  scratch must hold 2·m doubles. */
+ * 1e-2 times the largest |a_j w_j| (so cancelling, dead or negligible
+ * neurons — kinks no one could see in the plot — do not
+ * count).  scratch must hold 2·m doubles; on return its first entries
+ * hold the counted kinks' positions, ascending (what the plot marks). */
 size_t metrics_kinks(const double *w, const double *b, const double *a,
                      size_t m, double lo, double hi, double *scratch);
 

@@ -193,15 +193,21 @@ static void test_kinks_cases(void **state)
     {   /* Everything at once, shuffled.  Per neuron, kink (slope change):
          *  0: 5 (out)   1: none (w = 0)   2: 0.5 (+2)   3: 0.3 (0, a = 0)
          *  4: −0.5 (+2, w < 0)   5: 0.3 (+2)   6: 0 (+1)   7: 0.5 (−2)
-         *  8: 0.7 (+1)   9: 0.7000001 (+1, within eps = 2e-6 of 8)
-         * 10: 0.8 (+1)  11: 0.801 (+1, 1e-3 away: distinct)
-         * Count: −0.5, 0, 0.3, 0.7, 0.8, 0.801 = 6; the pair at 0.5
+         *  8: 0.7 (+1)   9: 0.7005 (+1, within eps = 2e-3 of 8)
+         * 10: 0.8 (+1)  11: 0.81 (+1, 1e-2 away: distinct)
+         * Count: −0.5, 0, 0.3, 0.7, 0.8, 0.81 = 6; the pair at 0.5
          * cancels. */
         const double w[] = {1, 0, 2, 1, -2, 2, 1, 1, 1, 1, 1, 1},
                      b[] = {-5, 1, -1, -0.3, -1, -0.6, 0, -0.5, -0.7,
-                            -0.7000001, -0.8, -0.801},
+                            -0.7005, -0.8, -0.81},
                      a[] = {1, 1, 1, 0, 1, 1, 1, -2, 1, 1, 1, 1};
         assert_int_equal(kinks(w, b, a, 12), 6);
+    }
+    {   /* A slope change under 1% of the largest is not a kink one can
+         * see: the 0.005 at 0.2 does not count, the 0.02 at 0.4 does. */
+        const double w[] = {1, 1, 1}, b[] = {0, -0.2, -0.4},
+                     a[] = {1, 0.005, 0.02};
+        assert_int_equal(kinks(w, b, a, 3), 2);
     }
     {   /* Empty network, empty range. */
         double scratch[2];

@@ -1059,6 +1059,9 @@ static void test_check_keys(void **state)
     assert_int_equal(scene_check_keys(&s, test_is_key, &e), -1);
     check_err(&e, "t.scene", 2, 12, "unknown key 'Z' (see sgdscope(1) KEYS)",
               "");
+    /* other events' values are not characters (fuzz: 1e55 as an int) */
+    tl_ok(&s, "at 1: scale 1e55\nat 2: eta 3e300\nat 3: caption 9e15 \"x\"\n");
+    assert_int_equal(scene_check_keys(&s, test_is_key, &e), 0);
     tl_ok(&s, "at 1: key space\n");
     assert_int_equal(scene_check_keys(&s, test_is_key, &e), 0);
     s.tl.ev[0].value = '!';

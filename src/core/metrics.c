@@ -183,7 +183,7 @@ size_t metrics_kinks(const double *w, const double *b, const double *a,
 
     /* Single-linkage merging: a kink within eps of the previous one joins
      * its group, so a chain of close kinks is one kink. */
-    double eps = 1e-6 * (hi - lo), floor_ = 1e-9 * big;
+    double eps = 1e-3 * (hi - lo), floor_ = 1e-2 * big;
     size_t count = 0;
     size_t i = 0;
     while (i < nk) {
@@ -193,8 +193,12 @@ size_t metrics_kinks(const double *w, const double *b, const double *a,
             slope += scratch[2 * e + 1];
             e++;
         }
-        if (fabs(slope) > floor_)
-            count++;
+        if (fabs(slope) > floor_) {
+            /* the group's position, written where no unread pair is left
+             * (count ≤ groups seen ≤ e < 2e, the next pair read) */
+            double x = scratch[2 * i];
+            scratch[count++] = x;
+        }
         i = e;
     }
     return count;

@@ -659,8 +659,11 @@ int scene_check_keys(const scene *s, int (*is_key)(int c), scene_err *e)
     char msg[64];
     for (size_t i = 0; i < s->tl.n; i++) {
         const tl_event *ev = &s->tl.ev[i];
+        /* Only a key's value is a character: eta 1e55 is no int. */
+        if (ev->kind != TL_KEY)
+            continue;
         int k = (int)ev->value;
-        if (ev->kind != TL_KEY || is_key(k))
+        if (is_key(k))
             continue;
         if (k == ' ')
             snprintf(msg, sizeof msg, "unknown key 'space' (see sgdscope(1) "

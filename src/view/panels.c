@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metrics.h"
 #include "model_registry.h"
 #include "plot.h"
 
@@ -353,15 +354,14 @@ static void predictor_relu(canvas *c, rect r, const app *a)
         ys[i] = m->ops->predict(m, R->theta, &xs[i]);
     }
     plot_line(&p, xs, ys, n, ROLE_TRAIN);
-    /* kinks inside the data range, marked on the bottom row */
+    /* the kinks the metric counts, marked on the bottom row */
     size_t M = m->prm.m;
     const double *w = R->theta, *b = R->theta + M, *av = R->theta + 2 * M;
-    for (size_t j = 0; j < M; j++) {
-        if (w[j] == 0.0 || av[j] == 0.0)
-            continue;
-        double k = -b[j] / w[j];
-        if (k > x0 && k < x1)
-            plot_glyph(&p, k, y0 - my, '^', ROLE_MARK, 0);
+    static double kink_buf[2 * 4096];
+    if (M <= 4096) {
+        size_t nk = metrics_kinks(w, b, av, M, x0, x1, kink_buf);
+        for (size_t k = 0; k < nk; k++)
+            plot_glyph(&p, kink_buf[k], y0 - my, '^', ROLE_MARK, 0);
     }
     for (size_t i = 0; i < m->n; i++)
         plot_glyph(&p, m->x[i], m->y[i], c->tier == GLYPH_ASCII ? 'o' : 0x25CB,
