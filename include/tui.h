@@ -15,6 +15,8 @@ typedef struct tui_opts {
     int fps;           /* frames per second, > 0 (clamped to 1..240) */
     int force_ascii;   /* --ascii: plain ASCII plots whatever the locale */
     int force_unicode; /* --unicode: braille plots whatever the locale */
+    int force_block;   /* --block: quadrant blocks instead of braille (for
+                          fonts without braille); needs UTF-8 as well */
     int no_color;      /* --no-color (NO_COLOR in the environment also) */
     struct recorder *rec; /* --record: every drawn frame goes there too */
 } tui_opts;

@@ -52,6 +52,7 @@ static const char usage_text[] =
     "  --fps N           frames per second of the view and recordings (30)\n"
     "  --unicode         braille plots whatever the locale\n"
     "  --ascii           plain ASCII plots\n"
+    "  --block           quadrant-block plots (fonts without braille)\n"
     "  --no-color        no colour (NO_COLOR in the environment also)\n"
     "  --help            show this help\n"
     "  --version         show the version\n"
@@ -84,7 +85,7 @@ static int parse_u64(const char *s, uint64_t *out)
 typedef struct opts {
     int headless, summary, snapshot, list, every_set;
     int size_w, size_h, size_set, fps;
-    int force_ascii, force_unicode, no_color;
+    int force_ascii, force_unicode, force_block, no_color;
     const char *csv_path, *record_path, *script, *scene_arg;
     uint64_t every;
     char sets[MAX_SETS][512]; /* scene overrides, in command-line order */
@@ -94,7 +95,7 @@ typedef struct opts {
 enum { OPT_HEADLESS = 256, OPT_MODEL, OPT_SET, OPT_SEED, OPT_STEPS, OPT_CSV,
        OPT_EVERY, OPT_SUMMARY, OPT_HELP, OPT_VERSION, OPT_SNAPSHOT, OPT_SIZE,
        OPT_FPS, OPT_UNICODE, OPT_ASCII, OPT_NOCOLOR, OPT_RECORD, OPT_SCRIPT,
-       OPT_LIST };
+       OPT_LIST, OPT_BLOCK };
 
 static const struct option long_opts[] = {
     {"headless", no_argument, 0, OPT_HEADLESS},
@@ -113,6 +114,7 @@ static const struct option long_opts[] = {
     {"fps", required_argument, 0, OPT_FPS},
     {"unicode", no_argument, 0, OPT_UNICODE},
     {"ascii", no_argument, 0, OPT_ASCII},
+    {"block", no_argument, 0, OPT_BLOCK},
     {"no-color", no_argument, 0, OPT_NOCOLOR},
     {"help", no_argument, 0, OPT_HELP},
     {"version", no_argument, 0, OPT_VERSION},
@@ -151,6 +153,7 @@ static void parse_args(opts *o, int argc, char **argv)
         case OPT_LIST: o->list = 1; break;
         case OPT_UNICODE: o->force_unicode = 1; o->force_ascii = 0; break;
         case OPT_ASCII: o->force_ascii = 1; o->force_unicode = 0; break;
+        case OPT_BLOCK: o->force_block = 1; o->force_ascii = 0; break;
         case OPT_NOCOLOR: o->no_color = 1; break;
         case OPT_SIZE: parse_size(o, optarg); break;
         case OPT_RECORD: o->record_path = optarg; break;
@@ -256,7 +259,9 @@ static int build_scene(scene *sc, const opts *o)
 
 static glyph_tier file_tier(const opts *o)
 {
-    return o->force_ascii ? GLYPH_ASCII : GLYPH_BRAILLE;
+    return o->force_ascii ? GLYPH_ASCII
+           : o->force_block ? GLYPH_BLOCK
+                            : GLYPH_BRAILLE;
 }
 
 /* One frame after --steps steps, as plain text (golden tests, README). */
@@ -324,8 +329,8 @@ static int run_interactive(app *a, const opts *o)
     }
     recorder rec;
     char err[256];
-    tui_opts to = {o->fps, o->force_ascii, o->force_unicode, o->no_color,
-                   NULL};
+    tui_opts to = {o->fps, o->force_ascii, o->force_unicode, o->force_block,
+                   o->no_color, NULL};
     if (o->record_path) {
         int w = o->size_set ? o->size_w : 0, h = o->size_set ? o->size_h : 0;
         if (!w || !h) {

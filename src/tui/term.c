@@ -207,8 +207,9 @@ int term_open(const tui_opts *o, glyph_tier *tier, char *err, size_t errlen)
     if (o->force_unicode)
         utf8 = 1;
     *tier = o->force_ascii ? GLYPH_ASCII
-            : utf8         ? GLYPH_BRAILLE
-                           : GLYPH_ASCII;
+            : !utf8        ? GLYPH_ASCII
+            : o->force_block ? GLYPH_BLOCK
+                           : GLYPH_BRAILLE;
     term_is_utf8 = utf8 && !o->force_ascii;
 
     if (term_open_pipe() != 0) {
