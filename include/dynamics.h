@@ -5,7 +5,9 @@
  *               (Proposition 1: the same trajectory as SGD with B = 1)
  *   sde         Eq. (8) by Euler–Maruyama, K substeps of γ = η/K:
  *               θ ← θ − γ∇L + sqrt(γ η δ / n) ϕ_θ(X)ᵀ z, z ~ N(0, I_n),
- *               δ = sde_scale · 4c·L(θ) (the SGD noise level; 2L for ½-MSE)
+ *               δ = sde_scale · 4c·L(θ) (the SGD noise level; 2L for ½-MSE),
+ *               or sde_scale · sde_delta when sde_delta > 0 (constant label
+ *               noise, as for the 2-D valley of Fig. 7)
  *   flow        gradient flow: K substeps of GD with γ = η/K
  * One call advances one step of "time η", so step counts compare. */
 #ifndef SGDSCOPE_DYNAMICS_H
@@ -25,6 +27,7 @@ typedef struct dyn_cfg {
     size_t batch;       /* SGD batch size B ≥ 1 */
     int sde_substeps;   /* K for sde */
     double sde_scale;   /* multiplies δ */
+    double sde_delta;   /* > 0: a fixed δ instead of 4cL */
     int flow_substeps;  /* K for flow */
     double max_loss;    /* a step whose loss (or one sample's share of it)
                            exceeds this, or is not finite, diverges */

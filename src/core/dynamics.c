@@ -200,7 +200,9 @@ static int step_sde(const model *m, double *theta, double eta,
             return 1;
         /* δ matches SGD's noise level: its step noise has covariance
          * ≈ η² (4cL/n) ϕᵀϕ, i.e. η² (2L/n) ϕᵀϕ for the ½-MSE. */
-        double delta = cfg->sde_scale * 4.0 * m->loss_coef * L;
+        double delta = cfg->sde_scale * (cfg->sde_delta > 0.0
+                                             ? cfg->sde_delta
+                                             : 4.0 * m->loss_coef * L);
         double amp = sqrt(gamma * eta * delta / n);
         if (amp > 0.0) {
             /* Fold the noise into g so one axpy applies drift and noise,

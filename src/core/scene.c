@@ -19,7 +19,7 @@
 enum {
     F_TITLE, F_MODEL, F_SEED, F_STEPS, F_EVERY, F_DYNAMICS, F_BATCH, F_ETA,
     F_DECAY, F_DECAYS, F_WARMUP, F_WARMUP_DECAY, F_EXPWARMUP, F_SDE_SUBSTEPS,
-    F_SDE_SCALE, F_FLOW_SUBSTEPS, F_DIVERGE_LOSS, F_RANK_TOL, F_L0_TOL,
+    F_SDE_SCALE, F_SDE_DELTA, F_FLOW_SUBSTEPS, F_DIVERGE_LOSS, F_RANK_TOL, F_L0_TOL,
     F_CORR, F_BAND_WINDOW, F_BAND_LO, F_BAND_HI,
     F_A, F_B, F_THETA_STAR, F_THETA0, F_N, F_D, F_R, F_N_TEST, F_INIT_U,
     F_INIT_V, F_M, F_INIT_W, F_INIT_B, F_INIT_A, F_POINTS,
@@ -72,6 +72,8 @@ static const scene_field scene_fields[F_COUNT] = {
                         "Euler-Maruyama substeps per step of the SDE"},
     [F_SDE_SCALE] = {"sde_scale", ST_DOUBLE, M(dyn.sde_scale), GE0, "1",
                      "multiplies the SDE's noise level"},
+    [F_SDE_DELTA] = {"sde_delta", ST_DOUBLE, M(dyn.sde_delta), GE0, "0",
+                     "a fixed SDE noise level delta; 0: track 4cL as SGD"},
     [F_FLOW_SUBSTEPS] = {"flow_substeps", ST_INT, M(dyn.flow_substeps),
                          BETWEEN(1, 10000), "100",
                          "GD substeps per step of gradient flow"},

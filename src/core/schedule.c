@@ -10,8 +10,10 @@ static uint64_t resolve_step(const decay_pt *d, uint64_t total)
 {
     if (!d->is_frac)
         return (uint64_t)d->at;
-    /* Round to the nearest step: 10% of 10^5 is step 10000 exactly. */
-    return (uint64_t)llround(d->at * (double)total);
+    /* Round to the nearest step: 10% of 10^5 is step 10000 exactly.
+     * Saturate instead of overflowing for absurd run lengths. */
+    double x = floor(d->at * (double)total + 0.5);
+    return x >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)x;
 }
 
 int schedule_init(schedule *s, const schedule_cfg *cfg, char *err,
@@ -56,7 +58,8 @@ int schedule_init(schedule *s, const schedule_cfg *cfg, char *err,
                                   "and warmup_decay > 0");
             return -1;
         }
-        s->warm_end = (uint64_t)llround(cfg->warm_f * (double)cfg->total_steps);
+        decay_pt wp = {cfg->warm_f, 1, 1.0};
+        s->warm_end = resolve_step(&wp, cfg->total_steps);
     }
     if (cfg->has_exp) {
         if (!(cfg->exp_factor >= 1.0) || !(cfg->exp_max > 0.0) ||
