@@ -45,6 +45,21 @@ static inline double diagnet_dot3(const double *restrict u,
  *   3. the n_test test rows.
  * Labels are y = X β*, noise-free.  The probe stream gives the 2d × d
  * probe inputs, row by row. */
+/* count rows x_i ~ N(0, I_d) (row-major) with noiseless labels
+ * y_i = <x_i, β*>, drawn row by row from g. */
+static void draw_planted(rng *g, const double *beta, size_t d, double *x,
+                         double *y, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        double yi = 0.0;
+        for (size_t j = 0; j < d; j++) {
+            x[i * d + j] = rng_normal(g);
+            yi += x[i * d + j] * beta[j];
+        }
+        y[i] = yi;
+    }
+}
+
 static int diagnet_create(model *m, const model_params *prm, rng *data,
                           rng *probe, char *err, size_t errlen)
 {
@@ -94,22 +109,8 @@ static int diagnet_create(model *m, const model_params *prm, rng *data,
     for (size_t j = 0; j < (size_t)prm->r; j++)
         pv->beta_star[j] = nrm > 0 ? fabs(pv->beta_star[j]) / nrm : 0.0;
 
-    for (size_t i = 0; i < m->n; i++) {
-        double yi = 0.0;
-        for (size_t j = 0; j < d; j++) {
-            m->x[i * d + j] = rng_normal(data);
-            yi += m->x[i * d + j] * pv->beta_star[j];
-        }
-        m->y[i] = yi;
-    }
-    for (size_t i = 0; i < m->n_test; i++) {
-        double yi = 0.0;
-        for (size_t j = 0; j < d; j++) {
-            m->xt[i * d + j] = rng_normal(data);
-            yi += m->xt[i * d + j] * pv->beta_star[j];
-        }
-        m->yt[i] = yi;
-    }
+    draw_planted(data, pv->beta_star, d, m->x, m->y, m->n);
+    draw_planted(data, pv->beta_star, d, m->xt, m->yt, m->n_test);
 
     for (size_t k = 0; k < m->p * d; k++)
         m->probe[k] = rng_normal(probe);
