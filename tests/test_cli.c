@@ -430,6 +430,26 @@ static void test_manual_covers_help(void **st)
     assert_true(checked >= 20);
 }
 
+/* Both manual pages render without a single groff warning. */
+static void test_manuals_render_clean(void **st)
+{
+    (void)st;
+    const char *pages[] = {"man/sgdscope.1", "man/sgdscope-scene.5"};
+    for (size_t i = 0; i < 2; i++) {
+        char cmd[600], p[300];
+        snprintf(cmd, sizeof cmd, "groff -ww -man -Tutf8 %s >%s/man.out "
+                 "2>%s/man.err", pages[i], tmpdir, tmpdir);
+        assert_int_equal(system(cmd), 0);
+        snprintf(p, sizeof p, "%s/man.err", tmpdir);
+        slurp(p, err_text, sizeof err_text);
+        if (err_text[0])
+            fail_msg("%s: groff says:\n%s", pages[i], err_text);
+        snprintf(p, sizeof p, "%s/man.out", tmpdir);
+        slurp(p, out_text, sizeof out_text);
+        assert_true(strlen(out_text) > 2000);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -446,6 +466,7 @@ int main(void)
         cmocka_unit_test(test_record_and_script_errors),
         cmocka_unit_test(test_timeline_applies),
         cmocka_unit_test(test_manual_covers_help),
+        cmocka_unit_test(test_manuals_render_clean),
     };
     return cmocka_run_group_tests_name("cli", tests, setup, teardown);
 }

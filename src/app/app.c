@@ -16,8 +16,8 @@
 const app_key app_keys[] = {
     {' ', ACT_PAUSE, "space", "pause / resume", "pause"},
     {'.', ACT_STEP, ".", "one step while paused", "step"},
-    {'>', ACT_FASTER, ">", "more steps per frame (x2)", "faster"},
-    {'<', ACT_SLOWER, "<", "fewer steps per frame (/2)", NULL},
+    {'>', ACT_FASTER, ">", "more steps per frame (×2)", "faster"},
+    {'<', ACT_SLOWER, "<", "fewer steps per frame (÷2)", NULL},
     {'+', ACT_ETA_UP, "+", "step size η ×1.1", "η up"},
     {'-', ACT_ETA_DOWN, "-", "step size η ÷1.1", "η down"},
     {'d', ACT_DECAY, "d", "decay η now (÷ the scene's decay)", "decay"},
