@@ -41,7 +41,9 @@ void history_push(history *h, uint64_t step, double value);
 const hist_bucket *history_at(const history *h, size_t i);
 /* Min and max over all buckets (finite values); NaN, NaN if none. */
 void history_range(const history *h, double *lo, double *hi);
-/* Drops every bucket whose first step is ≥ step (for rewinds). */
+/* Drops every bucket holding a sample at a step ≥ step (for rewinds; a
+ * bucket straddling step goes whole), so pushing again from step keeps
+ * steps non-decreasing. */
 void history_truncate(history *h, uint64_t step);
 
 #endif

@@ -267,19 +267,18 @@ static void test_truncate(void **state)
     check_invariants(&h);
 
     /* After decimation: buckets of 4 covering steps 0–3, 4–7, …; a
-     * truncate at 6 drops every bucket starting at ≥ 6, keeps 4–7 whole. */
+     * truncate at 6 drops every bucket holding a step ≥ 6, so 4–7 goes
+     * whole and pushing again from step 6 keeps steps non-decreasing. */
     history_clear(&h);
     for (uint64_t s = 0; s < 20; s++)
         history_push(&h, s, (double)s);
     assert_int_equal(h.span, 4);
     history_truncate(&h, 6);
-    assert_int_equal(h.len, 2);
-    assert_int_equal(history_at(&h, 1)->step_first, 4);
-    assert_int_equal(h.total, 8);
+    assert_int_equal(h.len, 1);
+    assert_int_equal(history_at(&h, 0)->step_last, 3);
+    assert_int_equal(h.total, 4);
     check_invariants(&h);
-    /* The kept bucket still holds steps 6 and 7 (truncation works in
-     * whole buckets), so continue after it. */
-    for (uint64_t s = 8; s < 1000; s++)
+    for (uint64_t s = 6; s < 1000; s++)
         history_push(&h, s, (double)s);
     check_invariants(&h);
     history_range(&h, &lo, &hi);

@@ -122,10 +122,11 @@ void history_range(const history *h, double *lo, double *hi)
 void history_truncate(history *h, uint64_t step)
 {
     /* Steps never decrease, so the buckets to drop are a suffix.  A bucket
-     * that starts before `step` is kept whole even if it also holds later
-     * samples: the resolution of the series is one bucket anyway.  total
-     * drops with the samples so that it stays the sum of the counts. */
-    while (h->len > 0 && h->b[h->len - 1].step_first >= step) {
+     * that straddles `step` goes too (its earlier samples with it): a run
+     * rewound to `step` pushes from there again, and a kept straddling
+     * bucket would break the rule that steps never decrease.  total drops
+     * with the samples so that it stays the sum of the counts. */
+    while (h->len > 0 && h->b[h->len - 1].step_last >= step) {
         h->total -= h->b[h->len - 1].count;
         h->len--;
     }
