@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -290,12 +291,19 @@ int main(void)
                "CPU while paused (real binary in tmux)", cpu);
     printf("peak memory, ./sgdscope --headless SCENE --summary "
            "(target < 50 MB)\n");
-    const char *scenes[] = {"prop2-quad", "fig2-diag-small",
-                            "fig2-diag-decay10", "fig2-diag-decay30",
-                            "fig2-diag-decay50", "fig4-relu-decay2",
-                            "fig4-relu-decay50"};
-    for (size_t i = 0; i < sizeof scenes / sizeof scenes[0]; i++)
-        printf("  %-44s %8.1f MB\n", scenes[i], peak_mb(scenes[i], NULL));
+    /* every shipped scene, in name order */
+    struct dirent **names = NULL;
+    int ns = scandir("scenes", &names, NULL, alphasort);
+    for (int i = 0; i < ns; i++) {
+        char *dot = strstr(names[i]->d_name, ".scene");
+        if (dot && dot[6] == 0) {
+            *dot = 0;
+            printf("  %-44s %8.1f MB\n", names[i]->d_name,
+                   peak_mb(names[i]->d_name, NULL));
+        }
+        free(names[i]);
+    }
+    free(names);
     printf("  %-44s %8.1f MB\n", "prop2-quad --steps 1e6 --every 1000 --csv -",
            peak_mb("prop2-quad", "1000000"));
     printf("  %-44s %8.1f MB\n", "prop2-quad --steps 1e8 --every 1000 --csv -",
