@@ -43,6 +43,20 @@ static size_t npts(const plot *p, const canvas *c)
 
 /* ---- valley -------------------------------------------------------- */
 
+#define TRAIL_FRESH 8 /* iterates drawn bright; older ones fade */
+
+/* The trail in xs/ys (index 0 = newest): older iterates as dim dots, the
+ * newest as bright ones, the last few jumps as lines — the zig-zag across
+ * the valley, fading with age, without a solid mass of lines. */
+static void trail(plot *p, size_t n)
+{
+    if (n > TRAIL_FRESH)
+        plot_points(p, xs + TRAIL_FRESH, ys + TRAIL_FRESH, n - TRAIL_FRESH,
+                    ROLE_DIM);
+    plot_points(p, xs, ys, n < TRAIL_FRESH ? n : TRAIL_FRESH, ROLE_TRAIL);
+    plot_line(p, xs, ys, n < 5 ? n : 5, ROLE_TRAIL);
+}
+
 static void valley_quad(canvas *c, rect r, const app *a)
 {
     const run *R = a->r;
@@ -84,10 +98,7 @@ static void valley_quad(canvas *c, rect r, const app *a)
         xs[k] = run_trail_at(R, k)[0];
         ys[k] = m->ops->pop_loss(m, &xs[k]);
     }
-    /* every trail iterate as a dot, the last few jumps as lines: the
-     * zig-zag across the valley without a solid mass of lines */
-    plot_points(&p, xs, ys, k, ROLE_TRAIL);
-    plot_line(&p, xs, ys, k < 5 ? k : 5, ROLE_TRAIL);
+    trail(&p, k);
     double f = m->ops->pop_loss(m, &th);
     plot_glyph(&p, th, f, c->tier == GLYPH_ASCII ? '@' : 0x25CF,
                ROLE_ITERATE, ATTR_BOLD);
@@ -170,8 +181,7 @@ static void valley_line(canvas *c, rect r, const app *a)
         xs[k] = zs[k];
         ys[k] = model_train_loss(m, run_trail_at(R, k));
     }
-    plot_points(&p, xs, ys, nt, ROLE_TRAIL);
-    plot_line(&p, xs, ys, nt < 5 ? nt : 5, ROLE_TRAIL);
+    trail(&p, nt);
     plot_glyph(&p, 0.0, model_train_loss(m, R->theta),
                c->tier == GLYPH_ASCII ? '@' : 0x25CF, ROLE_ITERATE, ATTR_BOLD);
 }
