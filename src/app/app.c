@@ -111,7 +111,9 @@ int app_open(app *a, const scene *sc, const char *scene_dir, char *err,
     if (open_run(a, sc, err, errlen) != 0)
         return -1;
     list_scenes(a, scene_dir);
-    app_fire_due(a); /* events at step 0: a caption from the start */
+    /* Events due at step 0 fire on the first tick, run_to or step, once
+     * the caller has said whether there is a screen (headless ignores
+     * pauses). */
     a->scene_idx = a->nscenes; /* "none of them" until m is pressed */
     for (size_t i = 0; i < a->nscenes; i++) {
         const char *slash = strrchr(a->scenes[i], '/');
@@ -164,10 +166,11 @@ size_t app_fire_due(app *a)
 {
     const timeline *tl = &a->base.tl;
     size_t fired = 0;
-    /* An event may reset the run (a `key r`); the index then restarts
-     * from the new run's step, so re-check the run each time. */
+    /* An event may reset the run (a `key r`) or open another scene (`key
+     * m`), so re-check the run each time; the cap stops a scene whose
+     * step-0 events open scenes that do the same from looping forever. */
     while (a->tl_next < tl->n && tl->ev[a->tl_next].step <= a->r->t &&
-           !a->quit) {
+           !a->quit && fired < 4 * TL_MAX_EVENTS) {
         const tl_event *ev = &tl->ev[a->tl_next++];
         a->firing = 1;
         fire(a, ev);
@@ -220,6 +223,7 @@ static uint64_t advance(app *a, uint64_t n, int honor_pause)
 uint64_t app_tick(app *a, int want_spectrum)
 {
     uint64_t done = 0;
+    app_fire_due(a);
     if (!a->paused && !a->r->diverged)
         done = advance(a, a->spf, 1);
     if (want_spectrum && a->r->last.spectrum_step != a->r->t)
@@ -231,6 +235,7 @@ uint64_t app_tick(app *a, int want_spectrum)
 
 void app_run_to(app *a, uint64_t n)
 {
+    app_fire_due(a);
     if (a->r->t < n)
         advance(a, n - a->r->t, 0);
     /* A jump to a state, not a frame: transient key feedback does not
@@ -242,7 +247,11 @@ void app_run_to(app *a, uint64_t n)
     run_eval_spectrum(a->r);
 }
 
-static void reopen(app *a, const scene *sc, const char *what)
+/* Replaces the run with a fresh one of sc.  The timeline restarts, except
+ * when a timeline event of the same scene asked for the reset (it keeps
+ * its place, or `at 500: key r` would fire forever). */
+static void reopen(app *a, const scene *sc, const char *what,
+                   int same_timeline)
 {
     char err[256];
     scene s = *sc;
@@ -252,11 +261,10 @@ static void reopen(app *a, const scene *sc, const char *what)
     }
     a->base = s;
     a->spf = default_spf(&s);
-    if (!a->firing) {
+    if (!a->firing || !same_timeline) {
         a->tl_next = 0;
         a->caption[0] = 0;
         a->caption_until = 0;
-        app_fire_due(a);
     }
 }
 
@@ -279,7 +287,7 @@ static void next_scene(app *a)
             continue;
         }
         a->scene_idx = i;
-        reopen(a, &s, "open the scene");
+        reopen(a, &s, "open the scene", 0);
         app_message(a, "scene %s: %s", s.name, s.title);
         return;
     }
@@ -308,14 +316,19 @@ void app_act(app *a, app_action act)
     run *r = a->r;
     switch (act) {
     case ACT_PAUSE:
-        a->paused = !a->paused;
+        if (!a->headless) /* nothing could resume a run without a screen */
+            a->paused = !a->paused;
         break;
     case ACT_STEP:
-        if (!a->paused)
+        if (a->headless)
+            break;
+        if (!a->paused) {
             a->paused = 1;
-        else if (!r->diverged) {
+        } else if (!r->diverged) {
             advance(a, 1, 0);
-            run_eval_losses(r);
+            r = a->r; /* an event fired by the step may have replaced it */
+            if (r->last.step != r->t)
+                run_eval_losses(r);
             run_eval_spectrum(r);
         }
         break;
@@ -369,13 +382,13 @@ void app_act(app *a, app_action act)
         next_scene(a);
         break;
     case ACT_RESET:
-        reopen(a, &a->base, "reset");
+        reopen(a, &a->base, "reset", 1);
         app_message(a, "reset, seed %llu", (unsigned long long)a->base.seed);
         break;
     case ACT_RESEED: {
         scene s = a->base;
         s.seed = a->base.seed + 1;
-        reopen(a, &s, "reseed");
+        reopen(a, &s, "reseed", 1);
         app_message(a, "new seed %llu", (unsigned long long)a->base.seed);
         break;
     }

@@ -215,6 +215,27 @@ static void freeze(run *r, uint64_t t_bad)
         r->t++;
         trail_push(r);
     }
+    /* The last finite state may already be far out (a blow-up multiplies
+     * the loss many times a step): freeze at the newest iterate of the
+     * trail whose loss is still within the bound, if there is one. */
+    for (size_t k = 0; k < r->trail_len; k++) {
+        const double *th = run_trail_at(r, k);
+        double L = model_train_loss(&r->m, th);
+        if (isfinite(L) && L <= r->dyn.max_loss) {
+            if (k > 0) {
+                memcpy(r->theta, th, p * sizeof *r->theta);
+                r->t = r->trail_t - k;
+                r->trail_len = 0;
+            }
+            break;
+        }
+    }
+    /* Evaluations made past the frozen step describe states the run no
+     * longer has; the plots end where the run stands. */
+    history *hs[] = {&r->h_train, &r->h_test, &r->h_eta, &r->h_rank,
+                     &r->h_extra};
+    for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++)
+        history_truncate(hs[i], r->t + 1);
     r->diverged = 1;
     r->diverged_at = r->t;
 }

@@ -147,8 +147,8 @@ static void diverged_overlay(canvas *c, const app *a)
     char l1[96], l2[128], l3[96];
     snprintf(l1, sizeof l1, "Diverged at step %llu",
              (unsigned long long)a->r->diverged_at);
-    snprintf(l2, sizeof l2, "The loss left every bound; the run is frozen at "
-             "its last finite state.");
+    snprintf(l2, sizeof l2, "The loss passed diverge_loss; the run is frozen at "
+             "its last state within it.");
     snprintf(l3, sizeof l3, "u: rewind with η/2    r: reset    R: new seed");
     const char *lines[] = {l1, l2, l3};
     box(c, lines, 3, ROLE_WARN);
