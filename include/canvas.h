@@ -77,6 +77,9 @@ int canvas_text(canvas *c, int x, int y, const char *utf8, int role, int attr,
 /* The cells canvas_text would use for utf8 with no clipping (one per code
  * point or replaced byte), for aligning and truncating labels. */
 int canvas_text_width(const char *utf8);
+/* Cells canvas_text would use for utf8 on this canvas (in the ASCII tier
+ * symbols are spelt out, so "η" takes three cells). */
+int canvas_text_cells(const canvas *c, const char *utf8);
 /* Fills r with code point ch. */
 void canvas_fill(canvas *c, rect r, uint32_t ch, int role, int attr);
 /* Sets one cell to code point ch (clipped). */

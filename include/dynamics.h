@@ -34,13 +34,26 @@ typedef struct dyn_cfg {
 } dyn_cfg;
 
 /* Scratch for one model; allocated once, reused every step. */
+#define DYN_USED_MAX 64 /* samples of a step kept for the overshoot test */
+
+/* Scratch for one model; allocated once, reused every step.  Each step
+ * also leaves behind which points it used and their residuals before the
+ * step (the `used` fields), so the caller can tell whether the step
+ * overshot them (dyn_overshoot). */
 typedef struct dyn_ws {
-    size_t p, n;
+    size_t p, n, dim;
     double *g;    /* p */
     double *r;    /* n residuals */
+    double *r0;   /* n residuals at the start of a full-batch step */
     double *xi;   /* n label noise */
     double *row;  /* p */
     double *xs;   /* one drawn input (online models) */
+    /* points of the last step: all n (used_all), or used_n samples */
+    int used_all;
+    size_t used_n;
+    const double *used_xp[DYN_USED_MAX];
+    double used_y[DYN_USED_MAX], used_r[DYN_USED_MAX];
+    double *used_xbuf; /* DYN_USED_MAX × dim copies of online draws */
 } dyn_ws;
 
 /* "sgd", "gd", "labelnoise", "sde", "flow". */
@@ -64,6 +77,12 @@ int dyn_check(dyn_kind k, const model *m, char *err, size_t errlen);
  * pre-step state (run.c replays from a checkpoint). */
 int dyn_step(const model *m, double *theta, double eta, const dyn_cfg *cfg,
              rng *g, dyn_ws *ws);
+
+/* Whether the last step (θ now holds its result) overshot the points it
+ * used: their residual vector reversed, ⟨r_before, r_after⟩ < 0 — the
+ * iterate jumped across the valley where those points are fit.  For
+ * quad1d this is exactly "θ crossed θ*".  Returns 1, 0, or −1 if unknown. */
+int dyn_overshoot(const model *m, const double *theta, const dyn_ws *ws);
 
 /* Proposition 1's label noise at θ for sample index it:
  * xi[i] = r_i (1 − n 1{i = it}).  Exposed for the Monte Carlo test. */

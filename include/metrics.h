@@ -45,4 +45,17 @@ double metrics_quantile(const double *v, size_t k, double q, double *scratch);
 double metrics_bounce_cos(const double *th0, const double *th1,
                           const double *th2, size_t p);
 
+/* Bouncing along the valley's steep direction, measured from recent steps.
+ * states[0..k] are consecutive iterates (p doubles each, any order of
+ * time as long as it is consistent), giving k updates Δ_i = states[i+1] −
+ * states[i].  The steep direction is the dominant direction of the
+ * updates: v = Σ w_i Δ_i for w the top eigenvector of their Gram matrix
+ * G_ij = ⟨Δ_i, Δ_j⟩ (deterministic power iteration).  Returns the share of
+ * consecutive updates whose components along v have opposite signs (1: the
+ * iterate jumps across the valley every step; about ½ for a random walk),
+ * or NaN if k < 2 or every update is zero.  dir (p doubles, may be NULL)
+ * receives v normalized.  gram needs k·k + 2k doubles. */
+double metrics_bounce(const double *const *states, size_t k, size_t p,
+                      double *gram, double *dir);
+
 #endif

@@ -14,6 +14,7 @@
 
 typedef struct recorder {
     cast k;
+    canvas c;            /* frames are laid out at the recording's size */
     const run *r;        /* the run whose events were last seen */
     size_t seen_log;     /* event-log entries already marked */
     size_t seen_decays;  /* scheduled decays already marked */
@@ -21,13 +22,16 @@ typedef struct recorder {
     uint64_t seen_caption;
 } recorder;
 
-/* Opens path for a width × height recording (temporary file, renamed on
- * close).  Returns 0, or −1 with a message in err. */
+/* Opens path for a width × height recording in glyph tier `tier`
+ * (temporary file, renamed on close).  Returns 0, or −1 with a message in
+ * err. */
 int recorder_open(recorder *rc, const char *path, int width, int height,
-                  const char *title, int color, char *err, size_t errlen);
-/* Markers for what changed since the last frame, then the frame, at time
- * t seconds.  Returns 0 or −1. */
-int recorder_frame(recorder *rc, double t, const canvas *c, const app *a);
+                  glyph_tier tier, const char *title, int color, char *err,
+                  size_t errlen);
+/* Markers for what changed since the last frame, then the frame at time t
+ * seconds: the view drawn at the recording's own size (so a recording's
+ * layout never depends on the terminal it was made in).  Returns 0 or −1. */
+int recorder_frame(recorder *rc, double t, const app *a);
 /* Finishes the file (rename into place).  Returns 0 or −1. */
 int recorder_close(recorder *rc);
 /* Drops the recording, leaving nothing behind. */
@@ -36,7 +40,8 @@ void recorder_abort(recorder *rc);
 /* Records a whole run without a terminal: frames at `fps` with synthetic
  * time, each frame stepping a->spf steps, until step `steps`; the last
  * frame is the state at exactly `steps` (what --snapshot shows).  Returns
- * 0, or −1 with a message. */
+ * 0; −1 if the file cannot be created (nothing ran); 1 if writing failed
+ * on the way (the file is removed).  A message is left in err. */
 int recorder_headless(app *a, const char *path, int width, int height,
                       glyph_tier tier, int color, int fps, uint64_t steps,
                       char *err, size_t errlen);

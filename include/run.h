@@ -34,8 +34,12 @@ typedef struct run_metrics {
     double band_lo, band_hi;      /* train-loss quantiles over the window */
     double bounce_cos;            /* cos of the last two updates; NaN if
                                      they are not known */
-    int bouncing;                 /* the last two updates point opposite
-                                     ways: the iterate crossed the valley */
+    double bounce_alt;            /* share of the trail's steps that
+                                     overshot the points they used (their
+                                     residuals reversed, dyn_overshoot):
+                                     the iterate jumped across their
+                                     valley; NaN if unknown */
+    int bouncing;                 /* bounce_alt ≥ 0.75 */
     double bounce_frac;           /* share of bouncing evaluations in the
                                      band window */
     double theta;                 /* θ[0] (quad1d's θ); NaN if p > 1 */
@@ -65,6 +69,8 @@ typedef struct run {
      * ring order: the valley panel's trail and the bounce indicator.
      * trail_t is the step of the newest; trail_len how many are valid. */
     double *trail;         /* RUN_TRAIL × p */
+    signed char trail_flip[RUN_TRAIL]; /* did the step to that entry
+                                          overshoot (1/0; −1 unknown) */
     size_t trail_head, trail_len;
     uint64_t trail_t;
 
@@ -81,6 +87,9 @@ typedef struct run {
     /* Metric workspaces (allocated at creation). */
     la_ws la;
     double *F, *sv;
+    double *bounce_dir;    /* p: the steep direction at the last evaluation
+                              (unit; zero when unknown) */
+    double *bounce_ws;     /* Gram workspace for metrics_bounce */
     double *band, *band_scratch;
     unsigned char *bounce_ring;
     size_t band_len, band_pos;

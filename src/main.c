@@ -177,8 +177,9 @@ static void parse_args(opts *o, int argc, char **argv)
                 usage_error("too many --set options%s", "");
             if (c == OPT_SEED && parse_u64(optarg, &v))
                 usage_error("--seed needs a whole number, got '%s'", optarg);
-            if (c == OPT_STEPS && parse_u64(optarg, &v))
-                usage_error("--steps needs a whole number, got '%s'", optarg);
+            if (c == OPT_STEPS && (parse_u64(optarg, &v) || v == 0))
+                usage_error("--steps needs a whole number >= 1, got '%s'",
+                            optarg);
             if (c == OPT_SET && !strchr(optarg, '='))
                 usage_error("--set needs KEY=VALUE, got '%s'", optarg);
             snprintf(o->sets[o->nsets++], sizeof o->sets[0], "%s%s",
@@ -195,14 +196,17 @@ static void parse_args(opts *o, int argc, char **argv)
             usage_error("%s needs a value", argv[optind - 1]);
             break;
         default:
-            if (optopt)
-                usage_error("unknown option '-%c'",
-                            (const char[]){(char)optopt, 0});
+            if (optopt && optopt < 256) {
+                char shortopt[3] = {'-', (char)optopt, 0};
+                usage_error("unknown option '%s'", shortopt);
+            }
             usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
     if (argc - optind > 1)
         usage_error("expected one scene, got also '%s'", argv[optind + 1]);
+    if (o->list && argc - optind > 0)
+        usage_error("--list takes no scene, got '%s'", argv[optind]);
     o->scene_arg = optind < argc ? argv[optind] : NULL;
     if (o->record_path && o->snapshot)
         usage_error("--record and --snapshot do not go together%s", "");
@@ -288,11 +292,15 @@ static int run_headless(app *a, const opts *o)
 {
     char err[256];
     if (o->record_path) {
-        if (recorder_headless(a, o->record_path, o->size_w, o->size_h,
-                              file_tier(o), !o->no_color && !getenv("NO_COLOR"),
-                              o->fps, a->base.steps, err, sizeof err) != 0) {
+        int rc = recorder_headless(a, o->record_path, o->size_w, o->size_h,
+                                   file_tier(o),
+                                   !o->no_color && !getenv("NO_COLOR"),
+                                   o->fps, a->base.steps, err, sizeof err);
+        if (rc != 0) {
+            /* 2: the file could not be created (nothing ran); 1: writing
+             * failed on the way (nothing is left behind either way) */
             fprintf(stderr, "sgdscope: %s\n", err);
-            return 2;
+            return rc < 0 ? 2 : 1;
         }
         if (o->summary)
             headless_summary(a->r, stdout);
@@ -344,7 +352,16 @@ static int run_interactive(app *a, const opts *o)
         char title[SCENE_NAME_MAX * 2 + 16];
         snprintf(title, sizeof title, "sgdscope: %s",
                  a->base.title[0] ? a->base.title : a->base.name);
-        if (recorder_open(&rec, o->record_path, w, h, title,
+        /* the recording's glyphs follow the flags and the locale, as the
+         * screen's do */
+        const char *cs = setlocale(LC_CTYPE, NULL);
+        int utf8 = o->force_unicode ||
+                   (cs && (strstr(cs, "UTF-8") || strstr(cs, "utf8") ||
+                           strstr(cs, "UTF8") || strstr(cs, "utf-8")));
+        glyph_tier tier = o->force_ascii || !utf8 ? GLYPH_ASCII
+                          : o->force_block        ? GLYPH_BLOCK
+                                                  : GLYPH_BRAILLE;
+        if (recorder_open(&rec, o->record_path, w, h, tier, title,
                           !o->no_color && !getenv("NO_COLOR"), err,
                           sizeof err) != 0) {
             fprintf(stderr, "sgdscope: %s\n", err);

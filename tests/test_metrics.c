@@ -273,9 +273,44 @@ static void test_bounce_cos(void **state)
     assert_close(metrics_bounce_cos(a, b, e, 2), -2.0 / sqrt(5.0), 1e-15);
 }
 
+/* metrics_bounce: the dominant direction of the updates and how often
+ * consecutive updates reverse along it. */
+static void test_bounce_direction(void **state)
+{
+    (void)state;
+    double gram[9 * 9 + 18], dir[3];
+    /* a zig-zag along e1 with a slow drift along e2: 8 updates, all
+     * reversing along e1 */
+    double pts[9][3];
+    for (int i = 0; i < 9; i++) {
+        pts[i][0] = i % 2 ? 1.0 : -1.0;
+        pts[i][1] = 0.01 * i;
+        pts[i][2] = 0.0;
+    }
+    const double *st[9];
+    for (int i = 0; i < 9; i++)
+        st[i] = pts[i];
+    assert_close(metrics_bounce(st, 8, 3, gram, dir), 1.0, 0);
+    assert_close(fabs(dir[0]), 1.0, 1e-3);
+    assert_close(dir[2], 0.0, 1e-12);
+    /* a straight walk along e2: no reversal */
+    for (int i = 0; i < 9; i++) {
+        pts[i][0] = 0.0;
+        pts[i][1] = (double)i;
+    }
+    assert_close(metrics_bounce(st, 8, 3, gram, dir), 0.0, 0);
+    assert_close(fabs(dir[1]), 1.0, 1e-12);
+    /* no movement, or too few points: unknown */
+    for (int i = 0; i < 9; i++)
+        pts[i][1] = 0.0;
+    assert_true(isnan(metrics_bounce(st, 8, 3, gram, dir)));
+    assert_true(isnan(metrics_bounce(st, 1, 3, gram, dir)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bounce_direction),
         cmocka_unit_test(test_rank_known_spectra),
         cmocka_unit_test(test_l0_threshold_and_signs),
         cmocka_unit_test(test_sparsity_hand_built),

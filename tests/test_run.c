@@ -184,6 +184,35 @@ static void test_quad_metrics_bounce_band(void **st)
     run_destroy(r);
 }
 
+/* The bounce indicator measures what the paper describes: with a large
+ * step, nearly every SGD step jumps across the valley of the sampled point
+ * (its residual changes sign); with a small one, few do. */
+static void test_bounce_large_vs_small_step(void **st)
+{
+    (void)st;
+    const char *const large[] = {"model=diagnet", "eta=0.24", "seed=3",
+                                 "steps=100000", NULL};
+    const char *const small[] = {"model=diagnet", "eta=0.05", "seed=3",
+                                 "steps=100000", NULL};
+    run *a = make_run(large), *b = make_run(small);
+    double sa = 0.0, sb = 0.0;
+    for (int k = 0; k < 10; k++) {
+        run_advance(a, 2000);
+        run_advance(b, 2000);
+        run_eval_losses(a);
+        run_eval_losses(b);
+        sa += a->last.bounce_alt / 10.0;
+        sb += b->last.bounce_alt / 10.0;
+    }
+    print_message("overshooting steps: eta 0.24 %.2f, eta 0.05 %.2f\n", sa,
+                  sb);
+    assert_true(sa > 0.8);
+    assert_true(sb < 0.5);
+    assert_true(a->last.bouncing);
+    run_destroy(a);
+    run_destroy(b);
+}
+
 /* Memory does not grow with the step count: the histories keep their
  * buckets however many evaluations they see. */
 static void test_history_bounded(void **st)
@@ -250,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_bad_dynamics_refused),
         cmocka_unit_test(test_quad_metrics_bounce_band),
         cmocka_unit_test(test_history_bounded),
+        cmocka_unit_test(test_bounce_large_vs_small_step),
         cmocka_unit_test(test_paper_later_decay_is_sparser),
     };
     return cmocka_run_group_tests_name("run", tests, NULL, NULL);

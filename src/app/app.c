@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <math.h>
 #include <stdarg.h>
@@ -454,6 +455,12 @@ int app_export_csv(const app *a, const char *path, char *err, size_t errlen)
     char tmp[SCENE_PATH_MAX + SCENE_NAME_MAX + 128];
     snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
     int fd = mkstemp(tmp);
+    if (fd >= 0) {
+        /* mkstemp makes it 0600; an export is an ordinary file */
+        mode_t um = umask(0);
+        umask(um);
+        fchmod(fd, 0666 & ~um);
+    }
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
         snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));

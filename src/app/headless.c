@@ -66,8 +66,7 @@ void headless_csv_row(const run *r, FILE *f)
     fputc(',', f);
     csv_num(f, m->band_hi);
     fputc(',', f);
-    if (isfinite(m->bounce_cos))
-        fprintf(f, "%d", m->bouncing);
+    csv_num(f, m->bounce_alt);
     if (is_model(r, "quad1d")) {
         fputc(',', f);
         csv_num(f, m->theta);
@@ -111,6 +110,7 @@ void headless_summary(const run *r, FILE *f)
     }
     json_num(f, "band_lo", m->band_lo);
     json_num(f, "band_hi", m->band_hi);
+    json_num(f, "bounce", m->bounce_alt);
     json_num(f, "bounce_frac", m->bounce_frac);
     fputs(",\"phase\":", f);
     json_str(f, schedule_phase_name(schedule_phase(&r->sched, r->t)));

@@ -7,10 +7,20 @@
 #include "view.h"
 
 int recorder_open(recorder *rc, const char *path, int width, int height,
-                  const char *title, int color, char *err, size_t errlen)
+                  glyph_tier tier, const char *title, int color, char *err,
+                  size_t errlen)
 {
     memset(rc, 0, sizeof *rc);
-    return cast_open(&rc->k, path, width, height, title, color, err, errlen);
+    if (canvas_init(&rc->c, width, height, tier) != 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (cast_open(&rc->k, path, width, height, title, color, err,
+                  errlen) != 0) {
+        canvas_free(&rc->c);
+        return -1;
+    }
+    return 0;
 }
 
 static const char *event_label(const sched_event *e, char *buf, size_t cap)
@@ -84,20 +94,23 @@ static int mark_events(recorder *rc, double t, const app *a)
     return 0;
 }
 
-int recorder_frame(recorder *rc, double t, const canvas *c, const app *a)
+int recorder_frame(recorder *rc, double t, const app *a)
 {
     if (mark_events(rc, t, a) != 0)
         return -1;
-    return cast_frame(&rc->k, t, c);
+    view_draw(&rc->c, a);
+    return cast_frame(&rc->k, t, &rc->c);
 }
 
 int recorder_close(recorder *rc)
 {
+    canvas_free(&rc->c);
     return cast_close(&rc->k);
 }
 
 void recorder_abort(recorder *rc)
 {
+    canvas_free(&rc->c);
     cast_abort(&rc->k);
 }
 
@@ -106,20 +119,14 @@ int recorder_headless(app *a, const char *path, int width, int height,
                       char *err, size_t errlen)
 {
     recorder rc;
-    canvas c;
     char title[SCENE_NAME_MAX * 2 + 16];
     snprintf(title, sizeof title, "sgdscope: %s",
              a->base.title[0] ? a->base.title : a->base.name);
-    if (canvas_init(&c, width, height, tier) != 0) {
-        snprintf(err, errlen, "out of memory");
+    if (recorder_open(&rc, path, width, height, tier, title, color, err,
+                      errlen) != 0)
         return -1;
-    }
-    if (recorder_open(&rc, path, width, height, title, color, err,
-                      errlen) != 0) {
-        canvas_free(&c);
-        return -1;
-    }
-    /* Synthetic time: frame k at k/fps seconds, whatever the machine. */
+    /* Synthetic time: frame k at k/fps seconds, whatever the machine.
+     * Without a screen nothing pauses (app.c), so this always ends. */
     a->headless = 1;
     uint64_t frame = 0;
     int bad = 0;
@@ -127,26 +134,29 @@ int recorder_headless(app *a, const char *path, int width, int height,
         int last = a->r->t >= steps || a->r->diverged || a->quit;
         if (last)
             app_run_to(a, steps); /* the metrics exactly at `steps` */
-        view_draw(&c, a);
-        bad = recorder_frame(&rc, (double)frame / fps, &c, a) != 0;
+        bad = recorder_frame(&rc, (double)frame / fps, a) != 0;
         frame++;
         if (last)
             break;
         uint64_t spf = a->spf;
         if (a->r->t + spf > steps)
             a->spf = steps - a->r->t;
+        uint64_t t0 = a->r->t;
         app_tick(a, 1);
         a->spf = spf;
+        /* a tick that cannot move (an event reset the run to where it
+         * was, say) must not spin: jump to the end instead */
+        if (a->r->t == t0 && !a->r->diverged && !a->quit)
+            app_run_to(a, steps);
     }
-    canvas_free(&c);
     if (bad) {
         snprintf(err, errlen, "writing '%s' failed", path);
         recorder_abort(&rc);
-        return -1;
+        return 1;
     }
     if (recorder_close(&rc) != 0) {
         snprintf(err, errlen, "writing '%s' failed", path);
-        return -1;
+        return 1;
     }
     return 0;
 }

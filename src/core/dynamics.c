@@ -42,7 +42,11 @@ int dyn_ws_init(dyn_ws *ws, const model *m)
     ws->r = calloc(n, sizeof *ws->r);
     ws->xi = calloc(n, sizeof *ws->xi);
     ws->xs = calloc(m->dim ? m->dim : 1, sizeof *ws->xs);
-    if (!ws->g || !ws->row || !ws->r || !ws->xi || !ws->xs) {
+    ws->r0 = calloc(n, sizeof *ws->r0);
+    ws->dim = m->dim ? m->dim : 1;
+    ws->used_xbuf = calloc(DYN_USED_MAX * ws->dim, sizeof *ws->used_xbuf);
+    if (!ws->g || !ws->row || !ws->r || !ws->xi || !ws->xs || !ws->r0 ||
+        !ws->used_xbuf) {
         dyn_ws_free(ws);
         return -1;
     }
@@ -56,6 +60,8 @@ void dyn_ws_free(dyn_ws *ws)
     free(ws->r);
     free(ws->xi);
     free(ws->xs);
+    free(ws->r0);
+    free(ws->used_xbuf);
     memset(ws, 0, sizeof *ws);
 }
 
@@ -123,17 +129,37 @@ static void axpy(size_t p, double a, const double *x, double *y)
         y[j] += a * x[j];
 }
 
+/* Remembers sample b of this step for dyn_overshoot: a pointer into the
+ * training set, or a copy of an online draw (which the next draw
+ * overwrites).  Only the first DYN_USED_MAX samples of a batch. */
+static void note_used(dyn_ws *ws, size_t b, const double *x, double y,
+                      double r)
+{
+    if (b >= DYN_USED_MAX)
+        return;
+    if (x == ws->xs) {
+        memcpy(ws->used_xbuf + b * ws->dim, x, ws->dim * sizeof *x);
+        x = ws->used_xbuf + b * ws->dim;
+    }
+    ws->used_xp[b] = x;
+    ws->used_y[b] = y;
+    ws->used_r[b] = r;
+    ws->used_n = b + 1;
+}
+
 static int step_sgd(const model *m, double *theta, double eta,
                     const dyn_cfg *cfg, rng *g, dyn_ws *ws)
 {
     const double *x;
     double y;
     size_t B = cfg->batch ? cfg->batch : 1;
+    ws->used_all = 0;
     if (B == 1 && m->ops->sgd1) {
         draw_sample(m, g, ws, &x, &y);
         /* The fused step has already moved θ when r shows the blow-up;
          * the run restores θ_t from its checkpoint (see run.c). */
         double r = m->ops->sgd1(m, theta, x, y, eta);
+        note_used(ws, 0, x, y, r);
         return sample_bad(m, r, cfg->max_loss);
     }
     memset(ws->g, 0, m->p * sizeof *ws->g);
@@ -141,6 +167,7 @@ static int step_sgd(const model *m, double *theta, double eta,
     for (size_t b = 0; b < B; b++) {
         draw_sample(m, g, ws, &x, &y);
         double r = m->ops->grad_add(m, theta, x, y, inv, ws->g);
+        note_used(ws, b, x, y, r);
         if (sample_bad(m, r, cfg->max_loss))
             return 1;
     }
@@ -171,18 +198,32 @@ static int step_labelnoise(const model *m, double *theta, double eta,
         double r = m->ops->grad_add(m, theta, m->x + i * m->dim,
                                     m->y[i] + ws->xi[i], inv, ws->g);
         double r0 = r + ws->xi[i];
+        ws->r0[i] = r0;
         ss += r0 * r0;
     }
+    ws->used_all = 1;
+    ws->used_n = 0;
     if (loss_bad(m->loss_coef * ss * inv, cfg->max_loss))
         return 1;
     axpy(m->p, -eta, ws->g, theta);
     return 0;
 }
 
+/* Full-batch steps are judged on every training point: keep the
+ * residuals before the step (full_grad_loss just filled ws->r). */
+static void note_all(const model *m, dyn_ws *ws)
+{
+    ws->used_all = m->n > 0;
+    ws->used_n = 0;
+    if (m->n > 0)
+        memcpy(ws->r0, ws->r, m->n * sizeof *ws->r0);
+}
+
 static int step_gd(const model *m, double *theta, double eta,
                    const dyn_cfg *cfg, dyn_ws *ws)
 {
     double L = full_grad_loss(m, theta, ws);
+    note_all(m, ws);
     if (loss_bad(L, cfg->max_loss))
         return 1;
     axpy(m->p, -eta, ws->g, theta);
@@ -196,6 +237,8 @@ static int step_sde(const model *m, double *theta, double eta,
     double gamma = eta / K, n = (double)m->n;
     for (int k = 0; k < K; k++) {
         double L = full_grad_loss(m, theta, ws);
+        if (k == 0)
+            note_all(m, ws);
         if (loss_bad(L, cfg->max_loss))
             return 1;
         /* δ matches SGD's noise level: its step noise has covariance
@@ -224,6 +267,8 @@ static int step_flow(const model *m, double *theta, double eta,
     double gamma = eta / K;
     for (int k = 0; k < K; k++) {
         double L = full_grad_loss(m, theta, ws);
+        if (k == 0)
+            note_all(m, ws);
         if (loss_bad(L, cfg->max_loss))
             return 1;
         axpy(m->p, -gamma, ws->g, theta);
@@ -242,4 +287,21 @@ int dyn_step(const model *m, double *theta, double eta, const dyn_cfg *cfg,
     case DYN_FLOW: return step_flow(m, theta, eta, cfg, ws);
     default: return 1;
     }
+}
+
+int dyn_overshoot(const model *m, const double *theta, const dyn_ws *ws)
+{
+    double s = 0.0;
+    if (ws->used_all) {
+        for (size_t i = 0; i < m->n; i++)
+            s += ws->r0[i] *
+                 (m->ops->predict(m, theta, m->x + i * m->dim) - m->y[i]);
+    } else if (ws->used_n > 0) {
+        for (size_t b = 0; b < ws->used_n; b++)
+            s += ws->used_r[b] *
+                 (m->ops->predict(m, theta, ws->used_xp[b]) - ws->used_y[b]);
+    } else {
+        return -1;
+    }
+    return s < 0.0 ? 1 : 0;
 }

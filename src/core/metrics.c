@@ -256,3 +256,69 @@ double metrics_bounce_cos(const double *th0, const double *th1,
         c = -1.0;
     return c;
 }
+
+double metrics_bounce(const double *const *states, size_t k, size_t p,
+                      double *gram, double *dir)
+{
+    if (k < 2)
+        return NAN;
+    double *G = gram, *w = gram + k * k, *tmp = w + k;
+    /* G_ij = <Δ_i, Δ_j>, Δ_i = states[i+1] − states[i] */
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = 0; j <= i; j++) {
+            double s = 0.0;
+            for (size_t c = 0; c < p; c++)
+                s += (states[i + 1][c] - states[i][c]) *
+                     (states[j + 1][c] - states[j][c]);
+            G[i * k + j] = G[j * k + i] = s;
+        }
+    double tr = 0.0;
+    for (size_t i = 0; i < k; i++)
+        tr += G[i * k + i];
+    if (!(tr > 0.0) || !isfinite(tr))
+        return NAN;
+    /* Power iteration from a fixed, generic start: deterministic, and
+     * the Gram matrix is tiny (k ≤ a few dozen). */
+    for (size_t i = 0; i < k; i++)
+        w[i] = 1.0 / (double)(i + 1) + (i % 2 ? -0.5 : 0.5);
+    for (int it = 0; it < 200; it++) {
+        double nrm = 0.0;
+        for (size_t i = 0; i < k; i++) {
+            double s = 0.0;
+            for (size_t j = 0; j < k; j++)
+                s += G[i * k + j] * w[j];
+            tmp[i] = s;
+            nrm += s * s;
+        }
+        nrm = sqrt(nrm);
+        if (!(nrm > 0.0))
+            return NAN;
+        for (size_t i = 0; i < k; i++)
+            w[i] = tmp[i] / nrm;
+    }
+    /* The component of Δ_i along v = Σ w_j Δ_j is (G w)_i. */
+    size_t flips = 0;
+    for (size_t i = 0; i < k; i++) {
+        double s = 0.0;
+        for (size_t j = 0; j < k; j++)
+            s += G[i * k + j] * w[j];
+        tmp[i] = s;
+    }
+    for (size_t i = 0; i + 1 < k; i++)
+        flips += (tmp[i] > 0.0 && tmp[i + 1] < 0.0) ||
+                 (tmp[i] < 0.0 && tmp[i + 1] > 0.0);
+    if (dir) {
+        double nrm = 0.0;
+        for (size_t c = 0; c < p; c++) {
+            double v = 0.0;
+            for (size_t i = 0; i < k; i++)
+                v += w[i] * (states[i + 1][c] - states[i][c]);
+            dir[c] = v;
+            nrm += v * v;
+        }
+        nrm = sqrt(nrm);
+        for (size_t c = 0; c < p && nrm > 0.0; c++)
+            dir[c] /= nrm;
+    }
+    return (double)flips / (double)(k - 1);
+}

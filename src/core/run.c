@@ -124,8 +124,12 @@ run *run_create(const scene *sc, char *err, size_t errlen)
     r->band = calloc(bw, sizeof *r->band);
     r->band_scratch = calloc(bw, sizeof *r->band_scratch);
     r->bounce_ring = calloc(bw, 1);
+    r->bounce_dir = calloc(p, sizeof *r->bounce_dir);
+    r->bounce_ws = calloc(RUN_TRAIL * RUN_TRAIL + 2 * RUN_TRAIL,
+                          sizeof *r->bounce_ws);
     if (!r->theta || !r->ck_theta || !r->trail || !r->ck_prev_theta || !r->F ||
         !r->sv || !r->band || !r->band_scratch || !r->bounce_ring ||
+        !r->bounce_dir || !r->bounce_ws ||
         dyn_ws_init(&r->ws, &r->m) != 0 || la_ws_init(&r->la, p, p) != 0 ||
         history_init(&r->h_train, HIST_CAP) != 0 ||
         history_init(&r->h_test, HIST_CAP) != 0 ||
@@ -166,18 +170,21 @@ void run_destroy(run *r)
     free(r->band);
     free(r->band_scratch);
     free(r->bounce_ring);
+    free(r->bounce_dir);
+    free(r->bounce_ws);
     free(r);
 }
 
 /* Appends θ (the state at step r->t) to the trail; a gap since the last
  * entry restarts it, so the trail only ever holds consecutive steps. */
-static void trail_push(run *r)
+static void trail_push(run *r, int flip)
 {
     size_t p = r->m.p;
     if (r->trail_len > 0 && r->trail_t + 1 != r->t)
         r->trail_len = 0;
     r->trail_head = (r->trail_head + 1) % RUN_TRAIL;
     memcpy(r->trail + r->trail_head * p, r->theta, p * sizeof *r->theta);
+    r->trail_flip[r->trail_head] = (signed char)flip;
     if (r->trail_len < RUN_TRAIL)
         r->trail_len++;
     r->trail_t = r->t;
@@ -213,7 +220,7 @@ static void freeze(run *r, uint64_t t_bad)
             break;
         }
         r->t++;
-        trail_push(r);
+        trail_push(r, dyn_overshoot(&r->m, r->theta, &r->ws));
     }
     /* The last finite state may already be far out (a blow-up multiplies
      * the loss many times a step): freeze at the newest iterate of the
@@ -244,7 +251,7 @@ uint64_t run_advance(run *r, uint64_t n)
 {
     uint64_t done = 0;
     if (r->trail_len == 0 && !r->diverged)
-        trail_push(r);
+        trail_push(r, -1);
     while (done < n && !r->diverged) {
         if (r->t % CK_EVERY == 0 && r->ck_t != r->t)
             checkpoint(r);
@@ -269,7 +276,7 @@ uint64_t run_advance(run *r, uint64_t n)
             done++;
         }
         if (keep)
-            trail_push(r);
+            trail_push(r, dyn_overshoot(&r->m, r->theta, &r->ws));
     }
     return done;
 }
@@ -397,12 +404,32 @@ void run_eval_losses(run *r)
 
     /* Bounce: the last two updates, when the trail holds them. */
     mt->bounce_cos = NAN;
+    mt->bounce_alt = NAN;
     mt->bouncing = 0;
+    memset(r->bounce_dir, 0, p * sizeof *r->bounce_dir);
     const double *t0 = run_trail_at(r, 0), *t1 = run_trail_at(r, 1),
                  *t2 = run_trail_at(r, 2);
-    if (t2 && r->trail_t == r->t)
+    if (t2 && r->trail_t == r->t) {
         mt->bounce_cos = metrics_bounce_cos(t2, t1, t0, p);
-    mt->bouncing = mt->bounce_cos < 0.0;
+        /* the steep direction and the alternation along it, from the whole
+         * trail (newest first: consecutive iterates, one order of time) */
+        const double *st[RUN_TRAIL];
+        size_t k = r->trail_len;
+        for (size_t i = 0; i < k; i++)
+            st[i] = run_trail_at(r, i);
+        metrics_bounce(st, k - 1, p, r->bounce_ws, r->bounce_dir);
+        size_t known = 0, over = 0;
+        for (size_t i = 0; i + 1 < k; i++) { /* the oldest has no step */
+            size_t at = (r->trail_head + RUN_TRAIL - i) % RUN_TRAIL;
+            if (r->trail_flip[at] >= 0) {
+                known++;
+                over += (size_t)r->trail_flip[at];
+            }
+        }
+        if (known > 0)
+            mt->bounce_alt = (double)over / (double)known;
+    }
+    mt->bouncing = mt->bounce_alt >= 0.75;
     mt->theta = p == 1 ? r->theta[0] : NAN;
 
     /* Loss band and bounce share over a trailing window of evaluations. */

@@ -166,9 +166,10 @@ static void tui_draw(canvas *cv, tui_row *row, const app *a,
     if (canvas_resize(cv, COLS, LINES) != 0)
         return;
     view_draw(cv, a);
-    /* The recording gets exactly the frames the screen gets. */
-    if (rec && recorder_frame(rec, t, cv, a) != 0)
-        rec = NULL;
+    /* The recording gets a frame whenever the screen does, laid out at
+     * the recording's own size. */
+    if (rec)
+        recorder_frame(rec, t, a);
     tui_blit(cv, row);
     wnoutrefresh(stdscr);
     doupdate();

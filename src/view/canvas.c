@@ -230,6 +230,22 @@ int canvas_text(canvas *c, int x, int y, const char *utf8, int role, int attr,
     return written;
 }
 
+int canvas_text_cells(const canvas *c, const char *utf8)
+{
+    if (!utf8)
+        return 0;
+    if (c->tier != GLYPH_ASCII)
+        return canvas_text_width(utf8);
+    const unsigned char *s = (const unsigned char *)utf8;
+    int n = 0;
+    while (*s) {
+        uint32_t cp;
+        s += text_next(s, &cp);
+        n += cp >= 0x80 ? (int)strlen(ascii_for(cp)) : 1;
+    }
+    return n;
+}
+
 int canvas_text_width(const char *utf8)
 {
     if (!utf8)

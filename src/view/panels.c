@@ -104,21 +104,32 @@ static void valley_quad(canvas *c, rect r, const app *a)
                ROLE_ITERATE, ATTR_BOLD);
 }
 
-/* Other models: the loss along the last update's direction (the bouncing
- * direction once SGD stabilizes), through the current iterate. */
+/* Other models: the loss along the bouncing direction measured from the
+ * recent steps (the dominant direction of the trail's updates, computed
+ * with the metrics; the last step's direction until there is one),
+ * through the current iterate. */
 static void valley_line(canvas *c, rect r, const app *a)
 {
     const run *R = a->r;
     const model *m = &R->m;
     size_t pdim = m->p;
     const double *t0 = run_trail_at(R, 0), *t1 = run_trail_at(R, 1);
-    double *th = theta_buf(pdim);
-    if (!th)
+    double *buf = theta_buf(2 * pdim);
+    if (!buf)
         return;
+    double *th = buf, *dir = buf + pdim;
+    /* the unit direction: measured if the metrics have one, else the last
+     * step's */
     double nd = 0.0;
-    if (t0 && t1)
-        for (size_t j = 0; j < pdim; j++)
-            nd += (t0[j] - t1[j]) * (t0[j] - t1[j]);
+    for (size_t j = 0; j < pdim; j++)
+        nd += R->bounce_dir[j] * R->bounce_dir[j];
+    int measured = nd > 0.5 && isfinite(nd);
+    nd = 0.0;
+    for (size_t j = 0; j < pdim; j++) {
+        dir[j] = measured ? R->bounce_dir[j]
+                 : t0 && t1 ? t0[j] - t1[j] : 0.0;
+        nd += dir[j] * dir[j];
+    }
     nd = sqrt(nd);
     char title[160], b1[16];
     if (!(nd > 0.0) || !isfinite(nd)) {
@@ -127,23 +138,33 @@ static void valley_line(canvas *c, rect r, const app *a)
                    (axis){-1, 1, 0}, (axis){0, 1, 0}, 0);
         return;
     }
-    /* Coordinates s_k of the trail along d = (θ_t − θ_{t−1}) / ‖·‖. */
+    for (size_t j = 0; j < pdim; j++)
+        dir[j] /= nd;
+    /* Coordinates s_k of the trail along the direction. */
     double smax = 0.0;
     size_t nt = R->trail_len < MAX_PTS ? R->trail_len : MAX_PTS;
     for (size_t k = 0; k < nt; k++) {
         const double *tk = run_trail_at(R, k);
         double s = 0.0;
         for (size_t j = 0; j < pdim; j++)
-            s += (tk[j] - R->theta[j]) * (t0[j] - t1[j]) / nd;
+            s += (tk[j] - R->theta[j]) * dir[j];
         zs[k] = s;
         if (fabs(s) > smax)
             smax = fabs(s);
     }
-    double S = smax > 0.0 ? 1.4 * smax : nd;
-    snprintf(title, sizeof title,
-             "Valley along the last step (bouncing direction)  cos %s  %s",
-             plot_fmt(R->last.bounce_cos, b1, sizeof b1),
-             R->last.bouncing ? "bouncing" : "not bouncing");
+    double S = smax > 0.0 ? 1.4 * smax : 1e-3;
+    /* bouncing: the share of recent steps that jumped across the valley
+     * of the points they used (their residuals changed sign) */
+    if (isfinite(R->last.bounce_alt))
+        snprintf(title, sizeof title, "Valley: %s, %.0f%% of steps cross "
+                 "(along the %s)",
+                 R->last.bouncing ? "bouncing" : "not bouncing",
+                 100.0 * R->last.bounce_alt,
+                 measured ? "recent steps' main direction" : "last step");
+    else
+        snprintf(title, sizeof title, "Valley (along the %s)",
+                 measured ? "recent steps' main direction" : "last step");
+    (void)b1;
     plot p;
     /* First pass for the range, second to draw. */
     size_t n = 16;
@@ -151,7 +172,7 @@ static void valley_line(canvas *c, rect r, const app *a)
     for (size_t i = 0; i < n; i++) {
         double s = -S + 2.0 * S * (double)i / (double)(n - 1);
         for (size_t j = 0; j < pdim; j++)
-            th[j] = R->theta[j] + s * (t0[j] - t1[j]) / nd;
+            th[j] = R->theta[j] + s * dir[j];
         double L = model_train_loss(m, th);
         if (isfinite(L)) {
             ymin = fmin(ymin, L);
@@ -173,7 +194,7 @@ static void valley_line(canvas *c, rect r, const app *a)
     for (size_t i = 0; i < n; i++) {
         xs[i] = -S + 2.0 * S * (double)i / (double)(n - 1);
         for (size_t j = 0; j < pdim; j++)
-            th[j] = R->theta[j] + xs[i] * (t0[j] - t1[j]) / nd;
+            th[j] = R->theta[j] + xs[i] * dir[j];
         ys[i] = model_train_loss(m, th);
     }
     plot_line(&p, xs, ys, n, ROLE_TRAIN);

@@ -51,13 +51,14 @@ static void status_line(canvas *c, int y, const app *a)
         fmt_rate(a->sps, b1, sizeof b1);
         snprintf(rate, sizeof rate, " · %s steps/s", b1);
     }
+    /* the state that matters most first: a narrow terminal cuts the end */
     snprintf(line, sizeof line,
-             " %s · %s B=%zu · η=%s%s · %s · step %llu%s · seed %llu%s",
+             " %s%s · %s B=%zu · η=%s%s · %s · step %llu%s · seed %llu",
+             r->diverged ? "DIVERGED · " : a->paused ? "paused · " : "",
              r->m.ops->name, dyn_label(r->dyn.kind), r->dyn.batch, eta,
              theory, schedule_phase_name(schedule_phase(&r->sched, r->t)),
              (unsigned long long)r->t, rate,
-             (unsigned long long)r->sc.seed,
-             r->diverged ? " · DIVERGED" : a->paused ? " · paused" : "");
+             (unsigned long long)r->sc.seed);
     canvas_fill(c, (rect){0, y, c->w, 1}, ' ', ROLE_TEXT, ATTR_REVERSE);
     canvas_text(c, 0, y, line, r->diverged ? ROLE_WARN : ROLE_TEXT,
                 ATTR_REVERSE | (r->diverged ? ATTR_BOLD : 0), c->w);
@@ -88,10 +89,7 @@ static void box(canvas *c, const char *const *lines, size_t n, int role)
 {
     int w = 0;
     for (size_t i = 0; i < n; i++) {
-        int l = 0;
-        for (const unsigned char *s = (const unsigned char *)lines[i]; *s;
-             s++)
-            l += (*s & 0xC0) != 0x80;
+        int l = canvas_text_cells(c, lines[i]);
         if (l > w)
             w = l;
     }
@@ -158,7 +156,7 @@ static void diverged_overlay(canvas *c, const app *a)
  * row of panels, where a lecture audience looks. */
 static void caption_bar(canvas *c, const char *text)
 {
-    int w = canvas_text_width(text) + 4;
+    int w = canvas_text_cells(c, text) + 4;
     if (w > c->w)
         w = c->w;
     int x = (c->w - w) / 2, y = 1;
@@ -183,17 +181,23 @@ void view_draw(canvas *c, const app *a)
     if (c->w < VIEW_MIN_W || c->h < VIEW_MIN_H) {
         /* Three short centred lines, so even a 20-column pane shows the
          * size it needs and how to leave. */
-        char need[48], now[48];
-        snprintf(need, sizeof need, "needs %dx%d", VIEW_MIN_W, VIEW_MIN_H);
+        char need[48], size[24], now[48];
+        snprintf(size, sizeof size, "%dx%d", VIEW_MIN_W, VIEW_MIN_H);
+        snprintf(need, sizeof need, "needs %s", size);
         snprintf(now, sizeof now, "now %dx%d", c->w, c->h);
-        const char *lines[3] = {need, now, "q quit"};
-        int y0 = c->h / 2 - 1;
-        for (int i = 0; i < 3; i++) {
+        /* too narrow even for "needs 60x18": put the size on its own line */
+        int narrow = (int)strlen(need) > c->w;
+        const char *wide_lines[3] = {need, now, "q quit"};
+        const char *narrow_lines[4] = {"needs", size, now, "q quit"};
+        const char *const *lines = narrow ? narrow_lines : wide_lines;
+        int nl = narrow ? 4 : 3;
+        int y0 = c->h / 2 - nl / 2;
+        for (int i = 0; i < nl; i++) {
             int len = (int)strlen(lines[i]);
             int x = (c->w - len) / 2;
             canvas_text(c, x < 0 ? 0 : x, y0 + i < 0 ? 0 : y0 + i, lines[i],
-                        i == 0 ? ROLE_WARN : ROLE_DIM, i == 0 ? ATTR_BOLD : 0,
-                        c->w);
+                        i < nl - 2 ? ROLE_WARN : ROLE_DIM,
+                        i < nl - 2 ? ATTR_BOLD : 0, c->w);
         }
         return;
     }
