@@ -359,6 +359,23 @@ static void test_record_matches_snapshot(void **st)
     assert_int_equal(atoi(line), 1);
 }
 
+/* Keys that pause or step have no meaning without a screen: a headless
+ * recording or run with them in its script still ends (it once looped
+ * forever, filling the disk). */
+static void test_headless_ignores_pause_keys(void **st)
+{
+    (void)st;
+    char a[1024];
+    snprintf(a, sizeof a, "timeout 60 %s --headless --record %s/p.cast "
+             "--size 60x20 --steps 300 --script '100:space 150:. 200:r' "
+             "prop2-quad </dev/null >/dev/null 2>&1", bin(), tmpdir);
+    int rc = system(a);
+    assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 0);
+    assert_int_equal(sh("--headless --steps 300 --script '100:space 150:.' "
+                        "--summary prop2-quad"), 0);
+    assert_non_null(strstr(out_text, "\"steps\":300"));
+}
+
 /* Bad recording paths, scripts and timelines: a clear error before
  * anything runs, exit 2, nothing written. */
 static void test_record_and_script_errors(void **st)
@@ -464,6 +481,7 @@ int main(void)
         cmocka_unit_test(test_list),
         cmocka_unit_test(test_record_matches_snapshot),
         cmocka_unit_test(test_record_and_script_errors),
+        cmocka_unit_test(test_headless_ignores_pause_keys),
         cmocka_unit_test(test_timeline_applies),
         cmocka_unit_test(test_manual_covers_help),
         cmocka_unit_test(test_manuals_render_clean),
