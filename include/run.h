@@ -87,8 +87,8 @@ typedef struct run {
     /* Metric workspaces (allocated at creation). */
     la_ws la;
     double *F, *sv;
-    double *bounce_dir;    /* p: the steep direction at the last evaluation
-                              (unit; zero when unknown) */
+    double *bounce_dir;    /* p: the steep direction at the last spectrum
+                              evaluation (unit; zero when unknown) */
     double *bounce_ws;     /* Gram workspace for metrics_bounce */
     double *band, *band_scratch;
     unsigned char *bounce_ring;

@@ -311,7 +311,7 @@ tm new-session -d -s l -x 120 -y 40 -c "$PWD" \
 if wait_for l 'SGD, batch 1, a large step'; then
     ok "12a the tour opens with its caption"
     POLL_TRIES=150 # the tour reaches its first pause at step 10000
-    if wait_for l "($STATUS_RE).*paused"; then
+    if wait_for l "paused.*($STATUS_RE)|($STATUS_RE).*paused"; then
         ok "12b the tour pauses itself at its pause event (step $(step_of l))"
     else
         bad "12b the tour pauses itself" "$(status l)"

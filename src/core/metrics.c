@@ -281,7 +281,7 @@ double metrics_bounce(const double *const *states, size_t k, size_t p,
      * the Gram matrix is tiny (k ≤ a few dozen). */
     for (size_t i = 0; i < k; i++)
         w[i] = 1.0 / (double)(i + 1) + (i % 2 ? -0.5 : 0.5);
-    for (int it = 0; it < 200; it++) {
+    for (int it = 0; it < 60; it++) {
         double nrm = 0.0;
         for (size_t i = 0; i < k; i++) {
             double s = 0.0;

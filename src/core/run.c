@@ -385,6 +385,17 @@ void run_eval_spectrum(run *r)
     }
     extras_cfg ec = {r->sc.l0_tol, r->sc.corr};
     m->ops->extras(m, r->theta, &ec, &mt->ex);
+    /* The valley's steep direction, from the trail's updates (newest
+     * first: consecutive iterates).  Here rather than with the losses:
+     * it costs O(k²p) and only the valley panel needs it. */
+    memset(r->bounce_dir, 0, m->p * sizeof *r->bounce_dir);
+    if (r->trail_len >= 3 && r->trail_t == r->t) {
+        const double *st[RUN_TRAIL];
+        for (size_t i = 0; i < r->trail_len; i++)
+            st[i] = run_trail_at(r, i);
+        metrics_bounce(st, r->trail_len - 1, m->p, r->bounce_ws,
+                       r->bounce_dir);
+    }
     mt->spectrum_step = r->t;
     history_push(&r->h_rank, r->t, (double)mt->rank);
     const char *xn = run_extra_name(r);
@@ -406,19 +417,11 @@ void run_eval_losses(run *r)
     mt->bounce_cos = NAN;
     mt->bounce_alt = NAN;
     mt->bouncing = 0;
-    memset(r->bounce_dir, 0, p * sizeof *r->bounce_dir);
     const double *t0 = run_trail_at(r, 0), *t1 = run_trail_at(r, 1),
                  *t2 = run_trail_at(r, 2);
     if (t2 && r->trail_t == r->t) {
         mt->bounce_cos = metrics_bounce_cos(t2, t1, t0, p);
-        /* the steep direction and the alternation along it, from the whole
-         * trail (newest first: consecutive iterates, one order of time) */
-        const double *st[RUN_TRAIL];
-        size_t k = r->trail_len;
-        for (size_t i = 0; i < k; i++)
-            st[i] = run_trail_at(r, i);
-        metrics_bounce(st, k - 1, p, r->bounce_ws, r->bounce_dir);
-        size_t known = 0, over = 0;
+        size_t k = r->trail_len, known = 0, over = 0;
         for (size_t i = 0; i + 1 < k; i++) { /* the oldest has no step */
             size_t at = (r->trail_head + RUN_TRAIL - i) % RUN_TRAIL;
             if (r->trail_flip[at] >= 0) {
