@@ -257,6 +257,18 @@ double metrics_bounce_cos(const double *th0, const double *th1,
     return c;
 }
 
+/* out = G w for the k × k row-major G. */
+static void gram_apply(const double *G, size_t k, const double *w,
+                       double *out)
+{
+    for (size_t i = 0; i < k; i++) {
+        double s = 0.0;
+        for (size_t j = 0; j < k; j++)
+            s += G[i * k + j] * w[j];
+        out[i] = s;
+    }
+}
+
 double metrics_bounce(const double *const *states, size_t k, size_t p,
                       double *gram, double *dir)
 {
@@ -282,14 +294,10 @@ double metrics_bounce(const double *const *states, size_t k, size_t p,
     for (size_t i = 0; i < k; i++)
         w[i] = 1.0 / (double)(i + 1) + (i % 2 ? -0.5 : 0.5);
     for (int it = 0; it < 60; it++) {
+        gram_apply(G, k, w, tmp);
         double nrm = 0.0;
-        for (size_t i = 0; i < k; i++) {
-            double s = 0.0;
-            for (size_t j = 0; j < k; j++)
-                s += G[i * k + j] * w[j];
-            tmp[i] = s;
-            nrm += s * s;
-        }
+        for (size_t i = 0; i < k; i++)
+            nrm += tmp[i] * tmp[i];
         nrm = sqrt(nrm);
         if (!(nrm > 0.0))
             return NAN;
@@ -298,12 +306,7 @@ double metrics_bounce(const double *const *states, size_t k, size_t p,
     }
     /* The component of Δ_i along v = Σ w_j Δ_j is (G w)_i. */
     size_t flips = 0;
-    for (size_t i = 0; i < k; i++) {
-        double s = 0.0;
-        for (size_t j = 0; j < k; j++)
-            s += G[i * k + j] * w[j];
-        tmp[i] = s;
-    }
+    gram_apply(G, k, w, tmp);
     for (size_t i = 0; i + 1 < k; i++)
         flips += (tmp[i] > 0.0 && tmp[i + 1] < 0.0) ||
                  (tmp[i] < 0.0 && tmp[i + 1] > 0.0);
