@@ -119,6 +119,10 @@ void run_eval_losses(run *r);
  * h_rank/h_extra.  Skipped (values kept) when spectrum_on is 0. */
 void run_eval_spectrum(run *r);
 
+/* Forgets the loss-band and bounce windows (a headless run starts its
+ * statistics at its first row, not at the app's opening evaluation). */
+void run_reset_band(run *r);
+
 /* Iterate k of the trail, 0 = newest, k < trail_len; NULL past it. */
 const double *run_trail_at(const run *r, size_t k);
 

@@ -128,6 +128,7 @@ int headless_run(app *a, const headless_opts *o)
 {
     uint64_t N = a->base.steps;
     a->headless = 1;
+    run_reset_band(a->r);
     if (o->csv)
         headless_csv_header(a->r, o->csv);
     if (o->every > 0 && a->r->t < N) {

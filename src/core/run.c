@@ -457,6 +457,12 @@ void run_eval_losses(run *r)
     history_push(&r->h_eta, r->t, mt->eta);
 }
 
+void run_reset_band(run *r)
+{
+    r->band_len = 0;
+    r->band_pos = 0;
+}
+
 void run_evaluate(run *r)
 {
     run_eval_losses(r);
