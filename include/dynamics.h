@@ -45,6 +45,7 @@ typedef struct dyn_ws {
     double *g;    /* p */
     double *r;    /* n residuals */
     double *r0;   /* n residuals at the start of a full-batch step */
+    double *g0;   /* p: the population gradient there (online models) */
     double *xi;   /* n label noise */
     double *row;  /* p */
     double *xs;   /* one drawn input (online models) */
@@ -80,9 +81,11 @@ int dyn_step(const model *m, double *theta, double eta, const dyn_cfg *cfg,
 
 /* Whether the last step (θ now holds its result) overshot the points it
  * used: their residual vector reversed, ⟨r_before, r_after⟩ < 0 — the
- * iterate jumped across the valley where those points are fit.  For
- * quad1d this is exactly "θ crossed θ*".  Returns 1, 0, or −1 if unknown. */
-int dyn_overshoot(const model *m, const double *theta, const dyn_ws *ws);
+ * iterate jumped across the valley where those points are fit (online
+ * full-batch steps: the population gradient reversed).  For quad1d this is
+ * exactly "θ crossed θ*".  Uses ws->row as scratch.  Returns 1, 0, or −1
+ * if unknown. */
+int dyn_overshoot(const model *m, const double *theta, dyn_ws *ws);
 
 /* Proposition 1's label noise at θ for sample index it:
  * xi[i] = r_i (1 − n 1{i = it}).  Exposed for the Monte Carlo test. */

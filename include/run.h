@@ -39,7 +39,10 @@ typedef struct run_metrics {
                                      residuals reversed, dyn_overshoot):
                                      the iterate jumped across their
                                      valley; NaN if unknown */
-    int bouncing;                 /* bounce_alt ≥ 0.75 */
+    int crossing;                 /* bounce_alt ≥ 0.75 */
+    int band_held;                /* band_lo > 0, band_hi < 1000 band_lo */
+    int bouncing;                 /* crossing and band_held: loss
+                                     stabilization by bouncing */
     double bounce_frac;           /* share of bouncing evaluations in the
                                      band window */
     double theta;                 /* θ[0] (quad1d's θ); NaN if p > 1 */
@@ -56,7 +59,9 @@ typedef struct run {
     dyn_ws ws;
     uint64_t t;            /* steps taken */
     int diverged;
-    uint64_t diverged_at;  /* the step whose update blew up */
+    uint64_t diverged_at;  /* the step the run froze at (see run.c freeze:
+                              the newest state within diverge_loss, never
+                              before the last evaluation) */
     int spectrum_on;       /* evaluate the NTK spectrum (default 1) */
 
     /* Checkpoint, refreshed every CK_EVERY steps and at every event:

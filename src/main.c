@@ -214,9 +214,12 @@ static void parse_args(opts *o, int argc, char **argv)
         usage_error("--snapshot needs no --headless%s", "");
 }
 
+/* Keys a script or a timeline may press: any of the key table but `m`,
+ * which replaces the scene (and so the timeline) it was pressed from. */
 static int is_key(int c)
 {
-    return app_key_action(c) >= 0;
+    int act = app_key_action(c);
+    return act >= 0 && act != ACT_NEXT_SCENE;
 }
 
 /* Scene file, then --set/--model/--seed/--steps, then --script; every

@@ -376,6 +376,44 @@ static void test_headless_ignores_pause_keys(void **st)
     assert_non_null(strstr(out_text, "\"steps\":300"));
 }
 
+/* An event that resets the run does not cut a snapshot short: it shows
+ * step N, as the recording's last frame does. */
+static void test_snapshot_after_reset_event(void **st)
+{
+    (void)st;
+    assert_int_equal(sh("--snapshot prop2-quad --steps 300 --size 100x30 "
+                        "--script '150:r'"), 0);
+    assert_non_null(strstr(out_text, "step 300"));
+    assert_int_equal(sh("--headless --script '10:m' --steps 100"), 2);
+    assert_non_null(strstr(err_text, "unknown key 'm'"));
+}
+
+/* A diverging run's CSV never repeats or goes back in step. */
+static void test_csv_steps_monotone_through_divergence(void **st)
+{
+    (void)st;
+    const char *runs[] = {
+        "--headless --model diagnet --set eta=2 --set dynamics=sde "
+        "--every 1 --csv -",
+        "--headless --model quad1d --set eta=3 --every 1 --csv -",
+        "--headless --model relu1d --set eta=1 --every 1 --csv -"};
+    for (size_t k = 0; k < 3; k++) {
+        assert_int_equal(sh(runs[k]), 0);
+        long long prev = -1;
+        int rows = 0;
+        for (const char *l = strchr(out_text, '\n'); l && l[1];
+             l = strchr(l + 1, '\n')) {
+            long long step = atoll(l + 1);
+            if (!(step > prev))
+                fail_msg("%s: step %lld after %lld:\n%s", runs[k], step, prev,
+                         out_text);
+            prev = step;
+            rows++;
+        }
+        assert_true(rows >= 1);
+    }
+}
+
 /* Bad recording paths, scripts and timelines: a clear error before
  * anything runs, exit 2, nothing written. */
 static void test_record_and_script_errors(void **st)
@@ -482,6 +520,8 @@ int main(void)
         cmocka_unit_test(test_record_matches_snapshot),
         cmocka_unit_test(test_record_and_script_errors),
         cmocka_unit_test(test_headless_ignores_pause_keys),
+        cmocka_unit_test(test_snapshot_after_reset_event),
+        cmocka_unit_test(test_csv_steps_monotone_through_divergence),
         cmocka_unit_test(test_timeline_applies),
         cmocka_unit_test(test_manual_covers_help),
         cmocka_unit_test(test_manuals_render_clean),

@@ -213,6 +213,62 @@ static void test_bounce_large_vs_small_step(void **st)
     run_destroy(b);
 }
 
+/* Review fixes: a frozen run sits within diverge_loss when any state of
+ * its replay does; keys pressed while frozen do not move where u lands. */
+static void test_freeze_within_bound_and_stable_rewind(void **st)
+{
+    (void)st;
+    const char *const relu[] = {"model=relu1d", "eta=1", NULL};
+    run *r = make_run(relu);
+    run_advance(r, 100);
+    assert_true(r->diverged);
+    assert_true(model_train_loss(&r->m, r->theta) <= r->dyn.max_loss);
+
+    const char *const kv[] = {"model=diagnet", "n=30", "d=40", "r=4",
+                              "n_test=100", "eta=0.9", "seed=3", NULL};
+    run *a = make_run(kv), *b = make_run(kv);
+    run_advance(a, 100000);
+    run_advance(b, 100000);
+    assert_true(a->diverged && b->diverged);
+    run_scale_eta(b, 0.5);
+    run_decay_now(b);
+    assert_int_equal(run_rewind(a, 2.0), 0);
+    assert_int_equal(run_rewind(b, 2.0), 0);
+    assert_int_equal(a->t, b->t);
+    assert_memory_equal(a->theta, b->theta, a->m.p * sizeof(double));
+    run_destroy(r);
+    run_destroy(a);
+    run_destroy(b);
+}
+
+/* Proposition 1 again, for the indicator: label-noise GD and SGD walk the
+ * same path, so they must report the same bouncing; and full-batch GD on
+ * the 1D population loss bounces across θ* like SGD does. */
+static void test_bounce_consistent_across_dynamics(void **st)
+{
+    (void)st;
+    const char *const sgd[] = {"model=diagnet", "eta=0.24", "seed=3", NULL};
+    const char *const ln[] = {"model=diagnet", "eta=0.24", "seed=3",
+                              "dynamics=labelnoise", NULL};
+    run *a = make_run(sgd), *b = make_run(ln);
+    run_advance(a, 3000);
+    run_advance(b, 3000);
+    run_eval_losses(a);
+    run_eval_losses(b);
+    assert_true(a->last.bounce_alt == b->last.bounce_alt);
+    assert_true(a->last.bounce_alt > 0.75);
+    run_destroy(a);
+    run_destroy(b);
+
+    const char *const gd[] = {"model=quad1d", "eta=1.1", "dynamics=gd", NULL};
+    run *q = make_run(gd);
+    run_advance(q, 500);
+    run_eval_losses(q);
+    assert_close(q->last.bounce_alt, 1.0, 0);
+    assert_true(q->last.bouncing);
+    run_destroy(q);
+}
+
 /* Memory does not grow with the step count: the histories keep their
  * buckets however many evaluations they see. */
 static void test_history_bounded(void **st)
@@ -280,6 +336,8 @@ int main(void)
         cmocka_unit_test(test_quad_metrics_bounce_band),
         cmocka_unit_test(test_history_bounded),
         cmocka_unit_test(test_bounce_large_vs_small_step),
+        cmocka_unit_test(test_freeze_within_bound_and_stable_rewind),
+        cmocka_unit_test(test_bounce_consistent_across_dynamics),
         cmocka_unit_test(test_paper_later_decay_is_sparser),
     };
     return cmocka_run_group_tests_name("run", tests, NULL, NULL);

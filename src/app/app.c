@@ -237,7 +237,9 @@ uint64_t app_tick(app *a, int want_spectrum)
 void app_run_to(app *a, uint64_t n)
 {
     app_fire_due(a);
-    if (a->r->t < n)
+    /* An event on the way may reset the run: keep going until the run
+     * stands at n (each event fires once, so this ends). */
+    while (a->r->t < n && !a->r->diverged && !a->quit)
         advance(a, n - a->r->t, 0);
     /* A jump to a state, not a frame: transient key feedback does not
      * belong on it (so --snapshot and a recording's last frame agree). */

@@ -131,10 +131,14 @@ int headless_run(app *a, const headless_opts *o)
     run_reset_band(a->r);
     if (o->csv)
         headless_csv_header(a->r, o->csv);
+    size_t rows = 0;
+    uint64_t last_row = 0;
     if (o->every > 0 && a->r->t < N) {
         run_evaluate(a->r);
         if (o->csv)
             headless_csv_row(a->r, o->csv);
+        rows++;
+        last_row = a->r->t;
     }
     while (a->r->t < N && !a->r->diverged && !a->quit) {
         app_fire_due(a);
@@ -152,15 +156,20 @@ int headless_run(app *a, const headless_opts *o)
             app_fire_due(a);
         r = a->r;
         /* A row at each multiple of `every`, at the end and at the
-         * frozen step of a diverged run. */
-        if (r->diverged || r->t == N || (o->every && r->t % o->every == 0)) {
+         * frozen step of a diverged run (once: a run frozen where it was
+         * just evaluated already has its row). */
+        int due = r->diverged || r->t == N ||
+                  (o->every && r->t % o->every == 0);
+        if (due && !(rows && r->t == last_row)) {
             run_evaluate(r);
             if (o->csv)
                 headless_csv_row(r, o->csv);
+            rows++;
+            last_row = r->t;
         }
     }
     run *r = a->r;
-    if (!r->have_metrics || r->last.step != r->t) {
+    if (!rows || last_row != r->t) {
         run_evaluate(r);
         if (o->csv)
             headless_csv_row(r, o->csv);

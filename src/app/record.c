@@ -141,12 +141,11 @@ int recorder_headless(app *a, const char *path, int width, int height,
         uint64_t spf = a->spf;
         if (a->r->t + spf > steps)
             a->spf = steps - a->r->t;
-        uint64_t t0 = a->r->t;
-        app_tick(a, 1);
+        uint64_t moved = app_tick(a, 1);
         a->spf = spf;
-        /* a tick that cannot move (an event reset the run to where it
-         * was, say) must not spin: jump to the end instead */
-        if (a->r->t == t0 && !a->r->diverged && !a->quit)
+        /* a tick that takes no step at all must not spin: jump to the
+         * end instead (nothing pauses headless, so this is a safety net) */
+        if (moved == 0 && !a->r->diverged && !a->quit)
             app_run_to(a, steps);
     }
     if (bad) {

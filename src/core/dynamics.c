@@ -43,10 +43,11 @@ int dyn_ws_init(dyn_ws *ws, const model *m)
     ws->xi = calloc(n, sizeof *ws->xi);
     ws->xs = calloc(m->dim ? m->dim : 1, sizeof *ws->xs);
     ws->r0 = calloc(n, sizeof *ws->r0);
+    ws->g0 = calloc(m->p, sizeof *ws->g0);
     ws->dim = m->dim ? m->dim : 1;
     ws->used_xbuf = calloc(DYN_USED_MAX * ws->dim, sizeof *ws->used_xbuf);
     if (!ws->g || !ws->row || !ws->r || !ws->xi || !ws->xs || !ws->r0 ||
-        !ws->used_xbuf) {
+        !ws->g0 || !ws->used_xbuf) {
         dyn_ws_free(ws);
         return -1;
     }
@@ -61,6 +62,7 @@ void dyn_ws_free(dyn_ws *ws)
     free(ws->xi);
     free(ws->xs);
     free(ws->r0);
+    free(ws->g0);
     free(ws->used_xbuf);
     memset(ws, 0, sizeof *ws);
 }
@@ -198,11 +200,14 @@ static int step_labelnoise(const model *m, double *theta, double eta,
         double r = m->ops->grad_add(m, theta, m->x + i * m->dim,
                                     m->y[i] + ws->xi[i], inv, ws->g);
         double r0 = r + ws->xi[i];
-        ws->r0[i] = r0;
         ss += r0 * r0;
+        /* Proposition 1: only the drawn point moves the iterate, so the
+         * step is judged on it, exactly as the SGD step it equals. */
+        if (i == it) {
+            ws->used_all = 0;
+            note_used(ws, 0, m->x + i * m->dim, m->y[i], r0);
+        }
     }
-    ws->used_all = 1;
-    ws->used_n = 0;
     if (loss_bad(m->loss_coef * ss * inv, cfg->max_loss))
         return 1;
     axpy(m->p, -eta, ws->g, theta);
@@ -213,10 +218,12 @@ static int step_labelnoise(const model *m, double *theta, double eta,
  * residuals before the step (full_grad_loss just filled ws->r). */
 static void note_all(const model *m, dyn_ws *ws)
 {
-    ws->used_all = m->n > 0;
+    ws->used_all = 1;
     ws->used_n = 0;
     if (m->n > 0)
         memcpy(ws->r0, ws->r, m->n * sizeof *ws->r0);
+    else /* online: the population gradient (full_grad_loss's ws->g) */
+        memcpy(ws->g0, ws->g, m->p * sizeof *ws->g0);
 }
 
 static int step_gd(const model *m, double *theta, double eta,
@@ -289,10 +296,16 @@ int dyn_step(const model *m, double *theta, double eta, const dyn_cfg *cfg,
     }
 }
 
-int dyn_overshoot(const model *m, const double *theta, const dyn_ws *ws)
+int dyn_overshoot(const model *m, const double *theta, dyn_ws *ws)
 {
     double s = 0.0;
-    if (ws->used_all) {
+    if (ws->used_all && m->n == 0) {
+        /* online full batch: the population gradient reversed (for quad1d,
+         * θ crossed θ*) */
+        m->ops->pop_grad(m, theta, ws->row);
+        for (size_t j = 0; j < m->p; j++)
+            s += ws->g0[j] * ws->row[j];
+    } else if (ws->used_all) {
         for (size_t i = 0; i < m->n; i++)
             s += ws->r0[i] *
                  (m->ops->predict(m, theta, m->x + i * m->dim) - m->y[i]);

@@ -198,9 +198,16 @@ const double *run_trail_at(const run *r, size_t k)
     return r->trail + i * r->m.p;
 }
 
-/* Step t blew up.  Replay from the checkpoint to the last state whose
- * parameters are finite and whose step had not yet failed, so the frozen
- * run shows θ_t, not garbage, and the generator sits before step t. */
+static void after_event(run *r);
+
+/* Step t_bad blew up.  Replay from the checkpoint (the trail restarts
+ * there, so the checkpoint state is a candidate too), then freeze at the
+ * newest state whose loss is within diverge_loss — a blow-up multiplies
+ * the loss many times a step, so the last finite state can be far out —
+ * but never before the last evaluated step, so nothing already reported
+ * is taken back.  θ is exactly the state at the frozen step; the
+ * generator is not meaningful in a frozen run (u and r restore from
+ * checkpoints, which carry theirs). */
 static void freeze(run *r, uint64_t t_bad)
 {
     size_t p = r->m.p;
@@ -208,31 +215,33 @@ static void freeze(run *r, uint64_t t_bad)
     r->step_rng = r->ck_rng;
     r->t = r->ck_t;
     r->trail_len = 0;
+    trail_push(r, -1);
     while (r->t < t_bad) {
         rng saved = r->step_rng;
         int bad = dyn_step(&r->m, r->theta, eta_at(r, r->t), &r->dyn,
                            &r->step_rng, &r->ws);
         if (bad || !theta_finite(r->theta, p)) {
             /* the trail's newest entry is the state before this step */
-            const double *last = run_trail_at(r, 0);
-            memcpy(r->theta, last ? last : r->ck_theta, p * sizeof *r->theta);
+            memcpy(r->theta, run_trail_at(r, 0), p * sizeof *r->theta);
             r->step_rng = saved;
             break;
         }
         r->t++;
         trail_push(r, dyn_overshoot(&r->m, r->theta, &r->ws));
     }
-    /* The last finite state may already be far out (a blow-up multiplies
-     * the loss many times a step): freeze at the newest iterate of the
-     * trail whose loss is still within the bound, if there is one. */
-    for (size_t k = 0; k < r->trail_len; k++) {
+    uint64_t floor_t =
+        r->have_metrics && r->last.step <= r->t ? r->last.step : 0;
+    for (size_t k = 0; k < r->trail_len && r->trail_t - k >= floor_t; k++) {
         const double *th = run_trail_at(r, k);
         double L = model_train_loss(&r->m, th);
         if (isfinite(L) && L <= r->dyn.max_loss) {
             if (k > 0) {
                 memcpy(r->theta, th, p * sizeof *r->theta);
                 r->t = r->trail_t - k;
-                r->trail_len = 0;
+                /* the trail keeps what led up to the frozen state */
+                r->trail_head = (r->trail_head + RUN_TRAIL - k) % RUN_TRAIL;
+                r->trail_len -= k;
+                r->trail_t -= k;
             }
             break;
         }
@@ -321,14 +330,16 @@ void run_toggle_warmup(run *r, double mult, uint64_t len)
         schedule_warmup_stop(&r->sched, r->t);
     else
         schedule_warmup_start(&r->sched, r->t, mult, len);
-    eta_invalidate(r);
-    checkpoint(r);
+    after_event(r);
 }
 
 static void after_event(run *r)
 {
     eta_invalidate(r);
-    checkpoint(r);
+    /* A frozen run keeps the checkpoints from before its blow-up, so `u`
+     * lands there whatever is pressed meanwhile. */
+    if (!r->diverged)
+        checkpoint(r);
 }
 
 void run_set_eta(run *r, double eta)
@@ -432,13 +443,12 @@ void run_eval_losses(run *r)
         if (known > 0)
             mt->bounce_alt = (double)over / (double)known;
     }
-    mt->bouncing = mt->bounce_alt >= 0.75;
     mt->theta = p == 1 ? r->theta[0] : NAN;
 
-    /* Loss band and bounce share over a trailing window of evaluations. */
+    /* Loss band over a trailing window of evaluations. */
     size_t bw = r->sc.band_window ? r->sc.band_window : 1;
     r->band[r->band_pos] = mt->train_loss;
-    r->bounce_ring[r->band_pos] = (unsigned char)mt->bouncing;
+    size_t slot = r->band_pos;
     r->band_pos = (r->band_pos + 1) % bw;
     if (r->band_len < bw)
         r->band_len++;
@@ -446,6 +456,14 @@ void run_eval_losses(run *r)
                                    r->band_scratch);
     mt->band_hi = metrics_quantile(r->band, r->band_len, r->sc.band_hi,
                                    r->band_scratch);
+    /* Bouncing, as Proposition 2 means it: the steps keep crossing the
+     * valley AND the loss is held in a band (within three decades, away from
+     * 0).  Crossing while the loss falls through the decades is an
+     * oscillating convergence, not loss stabilization. */
+    mt->crossing = mt->bounce_alt >= 0.75;
+    mt->band_held = mt->band_lo > 0.0 && mt->band_hi < 1000.0 * mt->band_lo;
+    mt->bouncing = mt->crossing && mt->band_held;
+    r->bounce_ring[slot] = (unsigned char)mt->bouncing;
     size_t nb = 0;
     for (size_t i = 0; i < r->band_len; i++)
         nb += r->bounce_ring[i];

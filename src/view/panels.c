@@ -43,6 +43,14 @@ static size_t npts(const plot *p, const canvas *c)
 
 /* ---- valley -------------------------------------------------------- */
 
+/* What the metrics say about bouncing, in the words the panel uses. */
+static const char *bounce_word(const run_metrics *mt)
+{
+    return mt->bouncing   ? "bouncing, loss held"
+           : mt->crossing ? "crossing, converging"
+                          : "not bouncing";
+}
+
 #define TRAIL_FRESH 8 /* iterates drawn bright; older ones fade */
 
 /* The trail in xs/ys (index 0 = newest): older iterates as dim dots, the
@@ -73,8 +81,7 @@ static void valley_quad(canvas *c, rect r, const app *a)
     char title[160], b1[16];
     const char *side = th < ts ? "left of" : th > ts ? "right of" : "at";
     snprintf(title, sizeof title, "Valley F(θ)  θ=%s %s θ*  %s",
-             plot_fmt(th, b1, sizeof b1), side,
-             R->last.bouncing ? "bouncing" : "not bouncing");
+             plot_fmt(th, b1, sizeof b1), side, bounce_word(&R->last));
     double fmax = 0.0;
     for (int i = 0; i <= 8; i++) {
         double t = lo + (hi - lo) * i / 8.0;
@@ -157,8 +164,7 @@ static void valley_line(canvas *c, rect r, const app *a)
      * of the points they used (their residuals changed sign) */
     if (isfinite(R->last.bounce_alt))
         snprintf(title, sizeof title, "Valley: %s, %.0f%% of steps cross "
-                 "(along the %s)",
-                 R->last.bouncing ? "bouncing" : "not bouncing",
+                 "(along the %s)", bounce_word(&R->last),
                  100.0 * R->last.bounce_alt,
                  measured ? "recent steps' main direction" : "last step");
     else
