@@ -32,8 +32,6 @@ typedef struct run_metrics {
     size_t nsv;                   /* singular values in run.sv */
     model_extras ex;              /* l0 / feature_sparsity / kinks */
     double band_lo, band_hi;      /* train-loss quantiles over the window */
-    double bounce_cos;            /* cos of the last two updates; NaN if
-                                     they are not known */
     double bounce_alt;            /* share of the trail's steps that
                                      overshot the points they used (their
                                      residuals reversed, dyn_overshoot):

@@ -424,14 +424,10 @@ void run_eval_losses(run *r)
     mt->train_loss = model_train_loss(m, r->theta);
     mt->test_loss = model_test_loss(m, r->theta);
 
-    /* Bounce: the last two updates, when the trail holds them. */
-    mt->bounce_cos = NAN;
+    /* Bounce: the trail's steps that overshot their points. */
     mt->bounce_alt = NAN;
     mt->bouncing = 0;
-    const double *t0 = run_trail_at(r, 0), *t1 = run_trail_at(r, 1),
-                 *t2 = run_trail_at(r, 2);
-    if (t2 && r->trail_t == r->t) {
-        mt->bounce_cos = metrics_bounce_cos(t2, t1, t0, p);
+    if (r->trail_len >= 3 && r->trail_t == r->t) {
         size_t k = r->trail_len, known = 0, over = 0;
         for (size_t i = 0; i + 1 < k; i++) { /* the oldest has no step */
             size_t at = (r->trail_head + RUN_TRAIL - i) % RUN_TRAIL;
