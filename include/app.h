@@ -95,6 +95,10 @@ uint64_t app_next_event(const app *a);
  * Returns 0, or −1 with a message in err. */
 int app_export_csv(const app *a, const char *path, char *err, size_t errlen);
 
+/* The live speed as the status line shows it ("×64": steps per frame).
+ * Writes into buf (cap bytes) and returns buf. */
+char *app_speed_text(const app *a, char *buf, size_t cap);
+
 /* Sets the transient message (printf-style). */
 void app_message(app *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -20,6 +20,7 @@
 #include "rng.h"
 #include "scene.h"
 #include "schedule.h"
+#include "verdict.h"
 
 #define RUN_TRAIL 32
 
@@ -44,7 +45,11 @@ typedef struct run_metrics {
     double bounce_frac;           /* share of bouncing evaluations in the
                                      band window */
     double theta;                 /* θ[0] (quad1d's θ); NaN if p > 1 */
-    uint64_t spectrum_step;       /* when rank/nsv/ex were computed */
+    verdict_kind verdict;         /* the run's state in one word */
+    double sharpness;             /* λmax of the training-loss Hessian at
+                                     spectrum_step; NaN if unknown */
+    uint64_t spectrum_step;       /* when rank/nsv/ex/sharpness were
+                                     computed */
 } run_metrics;
 
 typedef struct run {
@@ -90,8 +95,9 @@ typedef struct run {
     /* Metric workspaces (allocated at creation). */
     la_ws la;
     double *F, *sv;
-    double *bounce_dir;    /* p: the steep direction at the last spectrum
-                              evaluation (unit; zero when unknown) */
+    double *top_dir;       /* p: the valley's steep direction at the last
+                              spectrum evaluation (unit; zero when
+                              unknown) */
     double *bounce_ws;     /* Gram workspace for metrics_bounce */
     double *band, *band_scratch;
     unsigned char *bounce_ring;
@@ -100,7 +106,7 @@ typedef struct run {
     int have_metrics;
 
     /* Bounded histories of the evaluations. */
-    history h_train, h_test, h_eta, h_rank, h_extra;
+    history h_train, h_test, h_eta, h_rank, h_extra, h_sharp;
 } run;
 
 /* Builds a run from a finalized scene.  Returns NULL with a message in err

@@ -56,6 +56,12 @@ void app_message(app *a, const char *fmt, ...)
     a->msg_frames = 90; /* about three seconds at 30 fps */
 }
 
+char *app_speed_text(const app *a, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "×%llu", (unsigned long long)a->spf);
+    return buf;
+}
+
 /* Steps per frame so a scene plays through in about 15 s at 30 fps,
  * rounded to a power of two so > and < land on the same values. */
 static uint64_t default_spf(const scene *sc)

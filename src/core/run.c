@@ -124,18 +124,19 @@ run *run_create(const scene *sc, char *err, size_t errlen)
     r->band = calloc(bw, sizeof *r->band);
     r->band_scratch = calloc(bw, sizeof *r->band_scratch);
     r->bounce_ring = calloc(bw, 1);
-    r->bounce_dir = calloc(p, sizeof *r->bounce_dir);
+    r->top_dir = calloc(p, sizeof *r->top_dir);
     r->bounce_ws = calloc(RUN_TRAIL * RUN_TRAIL + 2 * RUN_TRAIL,
                           sizeof *r->bounce_ws);
     if (!r->theta || !r->ck_theta || !r->trail || !r->ck_prev_theta || !r->F ||
         !r->sv || !r->band || !r->band_scratch || !r->bounce_ring ||
-        !r->bounce_dir || !r->bounce_ws ||
+        !r->top_dir || !r->bounce_ws ||
         dyn_ws_init(&r->ws, &r->m) != 0 || la_ws_init(&r->la, p, p) != 0 ||
         history_init(&r->h_train, HIST_CAP) != 0 ||
         history_init(&r->h_test, HIST_CAP) != 0 ||
         history_init(&r->h_eta, HIST_CAP) != 0 ||
         history_init(&r->h_rank, HIST_CAP) != 0 ||
-        history_init(&r->h_extra, HIST_CAP) != 0) {
+        history_init(&r->h_extra, HIST_CAP) != 0 ||
+        history_init(&r->h_sharp, HIST_CAP) != 0) {
         snprintf(err, errlen, "out of memory");
         goto fail_quiet;
     }
@@ -161,6 +162,7 @@ void run_destroy(run *r)
     history_free(&r->h_eta);
     history_free(&r->h_rank);
     history_free(&r->h_extra);
+    history_free(&r->h_sharp);
     free(r->theta);
     free(r->ck_theta);
     free(r->trail);
@@ -170,7 +172,7 @@ void run_destroy(run *r)
     free(r->band);
     free(r->band_scratch);
     free(r->bounce_ring);
-    free(r->bounce_dir);
+    free(r->top_dir);
     free(r->bounce_ws);
     free(r);
 }
@@ -249,7 +251,7 @@ static void freeze(run *r, uint64_t t_bad)
     /* Evaluations made past the frozen step describe states the run no
      * longer has; the plots end where the run stands. */
     history *hs[] = {&r->h_train, &r->h_test, &r->h_eta, &r->h_rank,
-                     &r->h_extra};
+                     &r->h_extra, &r->h_sharp};
     for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++)
         history_truncate(hs[i], r->t + 1);
     r->diverged = 1;
@@ -313,6 +315,7 @@ int run_rewind(run *r, double factor)
     history_truncate(&r->h_eta, r->t);
     history_truncate(&r->h_rank, r->t);
     history_truncate(&r->h_extra, r->t);
+    history_truncate(&r->h_sharp, r->t);
     r->band_len = r->band_pos = 0;
     schedule_log(&r->sched, r->t, EV_REWIND, (double)r->t);
     schedule_scale_eta(&r->sched, r->t, 1.0 / factor);
@@ -399,15 +402,17 @@ void run_eval_spectrum(run *r)
     /* The valley's steep direction, from the trail's updates (newest
      * first: consecutive iterates).  Here rather than with the losses:
      * it costs O(k²p) and only the valley panel needs it. */
-    memset(r->bounce_dir, 0, m->p * sizeof *r->bounce_dir);
+    memset(r->top_dir, 0, m->p * sizeof *r->top_dir);
     if (r->trail_len >= 3 && r->trail_t == r->t) {
         const double *st[RUN_TRAIL];
         for (size_t i = 0; i < r->trail_len; i++)
             st[i] = run_trail_at(r, i);
         metrics_bounce(st, r->trail_len - 1, m->p, r->bounce_ws,
-                       r->bounce_dir);
+                       r->top_dir);
     }
+    mt->sharpness = NAN; /* computed by the Hessian module (issue 7) */
     mt->spectrum_step = r->t;
+    history_push(&r->h_sharp, r->t, mt->sharpness);
     history_push(&r->h_rank, r->t, (double)mt->rank);
     const char *xn = run_extra_name(r);
     history_push(&r->h_extra, r->t,
@@ -464,6 +469,9 @@ void run_eval_losses(run *r)
     for (size_t i = 0; i < r->band_len; i++)
         nb += r->bounce_ring[i];
     mt->bounce_frac = (double)nb / (double)r->band_len;
+    mt->verdict = r->diverged     ? VERDICT_DIVERGED
+                  : mt->bouncing  ? VERDICT_BOUNCING
+                                  : VERDICT_CONVERGING;
     r->have_metrics = 1;
 
     history_push(&r->h_train, r->t, mt->train_loss);

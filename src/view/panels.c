@@ -129,11 +129,11 @@ static void valley_line(canvas *c, rect r, const app *a)
      * step's */
     double nd = 0.0;
     for (size_t j = 0; j < pdim; j++)
-        nd += R->bounce_dir[j] * R->bounce_dir[j];
+        nd += R->top_dir[j] * R->top_dir[j];
     int measured = nd > 0.5 && isfinite(nd);
     nd = 0.0;
     for (size_t j = 0; j < pdim; j++) {
-        dir[j] = measured ? R->bounce_dir[j]
+        dir[j] = measured ? R->top_dir[j]
                  : t0 && t1 ? t0[j] - t1[j] : 0.0;
         nd += dir[j] * dir[j];
     }
