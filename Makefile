@@ -93,9 +93,11 @@ test: deps
 	@$(MAKE) --no-print-directory check-san
 	@$(MAKE) --no-print-directory check-e2e
 
-# The real binary in tmux: keys, resize, quit, Ctrl-C, Ctrl-Z.
+# The real binary in tmux: keys, resize, quit, Ctrl-C, Ctrl-Z.  Every
+# tests/e2e*.sh script runs (each with its own private tmux server).
 check-e2e: $(BUILD)/sgdscope
-	@sh tests/e2e.sh ./$(BUILD)/sgdscope
+	@st=0; for s in tests/e2e*.sh; do \
+	    sh $$s ./$(BUILD)/sgdscope || st=1; done; exit $$st
 
 # Builds and runs every test binary against the binary of this BUILD;
 # each prints cmocka's summary, and the script totals them.

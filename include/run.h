@@ -107,6 +107,7 @@ typedef struct run {
 
     /* Bounded histories of the evaluations. */
     history h_train, h_test, h_eta, h_rank, h_extra, h_sharp;
+    history h_verdict; /* verdict_kind per loss evaluation, as a double */
 } run;
 
 /* Builds a run from a finalized scene.  Returns NULL with a message in err

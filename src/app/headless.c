@@ -1,7 +1,12 @@
 /* headless.c — CSV and JSON output of a run; see headless.h. */
 #include "headless.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <string.h>
 
 /* Numbers print with %.10g: enough to compare runs, short enough to read;
@@ -182,4 +187,80 @@ int headless_run(app *a, const headless_opts *o)
     if (o->summary && (fflush(o->summary) != 0 || ferror(o->summary)))
         bad = 1;
     return bad ? -1 : 0;
+}
+
+/* ---- the `e` export (app.h) ------------------------------------ */
+
+/* The bucket of h whose step range holds step, or the last one before. */
+static const hist_bucket *bucket_at(const history *h, uint64_t step)
+{
+    const hist_bucket *best = NULL;
+    for (size_t i = 0; i < h->len; i++) {
+        const hist_bucket *b = history_at(h, i);
+        if (b->step_first > step)
+            break;
+        best = b;
+    }
+    return best;
+}
+
+static void csv_cnum(FILE *f, double v)
+{
+    fputc(',', f);
+    csv_num(f, v);
+}
+
+int app_export_csv(const app *a, const char *path, char *err, size_t errlen)
+{
+    const run *r = a->r;
+    char tmp[SCENE_PATH_MAX + SCENE_NAME_MAX + 128];
+    snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd >= 0) {
+        /* mkstemp makes it 0600; an export is an ordinary file */
+        mode_t um = umask(0);
+        umask(um);
+        fchmod(fd, 0666 & ~um);
+    }
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        return -1;
+    }
+    /* One row per loss-history bucket (min and max keep the spikes that
+     * decimation would otherwise hide); rank and the model's extra metric
+     * come from the spectrum evaluation nearest before it. */
+    const char *xn = run_extra_name(r);
+    fprintf(f, "step_first,step_last,train_min,train_max,train,test,eta,"
+               "rank%s%s\n", xn ? "," : "", xn ? xn : "");
+    for (size_t i = 0; i < r->h_train.len; i++) {
+        const hist_bucket *b = history_at(&r->h_train, i);
+        const hist_bucket *bt = history_at(&r->h_test, i);
+        const hist_bucket *be = history_at(&r->h_eta, i);
+        const hist_bucket *br = bucket_at(&r->h_rank, b->step_last);
+        const hist_bucket *bx = bucket_at(&r->h_extra, b->step_last);
+        fprintf(f, "%llu,%llu", (unsigned long long)b->step_first,
+                (unsigned long long)b->step_last);
+        csv_cnum(f, b->min);
+        csv_cnum(f, b->max);
+        csv_cnum(f, b->last);
+        csv_cnum(f, bt ? bt->last : NAN);
+        csv_cnum(f, be ? be->last : NAN);
+        csv_cnum(f, br ? br->last : NAN);
+        if (xn)
+            csv_cnum(f, bx ? bx->last : NAN);
+        fputc('\n', f);
+    }
+    int bad = fflush(f) != 0 || ferror(f);
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path) != 0) {
+        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
 }

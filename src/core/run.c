@@ -136,7 +136,8 @@ run *run_create(const scene *sc, char *err, size_t errlen)
         history_init(&r->h_eta, HIST_CAP) != 0 ||
         history_init(&r->h_rank, HIST_CAP) != 0 ||
         history_init(&r->h_extra, HIST_CAP) != 0 ||
-        history_init(&r->h_sharp, HIST_CAP) != 0) {
+        history_init(&r->h_sharp, HIST_CAP) != 0 ||
+        history_init(&r->h_verdict, HIST_CAP) != 0) {
         snprintf(err, errlen, "out of memory");
         goto fail_quiet;
     }
@@ -163,6 +164,7 @@ void run_destroy(run *r)
     history_free(&r->h_rank);
     history_free(&r->h_extra);
     history_free(&r->h_sharp);
+    history_free(&r->h_verdict);
     free(r->theta);
     free(r->ck_theta);
     free(r->trail);
@@ -251,7 +253,7 @@ static void freeze(run *r, uint64_t t_bad)
     /* Evaluations made past the frozen step describe states the run no
      * longer has; the plots end where the run stands. */
     history *hs[] = {&r->h_train, &r->h_test, &r->h_eta, &r->h_rank,
-                     &r->h_extra, &r->h_sharp};
+                     &r->h_extra, &r->h_sharp, &r->h_verdict};
     for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++)
         history_truncate(hs[i], r->t + 1);
     r->diverged = 1;
@@ -316,6 +318,7 @@ int run_rewind(run *r, double factor)
     history_truncate(&r->h_rank, r->t);
     history_truncate(&r->h_extra, r->t);
     history_truncate(&r->h_sharp, r->t);
+    history_truncate(&r->h_verdict, r->t);
     r->band_len = r->band_pos = 0;
     schedule_log(&r->sched, r->t, EV_REWIND, (double)r->t);
     schedule_scale_eta(&r->sched, r->t, 1.0 / factor);
@@ -477,6 +480,7 @@ void run_eval_losses(run *r)
     history_push(&r->h_train, r->t, mt->train_loss);
     history_push(&r->h_test, r->t, mt->test_loss);
     history_push(&r->h_eta, r->t, mt->eta);
+    history_push(&r->h_verdict, r->t, (double)mt->verdict);
 }
 
 void run_reset_band(run *r)
