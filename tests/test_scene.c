@@ -459,8 +459,14 @@ static void test_unknown_key(void **state)
 
 static void test_missing_equals(void **state)
 {
-    load_bad("eta 0.5\n", 1, 4, "missing '=' after 'eta'", "eta = VALUE");
-    load_bad("steps\n", 1, 6, "missing '=' after 'steps'", NULL);
+    load_bad("eta 0.5\n", 1, 4, "missing '=' after 'eta'", "write 'eta = 0.5'");
+    /* a YAML habit: the hint is the line as it should be written, never
+     * the key with its colon ("write 'model: = VALUE'") */
+    load_bad("model: quad1d\n", 1, 6, "expected '=' after 'model', got ':'",
+             "write 'model = quad1d'");
+    load_bad("eta: 0.5 # big\n", 1, 4, "after 'eta'", "write 'eta = 0.5'");
+    load_bad("steps\n", 1, 6, "missing '=' after 'steps'",
+             "write 'steps = VALUE'");
     load_bad("  seed # c\n", 1, 7, "missing '=' after 'seed'", NULL);
     load_bad("\n= 5\n", 2, 1, "expected a key before '='", NULL);
 }

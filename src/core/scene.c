@@ -306,7 +306,29 @@ static int parse_line(scene *s, const char *ln, size_t len, const char *file,
         return scene_event_parse(s, ln, len, ks, file, line, e);
     }
     if (i == len || ln[i] != '=') {
-        snprintf(hint, sizeof hint, "write '%s = VALUE'", key);
+        /* The hint is the line rewritten: "model: quad1d" (YAML habit) and
+         * "model quad1d" both become "model = quad1d", so the fix can be
+         * copied; only a line with no value gets the placeholder. */
+        size_t kl = klen;
+        while (kl > 1 && ln[ks + kl - 1] == ':')
+            kl--;
+        size_t vs = i, ve = i;
+        while (ve < len && ln[ve] != '#')
+            ve++;
+        while (ve > vs && is_blank(ln[ve - 1]))
+            ve--;
+        int vlen = ve - vs > 60 ? 60 : (int)(ve - vs);
+        int shown = kl < 40 ? (int)kl : 40;
+        if (vlen > 0)
+            snprintf(hint, sizeof hint, "write '%.*s = %.*s'", shown,
+                     ln + ks, vlen, ln + vs);
+        else
+            snprintf(hint, sizeof hint, "write '%.*s = VALUE'", shown,
+                     ln + ks);
+        if (kl < klen)
+            return scene_fail(e, file, line, scene_col_of(ln, ks + kl), hint,
+                              "expected '=' after '%.*s', got ':'", shown,
+                              ln + ks);
         return scene_fail(e, file, line, scene_col_of(ln, ks + klen), hint,
                           "missing '=' after '%s'", key);
     }
