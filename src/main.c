@@ -120,6 +120,62 @@ static const struct option long_opts[] = {
     {"version", no_argument, 0, OPT_VERSION},
     {0, 0, 0, 0}};
 
+/* Optimal-string-alignment distance between a and b (at most 31 bytes
+ * each are compared): Levenshtein plus adjacent transpositions, because
+ * the usual typo of a flag is two swapped letters ("--fsp"). */
+static size_t osa_distance(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    if (n > 31)
+        n = 31;
+    if (m > 31)
+        m = 31;
+    size_t d[32][32];
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t v = d[i - 1][j - 1] + cost;
+            if (d[i - 1][j] + 1 < v)
+                v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+                a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    return d[n][m];
+}
+
+/* The known long option nearest to arg ("--fsp" or "--fsp=3"), or NULL
+ * when none is close: within 2 edits, and fewer than the name's length so
+ * that a short word is not "corrected" into an unrelated one. */
+static const char *nearest_option(const char *arg)
+{
+    char word[32];
+    while (*arg == '-')
+        arg++;
+    size_t k = strcspn(arg, "=");
+    if (k == 0 || k >= sizeof word)
+        return NULL;
+    memcpy(word, arg, k);
+    word[k] = 0;
+    const char *best = NULL;
+    size_t bd = 3;
+    for (const struct option *op = long_opts; op->name; op++) {
+        size_t d = osa_distance(word, op->name);
+        if (d < bd && d < k) {
+            bd = d;
+            best = op->name;
+        }
+    }
+    return best;
+}
+
 static void parse_size(opts *o, const char *arg)
 {
     char *x;
@@ -200,7 +256,18 @@ static void parse_args(opts *o, int argc, char **argv)
                 char shortopt[3] = {'-', (char)optopt, 0};
                 usage_error("unknown option '%s'", shortopt);
             }
-            usage_error("unknown option '%s'", argv[optind - 1]);
+            {
+                const char *arg = argv[optind - 1];
+                const char *near = nearest_option(arg);
+                char msg[128];
+                if (near)
+                    snprintf(msg, sizeof msg,
+                             "unknown option '%%s' (did you mean '--%s'?)",
+                             near);
+                else
+                    snprintf(msg, sizeof msg, "unknown option '%%s'");
+                usage_error(msg, arg);
+            }
         }
     }
     if (argc - optind > 1)

@@ -80,7 +80,11 @@ static void test_bad_flags(void **st)
 {
     (void)st;
     const char *cases[][2] = {
-        {"--bogus", "unknown option '--bogus'"},
+        {"--bogus", "unknown option '--bogus'\n"},
+        {"--fsp", "unknown option '--fsp' (did you mean '--fps'?)"},
+        {"--fsp=3", "unknown option '--fsp=3' (did you mean '--fps'?)"},
+        {"--hedless", "(did you mean '--headless'?)"},
+        {"--no-colour", "(did you mean '--no-color'?)"},
         {"--headless --seed abc", "--seed needs a whole number"},
         {"--headless --seed -3", "--seed needs a whole number"},
         {"--headless --steps 1e3", "--steps needs a whole number"},
