@@ -22,11 +22,15 @@ typedef struct headless_opts {
  * Returns 0, or −1 if writing failed. */
 int headless_run(app *a, const headless_opts *o);
 
-/* The CSV header for r's model (no trailing newline handling needed). */
+/* The CSV header for r's model, newline included: the one schema of
+ * sgdscope(1), "CSV", which the `e` export (app_export_csv) prints too. */
 void headless_csv_header(const run *r, FILE *f);
-/* One CSV row from r->last. */
+/* One CSV row from r->last (one evaluation: train_min = train_max =
+ * train_loss); dynamics and batch are those in force for the next step. */
 void headless_csv_row(const run *r, FILE *f);
-/* The JSON summary object, one line. */
+/* The JSON summary object, one line: the final metrics, "verdict" (one of
+ * the five words of verdict_name; "diverged" for a frozen run) and
+ * "sharpness" (λmax at the final state, null when unknown). */
 void headless_summary(const run *r, FILE *f);
 
 #endif

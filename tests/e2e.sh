@@ -274,7 +274,7 @@ if wait_for r "$STATUS_RE"; then
     tm send-keys -t r -l 'e'
     if wait_for r 'history written to'; then
         csv=$(ls "$REC"/prop2-quad-seed1-step*.csv 2>/dev/null | head -n 1)
-        if [ -n "$csv" ] && head -n 1 "$csv" | grep -q '^step_first,step_last,train_min' &&
+        if [ -n "$csv" ] && head -n 1 "$csv" | grep -q '^step,eta,dynamics,batch,train_loss,' &&
             [ "$(wc -l <"$csv")" -gt 2 ]; then
             ok "11a e writes the history as CSV and says where ($(basename "$csv"))"
         else

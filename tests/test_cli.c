@@ -5,6 +5,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "app.h"
+#include "scene.h"
+
 static const char *bin(void)
 {
     const char *b = getenv("SGDSCOPE_BIN");
@@ -140,9 +143,42 @@ static void test_no_terminal(void **st)
     assert_null(strchr(strchr(err_text, '\n') + 1, '\n')); /* one line */
 }
 
+/* The summary's verdict is exactly one of the five words, and its
+ * sharpness a number or null (issue 7, item 3). */
+static void check_verdict_and_sharpness(const char *json, const char *want)
+{
+    const char *v = strstr(json, "\"verdict\":\"");
+    if (!v)
+        fail_msg("summary lacks \"verdict\":\n%s", json);
+    v += strlen("\"verdict\":\"");
+    const char *words[] = {"bouncing", "converging", "converged", "erratic",
+                           "diverged"};
+    int found = 0;
+    for (size_t i = 0; i < 5; i++) {
+        size_t n = strlen(words[i]);
+        if (strncmp(v, words[i], n) == 0 && v[n] == '"')
+            found++;
+    }
+    if (found != 1)
+        fail_msg("verdict is not one of the five words:\n%s", json);
+    if (want && strncmp(v, want, strlen(want)) != 0)
+        fail_msg("verdict is not %s:\n%s", want, json);
+    const char *sh_ = strstr(json, "\"sharpness\":");
+    if (!sh_)
+        fail_msg("summary lacks \"sharpness\":\n%s", json);
+    sh_ += strlen("\"sharpness\":");
+    char *end;
+    strtod(sh_, &end);
+    if (strncmp(sh_, "null", 4) != 0 && (end == sh_ || (*end != ',' &&
+                                                       *end != '}')))
+        fail_msg("sharpness is neither a number nor null:\n%s", json);
+}
+
 static void test_summary_fields(void **st)
 {
     (void)st;
+    assert_int_equal(sh("--headless --model quad1d --set eta=3 --summary"), 0);
+    check_verdict_and_sharpness(out_text, "diverged");
     assert_int_equal(sh("--headless --model quad1d --steps 500 --summary"), 0);
     const char *keys[] = {"\"scene\":", "\"model\":\"quad1d\"", "\"seed\":1",
                           "\"steps\":500", "\"eta\":1.1", "\"train_loss\":",
@@ -151,6 +187,7 @@ static void test_summary_fields(void **st)
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (!strstr(out_text, keys[i]))
             fail_msg("summary lacks %s:\n%s", keys[i], out_text);
+    check_verdict_and_sharpness(out_text, NULL);
 
     assert_int_equal(sh("--headless --model relu1d --set eta=2e-4 "
                         "--set warmup=0.5:400:1 --steps 2000 --seed 7 "
@@ -159,6 +196,7 @@ static void test_summary_fields(void **st)
     assert_non_null(strstr(out_text, "\"kinks\":"));
     assert_non_null(strstr(out_text, "\"seed\":7"));
     assert_null(strstr(out_text, "\"l0\""));
+    check_verdict_and_sharpness(out_text, NULL);
 
     assert_int_equal(sh("--headless --model diagnet --set d=30 --set n=20 "
                         "--set r=3 --steps 1000 --summary"), 0);
@@ -171,8 +209,8 @@ static void test_csv_rows_and_determinism(void **st)
     static char first[1 << 16];
     assert_int_equal(sh("--headless --model quad1d --steps 100 --every 10 "
                         "--csv -"), 0);
-    assert_true(strncmp(out_text, "step,eta,train_loss,test_loss,rank,",
-                        35) == 0);
+    assert_true(strncmp(out_text, "step,eta,dynamics,batch,train_loss,", 35)
+                == 0);
     assert_non_null(strstr(out_text, ",theta\n"));
     int lines = 0;
     for (const char *c = out_text; *c; c++)
@@ -458,6 +496,107 @@ static void test_timeline_applies(void **st)
     assert_non_null(strstr(out_text, "\n300,0.55,"));
 }
 
+/* The first line of a file (its CSV header) into buf. */
+static void first_line(const char *path, char *buf, size_t cap)
+{
+    slurp(path, buf, cap);
+    char *nl = strchr(buf, '\n');
+    if (nl)
+        *nl = 0;
+}
+
+/* Checks, with Python's csv.DictReader as a user would read them, that
+ * both files carry step and a verdict word on every row, that dynamics
+ * and batch follow the events (o at 100, B at 200), and that where both
+ * have a row for the same step, the two agree on what it measured. */
+static const char csv_check_py[] =
+    "import csv, sys\n"
+    "words = {'bouncing', 'converging', 'converged', 'erratic', 'diverged'}\n"
+    "tables = []\n"
+    "for p in sys.argv[1:]:\n"
+    "    rows = list(csv.DictReader(open(p, newline='')))\n"
+    "    assert len(rows) > 10, (p, len(rows))\n"
+    "    for r in rows:\n"
+    "        s = int(r['step'])\n"
+    "        assert r['verdict'] in words, (p, r)\n"
+    "        assert r['dynamics'] == ('sgd' if s < 100 else 'gd'), (p, r)\n"
+    "        assert int(r['batch']) == (1 if s < 200 else 2), (p, r)\n"
+    "        assert float(r['train_min']) <= float(r['train_loss']) "
+    "<= float(r['train_max']), (p, r)\n"
+    "    steps = [int(r['step']) for r in rows]\n"
+    "    assert steps == sorted(set(steps)), (p, steps)\n"
+    "    tables.append({int(r['step']): r for r in rows})\n"
+    "a, b = tables\n"
+    "common = sorted(set(a) & set(b))\n"
+    "assert len(common) > 10, common\n"
+    "for s in common:\n"
+    "    for k in ('eta', 'dynamics', 'batch', 'train_loss', 'test_loss',\n"
+    "              'rank'):\n"
+    "        assert a[s][k] == b[s][k], (s, k, a[s][k], b[s][k])\n"
+    "print('csv-ok')\n";
+
+/* The `e` export and --csv share one schema: the same header, readable
+ * by name, with the same meaning in every column (issue 7, item 9). */
+static void test_csv_one_schema(void **st)
+{
+    (void)st;
+    static scene sc;
+    static app a;
+    scene_err e;
+    char err[256], exp_path[512], csv_path[512], args[1024];
+    scene_init(&sc);
+    assert_int_equal(scene_set(&sc, "model=quad1d", &e), 0);
+    assert_int_equal(scene_set(&sc, "steps=300", &e), 0);
+    assert_int_equal(scene_set(&sc, "every=10", &e), 0);
+    assert_int_equal(scene_finalize(&sc, &e), 0);
+    assert_int_equal(app_open(&a, &sc, NULL, err, sizeof err), 0);
+    a.headless = 1;
+    app_run_to(&a, 100);
+    app_act(&a, ACT_DYNAMICS); /* SGD -> GD */
+    app_run_to(&a, 200);
+    app_act(&a, ACT_BATCH_UP); /* 1 -> 2 */
+    app_run_to(&a, 300);
+    snprintf(exp_path, sizeof exp_path, "%s/export.csv", tmpdir);
+    if (app_export_csv(&a, exp_path, err, sizeof err) != 0)
+        fail_msg("export: %s", err);
+    app_close(&a);
+
+    snprintf(csv_path, sizeof csv_path, "%s/headless.csv", tmpdir);
+    snprintf(args, sizeof args, "--headless --model quad1d --steps 300 "
+             "--every 10 --script '100:o 200:B' --csv %s", csv_path);
+    assert_int_equal(sh(args), 0);
+
+    static char h1[4096], h2[4096];
+    first_line(exp_path, h1, sizeof h1);
+    first_line(csv_path, h2, sizeof h2);
+    assert_string_equal(h1, h2);
+    assert_string_equal(h1, "step,eta,dynamics,batch,train_loss,test_loss,"
+                            "train_min,train_max,band_lo,band_hi,bounce,"
+                            "rank,sharpness,verdict,theta");
+
+    char py[600], cmd[2048];
+    snprintf(py, sizeof py, "%s/check.py", tmpdir);
+    FILE *f = fopen(py, "w");
+    assert_non_null(f);
+    fputs(csv_check_py, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "python3 %s %s %s >%s/py.out 2>&1", py,
+             exp_path, csv_path, tmpdir);
+    int rc = system(cmd);
+    snprintf(py, sizeof py, "%s/py.out", tmpdir);
+    slurp(py, out_text, sizeof out_text);
+    if (!(WIFEXITED(rc) && WEXITSTATUS(rc) == 0) || !strstr(out_text, "csv-ok"))
+        fail_msg("the CSV files do not read as one schema:\n%s", out_text);
+
+    /* the model's extra columns close the header, for each model */
+    assert_int_equal(sh("--headless --model relu1d --steps 10 --csv -"), 0);
+    assert_true(strncmp(out_text, h1, strlen(h1) - strlen(",theta")) == 0);
+    assert_non_null(strstr(out_text, ",verdict,feature_sparsity,kinks\n"));
+    assert_int_equal(sh("--headless --model diagnet --set d=30 --set n=20 "
+                        "--set r=3 --steps 10 --csv -"), 0);
+    assert_non_null(strstr(out_text, ",verdict,l0\n"));
+}
+
 /* Every flag of --help is documented in sgdscope(1). */
 static void test_manual_covers_help(void **st)
 {
@@ -527,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_snapshot_after_reset_event),
         cmocka_unit_test(test_csv_steps_monotone_through_divergence),
         cmocka_unit_test(test_timeline_applies),
+        cmocka_unit_test(test_csv_one_schema),
         cmocka_unit_test(test_manual_covers_help),
         cmocka_unit_test(test_manuals_render_clean),
     };

@@ -45,48 +45,114 @@ static int is_model(const run *r, const char *name)
     return strcmp(r->m.ops->name, name) == 0;
 }
 
+/* ---- the CSV schema ------------------------------------------------------
+ * One schema for the --csv rows and the `e` export (sgdscope(1), "CSV"):
+ * both fill a csv_row and print it through csv_print_row, after the one
+ * header of csv_print_header, so the two can never drift apart. */
+
+#define CSV_MAX_EXTRA 2
+
+typedef struct csv_row {
+    uint64_t step;
+    double eta;
+    int dyn;                  /* dyn_kind; −1 unknown */
+    double batch;             /* NaN unknown */
+    double train, test;       /* the value at `step` */
+    double train_min, train_max;
+    double band_lo, band_hi, bounce;
+    double rank, sharpness;
+    int verdict;              /* verdict_kind; −1 unknown */
+    double extra[CSV_MAX_EXTRA];
+} csv_row;
+
+/* The model's extra columns, in order; returns how many. */
+static size_t csv_extra_names(const run *r, const char **names)
+{
+    if (is_model(r, "quad1d")) {
+        names[0] = "theta";
+        return 1;
+    }
+    if (is_model(r, "diagnet")) {
+        names[0] = "l0";
+        return 1;
+    }
+    if (is_model(r, "relu1d")) {
+        names[0] = "feature_sparsity";
+        names[1] = "kinks";
+        return 2;
+    }
+    return 0;
+}
+
+static void csv_print_header(const run *r, FILE *f)
+{
+    fputs("step,eta,dynamics,batch,train_loss,test_loss,train_min,"
+          "train_max,band_lo,band_hi,bounce,rank,sharpness,verdict", f);
+    const char *xn[CSV_MAX_EXTRA];
+    size_t nx = csv_extra_names(r, xn);
+    for (size_t i = 0; i < nx; i++)
+        fprintf(f, ",%s", xn[i]);
+    fputc('\n', f);
+}
+
+static void csv_cnum(FILE *f, double v)
+{
+    fputc(',', f);
+    csv_num(f, v);
+}
+
+static void csv_print_row(const run *r, const csv_row *w, FILE *f)
+{
+    fprintf(f, "%llu", (unsigned long long)w->step);
+    csv_cnum(f, w->eta);
+    fputc(',', f);
+    if (w->dyn >= 0)
+        fputs(dyn_name((dyn_kind)w->dyn), f);
+    csv_cnum(f, w->batch);
+    csv_cnum(f, w->train);
+    csv_cnum(f, w->test);
+    csv_cnum(f, w->train_min);
+    csv_cnum(f, w->train_max);
+    csv_cnum(f, w->band_lo);
+    csv_cnum(f, w->band_hi);
+    csv_cnum(f, w->bounce);
+    csv_cnum(f, w->rank);
+    csv_cnum(f, w->sharpness);
+    fputc(',', f);
+    if (w->verdict >= 0 && w->verdict < VERDICT_COUNT)
+        fputs(verdict_name((verdict_kind)w->verdict), f);
+    const char *xn[CSV_MAX_EXTRA];
+    size_t nx = csv_extra_names(r, xn);
+    for (size_t i = 0; i < nx; i++)
+        csv_cnum(f, w->extra[i]);
+    fputc('\n', f);
+}
+
 void headless_csv_header(const run *r, FILE *f)
 {
-    fputs("step,eta,train_loss,test_loss,rank,band_lo,band_hi,bounce", f);
-    if (is_model(r, "quad1d"))
-        fputs(",theta", f);
-    if (is_model(r, "diagnet"))
-        fputs(",l0", f);
-    if (is_model(r, "relu1d"))
-        fputs(",feature_sparsity,kinks", f);
-    fputc('\n', f);
+    csv_print_header(r, f);
 }
 
 void headless_csv_row(const run *r, FILE *f)
 {
     const run_metrics *m = &r->last;
-    fprintf(f, "%llu,", (unsigned long long)m->step);
-    csv_num(f, m->eta);
-    fputc(',', f);
-    csv_num(f, m->train_loss);
-    fputc(',', f);
-    csv_num(f, m->test_loss);
-    fprintf(f, ",%zu,", m->rank);
-    csv_num(f, m->band_lo);
-    fputc(',', f);
-    csv_num(f, m->band_hi);
-    fputc(',', f);
-    csv_num(f, m->bounce_alt);
-    if (is_model(r, "quad1d")) {
-        fputc(',', f);
-        csv_num(f, m->theta);
-    }
-    if (is_model(r, "diagnet")) {
-        fputc(',', f);
-        csv_num(f, m->ex.l0);
-    }
-    if (is_model(r, "relu1d")) {
-        fputc(',', f);
-        csv_num(f, m->ex.feature_sparsity);
-        fputc(',', f);
-        csv_num(f, m->ex.kinks);
-    }
-    fputc('\n', f);
+    /* One evaluation: its minimum and maximum are the value itself. */
+    csv_row w = {
+        .step = m->step, .eta = m->eta, .dyn = (int)r->dyn.kind,
+        .batch = (double)r->dyn.batch, .train = m->train_loss,
+        .test = m->test_loss, .train_min = m->train_loss,
+        .train_max = m->train_loss, .band_lo = m->band_lo,
+        .band_hi = m->band_hi, .bounce = m->bounce_alt,
+        .rank = (double)m->rank, .sharpness = m->sharpness,
+        .verdict = (int)m->verdict};
+    const char *xn[CSV_MAX_EXTRA];
+    size_t nx = csv_extra_names(r, xn);
+    for (size_t i = 0; i < nx; i++)
+        w.extra[i] = strcmp(xn[i], "theta") == 0  ? m->theta
+                     : strcmp(xn[i], "l0") == 0   ? m->ex.l0
+                     : strcmp(xn[i], "kinks") == 0 ? m->ex.kinks
+                                                   : m->ex.feature_sparsity;
+    csv_print_row(r, &w, f);
 }
 
 void headless_summary(const run *r, FILE *f)
@@ -117,6 +183,13 @@ void headless_summary(const run *r, FILE *f)
     json_num(f, "band_hi", m->band_hi);
     json_num(f, "bounce", m->bounce_alt);
     json_num(f, "bounce_frac", m->bounce_frac);
+    /* A run frozen at a step evaluated just before the blow-up carries
+     * that evaluation's verdict; the summary describes the run's end. */
+    fputs(",\"verdict\":", f);
+    json_str(f, verdict_name(r->diverged ? VERDICT_DIVERGED : m->verdict));
+    /* λmax belongs to the final state only if it was computed there */
+    json_num(f, "sharpness",
+             m->spectrum_step == r->t ? m->sharpness : NAN);
     fputs(",\"phase\":", f);
     json_str(f, schedule_phase_name(schedule_phase(&r->sched, r->t)));
     fprintf(f, ",\"events\":%zu", r->sched.nlog + r->sched.dropped);
@@ -191,28 +264,76 @@ int headless_run(app *a, const headless_opts *o)
 
 /* ---- the `e` export (app.h) ------------------------------------ */
 
-/* The bucket of h whose step range holds step, or the last one before. */
-static const hist_bucket *bucket_at(const history *h, uint64_t step)
+/* The newest sample of h at or before step: the last value of the last
+ * bucket that ends by then (a bucket straddling step is skipped: its
+ * samples before step are summarized, not kept).  NaN if none.  Series
+ * pushed at the same evaluations as the losses have the same buckets, so
+ * for them this is the value at exactly that step. */
+static double series_at(const history *h, uint64_t step)
 {
-    const hist_bucket *best = NULL;
+    double v = NAN;
     for (size_t i = 0; i < h->len; i++) {
         const hist_bucket *b = history_at(h, i);
-        if (b->step_first > step)
+        if (b->step_last > step)
             break;
-        best = b;
+        v = b->last;
     }
-    return best;
+    return v;
 }
 
-static void csv_cnum(FILE *f, double v)
+/* Dynamics and batch size in force from each step on, rebuilt from the
+ * event log: a switch logged at step s holds from s on (it applies before
+ * step s is taken, as η does), and a rewind to R drops what the abandoned
+ * future after R had logged while keeping the settings themselves (a
+ * rewind restores θ, not the dynamics). */
+typedef struct dyn_seg {
+    uint64_t from;
+    int dyn;
+    size_t batch;
+} dyn_seg;
+
+static size_t dyn_segments(const run *r, dyn_seg *seg, size_t cap)
 {
-    fputc(',', f);
-    csv_num(f, v);
+    size_t n = 0;
+    seg[n++] = (dyn_seg){0, (int)r->sc.dynamics, r->sc.dyn.batch};
+    for (size_t i = 0; i < r->sched.nlog; i++) {
+        const sched_event *ev = &r->sched.log[i];
+        if (ev->kind != EV_DYNAMICS && ev->kind != EV_BATCH &&
+            ev->kind != EV_REWIND)
+            continue;
+        dyn_seg cur = seg[n - 1];
+        while (n > 1 && seg[n - 1].from > ev->step)
+            n--;
+        if (ev->kind == EV_DYNAMICS)
+            cur.dyn = (int)ev->value;
+        else if (ev->kind == EV_BATCH)
+            cur.batch = (size_t)ev->value;
+        cur.from = ev->step;
+        if (seg[n - 1].from == cur.from)
+            seg[n - 1] = cur;
+        else if (n < cap)
+            seg[n++] = cur;
+    }
+    return n;
 }
 
 int app_export_csv(const app *a, const char *path, char *err, size_t errlen)
 {
     const run *r = a->r;
+    /* at most one segment per logged event, plus the start */
+    size_t segcap = r->sched.nlog + 1;
+    dyn_seg *seg = malloc(segcap * sizeof *seg);
+    if (!seg) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    size_t nseg = dyn_segments(r, seg, segcap);
+    /* Events past the log's capacity are counted, not kept: after the
+     * last kept one, dynamics and batch are unknown. */
+    uint64_t known_until = r->sched.dropped && r->sched.nlog
+                               ? r->sched.log[r->sched.nlog - 1].step
+                               : UINT64_MAX;
+
     char tmp[SCENE_PATH_MAX + SCENE_NAME_MAX + 128];
     snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
     int fd = mkstemp(tmp);
@@ -229,32 +350,42 @@ int app_export_csv(const app *a, const char *path, char *err, size_t errlen)
             close(fd);
             unlink(tmp);
         }
+        free(seg);
         return -1;
     }
-    /* One row per loss-history bucket (min and max keep the spikes that
-     * decimation would otherwise hide); rank and the model's extra metric
-     * come from the spectrum evaluation nearest before it. */
-    const char *xn = run_extra_name(r);
-    fprintf(f, "step_first,step_last,train_min,train_max,train,test,eta,"
-               "rank%s%s\n", xn ? "," : "", xn ? xn : "");
+    /* One row per loss-history bucket, at the bucket's last step: min and
+     * max keep the spikes that decimation would otherwise hide.  What the
+     * history does not keep (the band, the bounce share, θ, a second
+     * extra metric) is an empty field, never a guess. */
+    const char *xn[CSV_MAX_EXTRA];
+    size_t nx = csv_extra_names(r, xn);
+    const char *hx = run_extra_name(r); /* what h_extra holds */
+    csv_print_header(r, f);
+    size_t k = 0;
     for (size_t i = 0; i < r->h_train.len; i++) {
         const hist_bucket *b = history_at(&r->h_train, i);
-        const hist_bucket *bt = history_at(&r->h_test, i);
-        const hist_bucket *be = history_at(&r->h_eta, i);
-        const hist_bucket *br = bucket_at(&r->h_rank, b->step_last);
-        const hist_bucket *bx = bucket_at(&r->h_extra, b->step_last);
-        fprintf(f, "%llu,%llu", (unsigned long long)b->step_first,
-                (unsigned long long)b->step_last);
-        csv_cnum(f, b->min);
-        csv_cnum(f, b->max);
-        csv_cnum(f, b->last);
-        csv_cnum(f, bt ? bt->last : NAN);
-        csv_cnum(f, be ? be->last : NAN);
-        csv_cnum(f, br ? br->last : NAN);
-        if (xn)
-            csv_cnum(f, bx ? bx->last : NAN);
-        fputc('\n', f);
+        uint64_t s = b->step_last;
+        while (k + 1 < nseg && seg[k + 1].from <= s)
+            k++;
+        int known = s <= known_until;
+        csv_row w = {
+            .step = s, .eta = series_at(&r->h_eta, s),
+            .dyn = known ? seg[k].dyn : -1,
+            .batch = known ? (double)seg[k].batch : NAN, .train = b->last,
+            .test = series_at(&r->h_test, s), .train_min = b->min,
+            .train_max = b->max, .band_lo = NAN, .band_hi = NAN,
+            .bounce = NAN, .rank = series_at(&r->h_rank, s),
+            .sharpness = series_at(&r->h_sharp, s), .verdict = -1};
+        double v = series_at(&r->h_verdict, s);
+        if (isfinite(v))
+            w.verdict = (int)v;
+        for (size_t j = 0; j < nx; j++)
+            w.extra[j] = hx && strcmp(hx, xn[j]) == 0
+                             ? series_at(&r->h_extra, s)
+                             : NAN;
+        csv_print_row(r, &w, f);
     }
+    free(seg);
     int bad = fflush(f) != 0 || ferror(f);
     bad |= fclose(f) != 0;
     if (bad || rename(tmp, path) != 0) {
