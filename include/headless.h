@@ -14,11 +14,13 @@ typedef struct headless_opts {
     FILE *csv;        /* NULL: no CSV */
     FILE *summary;    /* NULL: no summary */
     uint64_t every;   /* CSV/metric cadence; 0 = only at the end */
+    uint64_t until;   /* the step to stop at: the scene's `steps`, or an
+                         earlier one (--at) in a run of that length */
 } headless_opts;
 
-/* Advances the app's run to its scene's `steps` (or divergence, or a
- * scripted quit), firing timeline events at their steps, evaluating the
- * metrics every o->every steps, writing CSV rows and the summary.
+/* Advances the app's run to step o->until (or divergence, or a scripted
+ * quit), firing timeline events at their steps, evaluating the metrics
+ * every o->every steps, writing CSV rows and the summary.
  * Returns 0, or −1 if writing failed. */
 int headless_run(app *a, const headless_opts *o);
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,9 +30,10 @@
 static const char usage_text[] =
     "usage: sgdscope [OPTIONS] [SCENE]\n"
     "       sgdscope --headless [SCENE] [--csv FILE|-] [--every N] [--summary]\n"
-    "       sgdscope --snapshot [SCENE] --steps N [--size COLSxROWS]\n"
+    "       sgdscope --snapshot [SCENE] [--steps N] [--at N|P%] "
+    "[--size COLSxROWS]\n"
     "       sgdscope --headless --record FILE.cast [--size COLSxROWS] "
-    "--steps N [SCENE]\n"
+    "[--at N|P%] [SCENE]\n"
     "\n"
     "Steps SGD on the toy models of \"SGD with large step sizes learns sparse\n"
     "features\".  SCENE is a path or the name of a shipped scene (--list).\n"
@@ -40,11 +42,16 @@ static const char usage_text[] =
     "  --model NAME      quad1d, diagnet or relu1d (same as --set model=NAME)\n"
     "  --set KEY=VALUE   set any scene field; repeatable, applied after SCENE\n"
     "  --seed N          random seed (same as --set seed=N)\n"
-    "  --steps N         run length (same as --set steps=N)\n"
+    "  --steps N         run length (same as --set steps=N); decays at a\n"
+    "                    share of the run (30%) refer to it\n"
+    "  --at N|P%         stop at step N, or at P% of the run, keeping the\n"
+    "                    run length: the --snapshot frame, the last frame\n"
+    "                    of a headless --record, the end of --csv/--summary\n"
     "  --csv FILE|-      write metrics as CSV to FILE or stdout\n"
     "  --every N         a CSV row every N steps (0: only at the end)\n"
     "  --summary         print one JSON object with the final metrics\n"
-    "  --snapshot        print one frame as plain text after --steps and exit\n"
+    "  --snapshot        print one frame as plain text (at --at, by default\n"
+    "                    the end of the run) and exit\n"
     "  --size COLSxROWS  frame size for --snapshot and --record (100x30)\n"
     "  --record FILE     record the session as asciicast v2 (FILE.cast)\n"
     "  --script SCRIPT   press keys at steps: 'STEP:KEY STEP:KEY ...'\n"
@@ -87,6 +94,10 @@ typedef struct opts {
     int size_w, size_h, size_set, fps;
     int force_ascii, force_unicode, force_block, no_color;
     const char *csv_path, *record_path, *script, *scene_arg;
+    const char *at_arg;   /* --at as given; resolved against the scene's
+                             steps once the scene is built */
+    double at_pct;        /* --at P%: P; < 0 for a step */
+    uint64_t at_step;     /* --at N */
     uint64_t every;
     char sets[MAX_SETS][512]; /* scene overrides, in command-line order */
     size_t nsets;
@@ -95,7 +106,7 @@ typedef struct opts {
 enum { OPT_HEADLESS = 256, OPT_MODEL, OPT_SET, OPT_SEED, OPT_STEPS, OPT_CSV,
        OPT_EVERY, OPT_SUMMARY, OPT_HELP, OPT_VERSION, OPT_SNAPSHOT, OPT_SIZE,
        OPT_FPS, OPT_UNICODE, OPT_ASCII, OPT_NOCOLOR, OPT_RECORD, OPT_SCRIPT,
-       OPT_LIST, OPT_BLOCK };
+       OPT_LIST, OPT_BLOCK, OPT_AT };
 
 static const struct option long_opts[] = {
     {"headless", no_argument, 0, OPT_HEADLESS},
@@ -103,6 +114,7 @@ static const struct option long_opts[] = {
     {"set", required_argument, 0, OPT_SET},
     {"seed", required_argument, 0, OPT_SEED},
     {"steps", required_argument, 0, OPT_STEPS},
+    {"at", required_argument, 0, OPT_AT},
     {"csv", required_argument, 0, OPT_CSV},
     {"every", required_argument, 0, OPT_EVERY},
     {"summary", no_argument, 0, OPT_SUMMARY},
@@ -176,6 +188,49 @@ static const char *nearest_option(const char *arg)
     return best;
 }
 
+/* --at N or --at P% (P a number 0..100).  Returns 0 or −1. */
+static int parse_at(opts *o, const char *arg)
+{
+    size_t len = strlen(arg);
+    o->at_arg = arg;
+    if (len > 1 && arg[len - 1] == '%') {
+        char num[64], *end;
+        if (len - 1 >= sizeof num || arg[0] == '-' || arg[0] == '+')
+            return -1;
+        memcpy(num, arg, len - 1);
+        num[len - 1] = 0;
+        errno = 0;
+        double p = strtod(num, &end);
+        if (errno || *end || end == num || !(p >= 0.0 && p <= 100.0))
+            return -1;
+        o->at_pct = p;
+        return 0;
+    }
+    o->at_pct = -1.0;
+    return parse_u64(arg, &o->at_step);
+}
+
+/* The step --at names in a run of `steps` steps (the end without --at).
+ * A share rounds to the nearest step.  Exits 2 past the end: the run
+ * would have to go on beyond its own length. */
+static uint64_t resolve_at(const opts *o, uint64_t steps)
+{
+    if (!o->at_arg)
+        return steps;
+    uint64_t at = o->at_pct >= 0.0
+                      ? (uint64_t)llround(o->at_pct / 100.0 * (double)steps)
+                      : o->at_step;
+    if (at > steps) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "--at %%s is past the end of the run (steps = %llu); "
+                 "--steps sets the run length",
+                 (unsigned long long)steps);
+        usage_error(msg, o->at_arg);
+    }
+    return at;
+}
+
 static void parse_size(opts *o, const char *arg)
 {
     char *x;
@@ -221,6 +276,11 @@ static void parse_args(opts *o, int argc, char **argv)
                 usage_error("--fps needs a whole number 1..240, got '%s'",
                             optarg);
             o->fps = (int)v;
+            break;
+        case OPT_AT:
+            if (parse_at(o, optarg) != 0)
+                usage_error("--at needs a step N or a share P%% of the run "
+                            "(0..100), got '%s'", optarg);
             break;
         case OPT_EVERY:
             if (parse_u64(optarg, &o->every))
@@ -279,6 +339,11 @@ static void parse_args(opts *o, int argc, char **argv)
         usage_error("--record and --snapshot do not go together%s", "");
     if (o->headless && o->snapshot)
         usage_error("--snapshot needs no --headless%s", "");
+    /* The interactive view runs on until q: a stop step means nothing
+     * there. */
+    if (o->at_arg && !o->headless && !o->snapshot)
+        usage_error("--at needs --snapshot or --headless, got '%s' alone",
+                    o->at_arg);
 }
 
 /* Keys a script or a timeline may press: any of the key table but `m`,
@@ -338,14 +403,14 @@ static glyph_tier file_tier(const opts *o)
                             : GLYPH_BRAILLE;
 }
 
-/* One frame after --steps steps, as plain text (golden tests, README). */
-static int run_snapshot(app *a, const opts *o)
+/* One frame at step `at`, as plain text (golden tests, README). */
+static int run_snapshot(app *a, const opts *o, uint64_t at)
 {
     canvas cv;
     if (canvas_init(&cv, o->size_w, o->size_h, file_tier(o)) != 0)
         return 1;
     a->headless = 1;
-    app_run_to(a, a->base.steps);
+    app_run_to(a, at);
     view_draw(&cv, a);
     size_t need = canvas_to_text(&cv, NULL, 0) + 1;
     char *buf = malloc(need);
@@ -358,14 +423,14 @@ static int run_snapshot(app *a, const opts *o)
     return buf && fflush(stdout) == 0 ? 0 : 1;
 }
 
-static int run_headless(app *a, const opts *o)
+static int run_headless(app *a, const opts *o, uint64_t at)
 {
     char err[256];
     if (o->record_path) {
         int rc = recorder_headless(a, o->record_path, o->size_w, o->size_h,
                                    file_tier(o),
                                    !o->no_color && !getenv("NO_COLOR"),
-                                   o->fps, a->base.steps, err, sizeof err);
+                                   o->fps, at, err, sizeof err);
         if (rc != 0) {
             /* 2: the file could not be created (nothing ran); 1: writing
              * failed on the way (nothing is left behind either way) */
@@ -387,7 +452,7 @@ static int run_headless(app *a, const opts *o)
     }
     /* a headless run with no output would be pointless */
     int summary = o->summary || !o->csv_path;
-    headless_opts ho = {csv, summary ? stdout : NULL, a->base.every};
+    headless_opts ho = {csv, summary ? stdout : NULL, a->base.every, at};
     int rc = headless_run(a, &ho);
     if (csv && csv != stdout && fclose(csv) != 0)
         rc = -1;
@@ -467,6 +532,7 @@ int main(int argc, char **argv)
     int rc = build_scene(&sc, &o);
     if (rc != 0)
         return rc;
+    uint64_t at = resolve_at(&o, sc.steps);
 
     /* One BLAS thread: the runs are small, results must not depend on the
      * machine's core count, and the view keeps a core for itself. */
@@ -479,9 +545,9 @@ int main(int argc, char **argv)
         return 2;
     }
     if (o.snapshot)
-        rc = run_snapshot(&a, &o);
+        rc = run_snapshot(&a, &o, at);
     else if (o.headless)
-        rc = run_headless(&a, &o);
+        rc = run_headless(&a, &o, at);
     else
         rc = run_interactive(&a, &o);
     app_close(&a);

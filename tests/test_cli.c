@@ -597,6 +597,72 @@ static void test_csv_one_schema(void **st)
     assert_non_null(strstr(out_text, ",verdict,l0\n"));
 }
 
+/* --at picks the step to show while --steps stays the run length, so a
+ * decay at 30% of a 1000-step run has not happened at step 200 (with
+ * --steps 200 it would have, at 60).  The snapshot, a headless recording's
+ * last frame and a headless summary all stop at the same step. */
+static void test_at_keeps_the_run_length(void **st)
+{
+    (void)st;
+    static char at200[1 << 16], frame[1 << 20], line[1 << 20];
+    assert_int_equal(sh("--snapshot fig2-diag-decay30 --steps 1000 --at 200 "
+                        "--size 100x30"), 0);
+    strcpy(at200, out_text);
+    assert_non_null(strstr(at200, "step 200"));
+    assert_non_null(strstr(at200, "stabilization"));
+    assert_null(strstr(at200, "decayed"));
+    assert_int_equal(sh("--snapshot fig2-diag-decay30 --steps 1000 --at 20% "
+                        "--size 100x30"), 0);
+    assert_string_equal(out_text, at200);
+    /* --steps alone still means "the run, and its end" */
+    assert_int_equal(sh("--snapshot fig2-diag-decay30 --steps 200 "
+                        "--size 100x30"), 0);
+    assert_non_null(strstr(out_text, "step 200"));
+    assert_non_null(strstr(out_text, "decayed"));
+
+    assert_int_equal(sh("--headless fig2-diag-decay30 --steps 1000 --at 200 "
+                        "--summary"), 0);
+    assert_non_null(strstr(out_text, "\"steps\":200"));
+    assert_non_null(strstr(out_text, "\"phase\":\"stabilization\""));
+    assert_int_equal(sh("--headless fig2-diag-decay30 --steps 1000 "
+                        "--at 40% --every 100 --csv -"), 0);
+    assert_non_null(strstr(out_text, "\n400,"));
+    assert_null(strstr(out_text, "\n500,"));
+
+    char a[1024], path[512];
+    snprintf(path, sizeof path, "%s/at.cast", tmpdir);
+    snprintf(a, sizeof a, "--headless --record %s --size 100x30 "
+             "--steps 1000 --at 200 fig2-diag-decay30", path);
+    assert_int_equal(sh(a), 0);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f)) {
+        char *kind = strstr(line, ", \"o\"");
+        if (line[0] == '[' && kind)
+            json_string(strchr(kind + 5, '"'), frame, sizeof frame);
+    }
+    fclose(f);
+    plain(frame);
+    strcat(frame, "\n");
+    assert_string_equal(frame, at200);
+
+    /* where --at means nothing or names no step of the run: exit 2 */
+    const char *bad[][2] = {
+        {"--snapshot --steps 1000 --at 1001", "past the end of the run"},
+        {"--snapshot --at 101%", "--at needs a step N or a share P%"},
+        {"--snapshot --at x", "--at needs a step N or a share P%"},
+        {"--snapshot --at -5", "--at needs a step N or a share P%"},
+        {"--at 100", "--at needs --snapshot or --headless"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(sh(bad[i][0]), 2);
+        if (!strstr(err_text, bad[i][1]))
+            fail_msg("'%s': stderr lacks '%s':\n%s", bad[i][0], bad[i][1],
+                     err_text);
+        assert_non_null(strstr(err_text, "usage: sgdscope"));
+    }
+}
+
 /* Every flag of --help is documented in sgdscope(1). */
 static void test_manual_covers_help(void **st)
 {
@@ -667,6 +733,7 @@ int main(void)
         cmocka_unit_test(test_csv_steps_monotone_through_divergence),
         cmocka_unit_test(test_timeline_applies),
         cmocka_unit_test(test_csv_one_schema),
+        cmocka_unit_test(test_at_keeps_the_run_length),
         cmocka_unit_test(test_manual_covers_help),
         cmocka_unit_test(test_manuals_render_clean),
     };

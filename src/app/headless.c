@@ -204,7 +204,7 @@ void headless_summary(const run *r, FILE *f)
 
 int headless_run(app *a, const headless_opts *o)
 {
-    uint64_t N = a->base.steps;
+    uint64_t N = o->until;
     a->headless = 1;
     run_reset_band(a->r);
     if (o->csv)
