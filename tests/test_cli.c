@@ -2,6 +2,7 @@
  * output, determinism across processes, divergence as an outcome. */
 #include "testutil.h"
 
+#include <ctype.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -694,6 +695,178 @@ static void test_manual_covers_help(void **st)
     assert_true(checked >= 20);
 }
 
+/* ---- scenes named by the documentation --------------------------------- */
+
+/* Whether name (a scene name or path, roff escapes already undone) is a
+ * shipped scene: scenes/NAME.scene exists.  Placeholders (SCENE, [SCENE],
+ * NAME.scene) are not names. */
+static int doc_scene_ok(const char *tok, int *checked)
+{
+    char name[256];
+    const char *b = strrchr(tok, '/');
+    b = b ? b + 1 : tok;
+    snprintf(name, sizeof name, "%s", b);
+    size_t n = strlen(name);
+    if (n > 6 && strcmp(name + n - 6, ".scene") == 0)
+        name[n -= 6] = 0;
+    int upper = 1;
+    for (size_t i = 0; i < n; i++)
+        if (name[i] >= 'a' && name[i] <= 'z')
+            upper = 0;
+    if (n == 0 || upper || strchr(name, '['))
+        return 1;
+    char path[300];
+    snprintf(path, sizeof path, "scenes/%s.scene", name);
+    (*checked)++;
+    return access(path, R_OK) == 0;
+}
+
+/* Undoes the roff escapes the pages use in commands and joins continued
+ * lines ("\e" or "\" at the end of a line), in place. */
+static void doc_plain(char *s)
+{
+    char *w = s;
+    for (char *r = s; *r;) {
+        if (r[0] == '\\' && r[1] == '-') {
+            *w++ = '-';
+            r += 2;
+        } else if (strncmp(r, "\\(aq", 4) == 0) {
+            *w++ = '\'';
+            r += 4;
+        } else if (strncmp(r, "\\e\n", 3) == 0) {
+            *w++ = ' ';
+            r += 3;
+        } else if (r[0] == '\\' && r[1] == '\n') {
+            *w++ = ' ';
+            r += 2;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = 0;
+}
+
+/* Checks the scene arguments of one command, from just after "sgdscope"
+ * to the end of the command (a newline, or a closing backtick in
+ * Markdown, which may span lines). */
+static void doc_check_command(const char *doc, const char *p, int backtick,
+                              int *checked)
+{
+    /* long options that take a value (the value is not a scene) */
+    static const char *const valued[] = {"--model", "--set", "--seed",
+        "--steps", "--csv", "--every", "--size", "--record", "--script",
+        "--fps", "--at", NULL};
+    char tok[256];
+    int skip_value = 0;
+    for (;;) {
+        while (*p == ' ' || (backtick && *p == '\n'))
+            p++;
+        if (!*p || *p == '\n' || *p == '`' || *p == '#' || *p == ';' ||
+            *p == '|' || *p == '>' || *p == '<')
+            return;
+        size_t k = 0;
+        if (*p == '\'') { /* a quoted script: one value */
+            const char *q = strchr(p + 1, '\'');
+            if (!q)
+                return;
+            p = q + 1;
+            tok[0] = '\'';
+            tok[1] = 0;
+        } else {
+            while (*p && *p != ' ' && *p != '\n' && *p != '`' &&
+                   k + 1 < sizeof tok)
+                tok[k++] = *p++;
+            tok[k] = 0;
+        }
+        if (skip_value) {
+            skip_value = 0;
+            continue;
+        }
+        if (tok[0] == '-') {
+            if (!tok[1] || tok[1] != '-')
+                return; /* "sgdscope \- watch ...": prose, not a command */
+            for (size_t i = 0; valued[i]; i++)
+                if (strcmp(tok, valued[i]) == 0)
+                    skip_value = 1;
+            continue;
+        }
+        if (tok[0] == '\'' || strchr(tok, '='))
+            continue;
+        if (!doc_scene_ok(tok, checked))
+            fail_msg("%s: a command names the scene '%s', which is not in "
+                     "scenes/", doc, tok);
+    }
+}
+
+/* Every scene the manual pages and the README name exists: the scene
+ * arguments of every sgdscope command they show, every scenes/X.scene
+ * path, and the README's table of scenes (issue 7, item 10).  A file
+ * name in an error message (my.scene:4:1: ...) is an example of a
+ * user's own file, not a reference. */
+static void test_docs_name_real_scenes(void **st)
+{
+    (void)st;
+    const char *docs[] = {"README.md", "man/sgdscope.1",
+                          "man/sgdscope-scene.5"};
+    static char text[1 << 18];
+    int checked = 0;
+    for (size_t d = 0; d < 3; d++) {
+        slurp(docs[d], text, sizeof text);
+        assert_true(strlen(text) > 1000);
+        doc_plain(text);
+        /* commands: "sgdscope" or "./sgdscope" starting a line (after
+         * indentation) or a Markdown code span */
+        for (const char *p = text; (p = strstr(p, "sgdscope ")) != NULL;
+             p++) {
+            const char *s = p;
+            if (s > text + 1 && strncmp(s - 2, "./", 2) == 0)
+                s -= 2;
+            int backtick = s > text && s[-1] == '`';
+            const char *ls = s;
+            while (ls > text && (ls[-1] == ' ' || ls[-1] == '\t'))
+                ls--;
+            int line_start = ls == text || ls[-1] == '\n';
+            if (backtick || line_start)
+                doc_check_command(docs[d], p + strlen("sgdscope "), backtick,
+                                  &checked);
+        }
+        /* paths and names ending in .scene */
+        for (const char *p = text; (p = strstr(p, ".scene")) != NULL; p++) {
+            const char *s = p;
+            while (s > text && (isalnum((unsigned char)s[-1]) ||
+                                s[-1] == '-' || s[-1] == '_' || s[-1] == '/'))
+                s--;
+            if (s == p || p[6] == ':' || isalnum((unsigned char)p[6]))
+                continue; /* ".scene" alone, an error location, .scene5 */
+            char tok[256];
+            snprintf(tok, sizeof tok, "%.*s", (int)(p + 6 - s), s);
+            if (strcmp(tok, "my.scene") == 0 ||
+                strcmp(tok, "lesson.scene") == 0)
+                continue; /* introduced as a user's own files */
+            if (!doc_scene_ok(tok, &checked))
+                fail_msg("%s: names the scene '%s', which is not in scenes/",
+                         docs[d], tok);
+        }
+    }
+    /* the README's table of scenes: | `name` | what it shows | */
+    slurp("README.md", text, sizeof text);
+    int rows = 0;
+    for (const char *p = text; (p = strstr(p, "\n| `")) != NULL; p++) {
+        char tok[128];
+        const char *q = strchr(p + 4, '`');
+        assert_non_null(q);
+        snprintf(tok, sizeof tok, "%.*s", (int)(q - p - 4), p + 4);
+        if (strchr(tok, '-') == NULL && strcmp(tok, "tour") != 0)
+            continue; /* the models' table: quad1d, diagnet, relu1d */
+        rows++;
+        if (!doc_scene_ok(tok, &checked))
+            fail_msg("README.md: the scene table lists '%s', which is not "
+                     "in scenes/", tok);
+    }
+    assert_true(rows >= 10);
+    assert_true(checked >= 25);
+}
+
 /* Both manual pages render without a single groff warning. */
 static void test_manuals_render_clean(void **st)
 {
@@ -736,6 +909,7 @@ int main(void)
         cmocka_unit_test(test_at_keeps_the_run_length),
         cmocka_unit_test(test_manual_covers_help),
         cmocka_unit_test(test_manuals_render_clean),
+        cmocka_unit_test(test_docs_name_real_scenes),
     };
     return cmocka_run_group_tests_name("cli", tests, setup, teardown);
 }
