@@ -6,16 +6,28 @@
 #   sh tests/e2e.sh ./build/sgdscope
 #
 # Prints one line per check and closes with "e2e: N passed, M failed";
-# exits non-zero on any failure.  Every wait is a bounded poll, and the
-# private tmux server (-L sgdscope-e2e-PID, no config file) is killed on
-# the way out, whatever happens.
+# exits non-zero on any failure.  Every wait polls for a condition (a line
+# on the screen, a process state, a shell prompt, an exit status), never
+# a fixed sleep; the private tmux server (-L sgdscope-e2e-PID, no config
+# file) and the private working directory are removed on the way out,
+# whatever happens.
 
 BIN=${1:-./build/sgdscope}
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 SCENE=$PWD/scenes/prop2-quad.scene
+SCENES=$PWD/scenes
 SOCK=sgdscope-e2e-$$
-POLL_TRIES=50          # × 0.1 s: 5 s per wait
+# Every wait polls a condition every 0.1 s and returns as soon as it
+# holds; the bound only decides when to give up, so it is generous (a
+# loaded machine is slow, never wrong).
+POLL_TRIES=300         # × 0.1 s: 30 s at most per wait
 unset TMUX             # also when run from inside a tmux session
+# Every session runs in a private directory, so whatever the app writes
+# (the e export, a recording, keys that reach it by mistake) never lands
+# in the repository.
+WORK=$(mktemp -d) || exit 1
+# The CSV and cast files here before the run: none may be added.
+before=$(ls -A "$PWD" | grep -E '\.(csv|cast)$')
 
 pass=0
 fail=0
@@ -31,6 +43,7 @@ tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
 cleanup() {
     tm kill-server >/dev/null 2>&1
     rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
+    rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT
@@ -38,32 +51,54 @@ trap 'cleanup; exit 143' TERM
 
 screen() { tm capture-pane -p -t "$1" 2>/dev/null; }
 
-# wait_for SESSION EXTENDED-REGEX: polls the pane until a line matches.
-wait_for() {
+# poll CMD...: runs CMD every 0.1 s until it succeeds (or gives up).
+poll() {
     i=0
     while [ $i -lt $POLL_TRIES ]; do
-        screen "$1" | grep -Eq -- "$2" && return 0
+        "$@" && return 0
         sleep 0.1
         i=$((i + 1))
     done
     return 1
 }
 
-# wait_gone SESSION EXTENDED-REGEX: polls until no line matches.
-wait_gone() {
-    i=0
-    while [ $i -lt $POLL_TRIES ]; do
-        screen "$1" | grep -Eq -- "$2" || return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
+shows() { screen "$1" | grep -Eq -- "$2"; }
+hides() { ! screen "$1" | grep -Eq -- "$2"; }
+# wait_for SESSION EXTENDED-REGEX: until a line of the pane matches.
+wait_for() { poll shows "$1" "$2"; }
+# wait_gone SESSION EXTENDED-REGEX: until no line matches.
+wait_gone() { poll hides "$1" "$2"; }
+
+# An app pane stays after the app exits (remain-on-exit), so the screen it
+# left can be read; its exit status goes to a file, written once the app
+# has exited (rename: never read half written).  Not #{pane_dead_status}:
+# tmux 3.3a marks a pane dead when its pty closes, and when that comes
+# before the child is reaped the status is never filled in (about one
+# exit in three here; tmux/tmux#4841).
+status_file() { echo "$WORK/$1.status"; }
+has_exited() { [ -s "$(status_file "$1")" ]; }
+wait_exit() { poll has_exited "$1"; }
+exit_status() { cat "$(status_file "$1")" 2>/dev/null; }
+
+# The shells below print this prompt; an empty prompt line means the shell
+# is reading a command, so what is typed next goes to it, not to the app.
+PROMPT='E2E> '
+PROMPT_RE='^E2E> ?$'
+
+# app_pid SESSION: the pid of the pane shell's child (the app).
+app_pid() {
+    pp=$(tm display-message -p -t "$1" '#{pane_pid}')
+    ps -A -o pid= -o ppid= | awk -v p="$pp" '$2 == p { print $1; exit }'
 }
+# in_state PID REGEX: the process state (ps stat) matches, e.g. T stopped.
+in_state() { ps -o stat= -p "$1" 2>/dev/null | grep -Eq -- "^$2"; }
+wait_state() { poll in_state "$1" "$2"; }
 
 # The status line is the last line naming both the step size and the step
 # count; eta_of/step_of read the numbers off it.
 NUM='[0-9][0-9.]*([eE][-+]?[0-9]+)?'
 STATUS_RE="(η|eta)[ =:]*$NUM.*step[s]?[ =:]*[0-9]|step[s]?[ =:]*[0-9].*(η|eta)[ =:]*$NUM"
+PAUSED_RE="paused.*($STATUS_RE)|($STATUS_RE).*paused"
 status() { screen "$1" | grep -E -- "$STATUS_RE" | tail -n 1; }
 eta_of() {
     status "$1" | grep -Eo -- "(η|eta)[ =:]*$NUM" | head -n 1 |
@@ -76,27 +111,30 @@ step_of() {
 
 # wait_change SESSION FUNC OLD: polls until FUNC SESSION differs from OLD;
 # prints the new value.
+changed() { v=$($2 "$1"); [ -n "$v" ] && [ "$v" != "$3" ]; }
 wait_change() {
-    i=0
-    while [ $i -lt $POLL_TRIES ]; do
-        v=$($2 "$1")
-        if [ -n "$v" ] && [ "$v" != "$3" ]; then
-            echo "$v"
-            return 0
-        fi
-        sleep 0.1
-        i=$((i + 1))
-    done
-    echo "$3"
-    return 1
+    if poll changed "$1" "$2" "$3"; then echo "$v"; else echo "$3"; fi
 }
 
 # float_lt A B: A < B (awk, for numbers like 1.1 or 9.5e-2).
 float_lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
 
+# start_app SESSION DIR ARGS: the app in a pane of its own, in DIR.
 start_app() {
-    tm new-session -d -s "$1" -x 120 -y 40 -c "$PWD" \
-        "env LANG=C.UTF-8 LC_ALL= '$BIN' '$SCENE'; echo SGDSCOPE-EXITED-\$?; sleep 30"
+    f=$(status_file "$1")
+    tm new-session -d -s "$1" -x 120 -y 40 -c "$2" \
+        "env LANG=C.UTF-8 LC_ALL= SGDSCOPE_SCENES='$SCENES' '$BIN' $3; echo \$? >'$f.tmp' && mv '$f.tmp' '$f'" \; \
+        set-option -w -t "$1" remain-on-exit on
+}
+
+# start_shell SESSION SHELL...: an interactive shell with the e2e prompt,
+# in WORK; returns once it prompts.
+start_shell() {
+    s=$1
+    shift
+    tm new-session -d -s "$s" -x 120 -y 40 -c "$WORK" \
+        "env PS1='$PROMPT' $*"
+    wait_for "$s" "$PROMPT_RE"
 }
 
 # ---- 9 (first: needs no tmux) ---------------------------------------------
@@ -115,7 +153,7 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 
 # ---- 1 status line ----------------------------------------------------------
-start_app t
+start_app t "$WORK" "'$SCENE'"
 if wait_for t "$STATUS_RE"; then
     ok "1 status line shows eta and the step count: $(status t | sed 's/  */ /g')"
 else
@@ -143,12 +181,17 @@ fi
 
 # ---- 4 pause, single step, resume -------------------------------------------
 tm send-keys -t t Space
-if wait_for t 'paused'; then
-    sleep 0.2 # let a frame already under way land
+if wait_for t "$PAUSED_RE"; then
+    # The step on the paused status line, then again after two keys have
+    # been handled and drawn (the help opened and closed): a running app
+    # would have stepped in between.
     s0=$(step_of t)
-    sleep 0.3
+    tm send-keys -t t -l '?'
+    wait_for t 'one step while paused' >/dev/null
+    tm send-keys -t t -l '?'
+    wait_gone t 'one step while paused' >/dev/null
     s1=$(step_of t)
-    if [ -n "$s0" ] && [ "$s0" = "$s1" ]; then
+    if [ -n "$s0" ] && [ "$s0" = "$s1" ] && shows t "$PAUSED_RE"; then
         ok "4a space pauses: step stays at $s0"
     else
         bad "4a space pauses: step '$s0' then '$s1'" "$(status t)"
@@ -206,7 +249,7 @@ fi
 title_word=$(printf '%s\n' "$full" | grep -Eo '[A-Za-z]{5,}' | grep -v -x \
     -e paused -e steps -e SGDSCOPE | head -n 1)
 tm send-keys -t t -l 'q'
-if wait_for t '^SGDSCOPE-EXITED-0$'; then
+if wait_exit t && [ "$(exit_status t)" = 0 ]; then
     after=$(screen t)
     if [ -n "$title_word" ] && printf '%s\n' "$after" | grep -q -- "$title_word"; then
         bad "7 'q' exits 0 and leaves no screen behind ('$title_word' still shown)" "$after"
@@ -214,77 +257,91 @@ if wait_for t '^SGDSCOPE-EXITED-0$'; then
         ok "7 'q' exits 0 and restores the screen"
     fi
 else
-    bad "7 'q' exits 0" "$(screen t)"
+    bad "7 'q' exits 0 (status '$(exit_status t)')" "$(screen t)"
 fi
 
 # ---- 8 Ctrl-C leaves the terminal sane ----------------------------------------
-tm new-session -d -s c -x 120 -y 40 -c "$PWD" "sh"
-tm send-keys -t c -l "env LANG=C.UTF-8 LC_ALL= '$BIN' '$SCENE'; echo SGDSCOPE-EXITED-\$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e echo -e icanon | sed 's/^/STTY-/'"
-tm send-keys -t c Enter
-if wait_for c "$STATUS_RE"; then
-    tm send-keys -t c C-c
-    if wait_for c '^SGDSCOPE-EXITED-[0-9]+$' && wait_for c '^STTY-echo$' &&
-        wait_for c '^STTY-icanon$'; then
-        ok "8 Ctrl-C exits ($(screen c | grep -Eo 'SGDSCOPE-EXITED-[0-9]+')) with echo and icanon back on"
+if start_shell c sh; then
+    tm send-keys -t c -l "env LANG=C.UTF-8 LC_ALL= '$BIN' '$SCENE'; echo SGDSCOPE-EXITED-\$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e echo -e icanon | sed 's/^/STTY-/'"
+    tm send-keys -t c Enter
+    if wait_for c "$STATUS_RE"; then
+        tm send-keys -t c C-c
+        if wait_for c '^SGDSCOPE-EXITED-[0-9]+$' && wait_for c '^STTY-echo$' &&
+            wait_for c '^STTY-icanon$'; then
+            ok "8 Ctrl-C exits ($(screen c | grep -Eo 'SGDSCOPE-EXITED-[0-9]+')) with echo and icanon back on"
+        else
+            bad "8 Ctrl-C exits with echo and icanon back on" "$(screen c)"
+        fi
     else
-        bad "8 Ctrl-C exits with echo and icanon back on" "$(screen c)"
+        bad "8 Ctrl-C: the app did not start in a shell" "$(screen c)"
     fi
 else
-    bad "8 Ctrl-C: the app did not start in a shell" "$(screen c)"
+    bad "8 Ctrl-C: the shell did not prompt" "$(screen c)"
 fi
 
 # ---- 10 Ctrl-Z, fg (needs a shell with job control) ---------------------------
+# Nothing is typed for the shell before it prompts, and nothing for the
+# app before it runs again: a command typed while the app still reads the
+# terminal would reach it as keys (an 'e' in "echo" once exported a CSV
+# into the repository).
 if command -v bash >/dev/null 2>&1; then
-    tm new-session -d -s z -x 120 -y 40 -c "$PWD" "bash --norc --noprofile -i"
-    tm send-keys -t z -l "env LANG=C.UTF-8 LC_ALL= '$BIN' '$SCENE'"
-    tm send-keys -t z Enter
-    if wait_for z "$STATUS_RE"; then
-        tm send-keys -t z C-z
-        if wait_for z 'Stopped' && wait_gone z "$STATUS_RE"; then
-            ok "10a Ctrl-Z stops it and gives the shell its screen back"
-        else
-            bad "10a Ctrl-Z stops it and gives the shell its screen back" "$(screen z)"
-        fi
-        tm send-keys -t z -l "fg; echo SGDSCOPE-EXITED-\$?"
+    if start_shell z bash --norc --noprofile -i; then
+        tm send-keys -t z -l "env LANG=C.UTF-8 LC_ALL= '$BIN' '$SCENE'"
         tm send-keys -t z Enter
-        if wait_for z "$STATUS_RE"; then
-            z0=$(step_of z)
-            z1=$(wait_change z step_of "$z0")
-            tm send-keys -t z -l 'q'
-            if [ "$z1" != "$z0" ] && wait_for z '^SGDSCOPE-EXITED-0$'; then
-                ok "10b fg resumes it (step $z0 -> $z1) and q still exits 0"
+        if wait_for z "$STATUS_RE" && pid=$(app_pid z) && [ -n "$pid" ]; then
+            tm send-keys -t z C-z
+            if wait_state "$pid" T && wait_for z 'Stopped' &&
+                wait_for z "$PROMPT_RE" && wait_gone z "$STATUS_RE"; then
+                ok "10a Ctrl-Z stops it (state T) and gives the shell its screen back"
+                tm send-keys -t z -l "fg; echo SGDSCOPE-EXITED-\$?"
+                tm send-keys -t z Enter
+                if wait_state "$pid" '[RSD]' && wait_for z "$STATUS_RE"; then
+                    z0=$(step_of z)
+                    z1=$(wait_change z step_of "$z0")
+                    tm send-keys -t z -l 'q'
+                    if [ "$z1" != "$z0" ] && wait_for z '^SGDSCOPE-EXITED-0$'; then
+                        ok "10b fg resumes it (step $z0 -> $z1) and q still exits 0"
+                    else
+                        bad "10b fg resumes it and q still exits 0 (step '$z0' -> '$z1')" "$(screen z)"
+                    fi
+                else
+                    bad "10b fg brings the panels back" "$(screen z)"
+                fi
             else
-                bad "10b fg resumes it and q still exits 0" "$(screen z)"
+                bad "10a Ctrl-Z stops it and gives the shell its screen back (state $(ps -o stat= -p "$pid"))" "$(screen z)"
             fi
         else
-            bad "10b fg brings the panels back" "$(screen z)"
+            bad "10 Ctrl-Z: the app did not start in bash" "$(screen z)"
         fi
     else
-        bad "10 Ctrl-Z: the app did not start in bash" "$(screen z)"
+        bad "10 Ctrl-Z: bash did not prompt" "$(screen z)"
     fi
 fi
 
 # ---- 11 --record and e: a live recording and an exported history ----------------
-REC=$(mktemp -d)
-tm new-session -d -s r -x 120 -y 40 -c "$REC" \
-    "env LANG=C.UTF-8 LC_ALL= '$BIN' --record '$REC/live.cast' '$SCENE'; echo SGDSCOPE-EXITED-\$?; sleep 30"
+REC=$WORK/rec
+mkdir -p "$REC"
+exported() { ls "$REC"/prop2-quad-seed1-step*.csv >/dev/null 2>&1; }
+start_app r "$REC" "--record '$REC/live.cast' '$SCENE'"
 if wait_for r "$STATUS_RE"; then
     tm send-keys -t r -l 'd'
     wait_for r 'decay' >/dev/null
     tm send-keys -t r -l 'e'
-    if wait_for r 'history written to'; then
-        csv=$(ls "$REC"/prop2-quad-seed1-step*.csv 2>/dev/null | head -n 1)
-        if [ -n "$csv" ] && head -n 1 "$csv" | grep -q '^step,eta,dynamics,batch,train_loss,' &&
+    # the file first (it exists once the key is handled), then the message
+    # that shows for the next three seconds' worth of frames
+    if poll exported && wait_for r 'history written to'; then
+        csv=$(ls "$REC"/prop2-quad-seed1-step*.csv | head -n 1)
+        if head -n 1 "$csv" | grep -q '^step,eta,dynamics,batch,train_loss,.*,verdict,theta$' &&
             [ "$(wc -l <"$csv")" -gt 2 ]; then
             ok "11a e writes the history as CSV and says where ($(basename "$csv"))"
         else
-            bad "11a e writes the history as CSV" "$(ls -l "$REC")"
+            bad "11a e writes the history as CSV" "$(ls -l "$REC"; head -n 3 "$csv")"
         fi
     else
-        bad "11a e says where the history went" "$(screen r)"
+        bad "11a e writes the history and says where" "$(ls -l "$REC"; screen r)"
     fi
     tm send-keys -t r -l 'q'
-    if wait_for r '^SGDSCOPE-EXITED-0$' && [ -s "$REC/live.cast" ] &&
+    if wait_exit r && [ "$(exit_status r)" = 0 ] && [ -s "$REC/live.cast" ] &&
         head -n 1 "$REC/live.cast" | grep -q '"version": 2' &&
         grep -q '"m", "step [0-9]*: decay' "$REC/live.cast" &&
         [ "$(ls "$REC" | grep -c 'live\.cast')" -eq 1 ]; then
@@ -303,24 +360,35 @@ if wait_for r "$STATUS_RE"; then
 else
     bad "11 the app did not start with --record" "$(screen r)"
 fi
-rm -rf "$REC"
 
 # ---- 12 a scene's timeline: caption, then a pause event --------------------------
-tm new-session -d -s l -x 120 -y 40 -c "$PWD" \
-    "env LANG=C.UTF-8 LC_ALL= '$BIN' tour; echo SGDSCOPE-EXITED-\$?; sleep 30"
+start_app l "$WORK" tour
 if wait_for l 'SGD, batch 1, a large step'; then
     ok "12a the tour opens with its caption"
-    POLL_TRIES=150 # the tour reaches its first pause at step 10000
-    if wait_for l "paused.*($STATUS_RE)|($STATUS_RE).*paused"; then
+    POLL_TRIES=1200 # the tour reaches its first pause at step 10000
+    if wait_for l "$PAUSED_RE"; then
         ok "12b the tour pauses itself at its pause event (step $(step_of l))"
     else
         bad "12b the tour pauses itself" "$(status l)"
     fi
-    POLL_TRIES=50
+    POLL_TRIES=300
 else
     bad "12a the tour opens with its caption" "$(screen l)"
 fi
 tm send-keys -t l -l 'q'
+if wait_exit l && [ "$(exit_status l)" = 0 ]; then
+    ok "12c q quits the tour with status 0"
+else
+    bad "12c q quits the tour with status 0" "$(screen l)"
+fi
+
+# ---- 13 nothing written into the directory the suite runs in ----------------
+after=$(ls -A "$PWD" | grep -E '\.(csv|cast)$')
+if [ "$after" = "$before" ]; then
+    ok "13 no CSV or cast file left in $(basename "$PWD")"
+else
+    bad "13 files left in $PWD" "$after"
+fi
 
 echo "e2e: $pass passed, $fail failed"
 [ $fail -eq 0 ]
