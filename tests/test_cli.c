@@ -598,6 +598,60 @@ static void test_csv_one_schema(void **st)
     assert_non_null(strstr(out_text, ",verdict,l0\n"));
 }
 
+/* A rewind restores θ, not the dynamics: after switching to GD at step
+ * 50, diverging and rewinding to a checkpoint R before 50, the export's
+ * rows from R on say gd (the switch logged at 50 belongs to the
+ * abandoned future, but its setting stays in force). */
+static void test_export_dynamics_through_rewind(void **st)
+{
+    (void)st;
+    static scene sc;
+    static app a;
+    scene_err e;
+    char err[256], path[512];
+    scene_init(&sc);
+    assert_int_equal(scene_set(&sc, "model=quad1d", &e), 0);
+    assert_int_equal(scene_set(&sc, "steps=400", &e), 0);
+    assert_int_equal(scene_set(&sc, "every=1", &e), 0);
+    /* η ×5 at step 60: GD leaves the valley there */
+    assert_int_equal(scene_set(&sc, "decays=60:0.2", &e), 0);
+    assert_int_equal(scene_finalize(&sc, &e), 0);
+    assert_int_equal(app_open(&a, &sc, NULL, err, sizeof err), 0);
+    a.headless = 1;
+    app_run_to(&a, 50);
+    app_act(&a, ACT_DYNAMICS);
+    app_run_to(&a, 400);
+    assert_true(a.r->diverged);
+    app_act(&a, ACT_REWIND);
+    assert_false(a.r->diverged);
+    uint64_t R = a.r->t;
+    assert_true(R < 50);
+    app_run_to(&a, R + 5);
+    snprintf(path, sizeof path, "%s/rewind.csv", tmpdir);
+    if (app_export_csv(&a, path, err, sizeof err) != 0)
+        fail_msg("export: %s", err);
+    app_close(&a);
+
+    static char text[1 << 16];
+    slurp(path, text, sizeof text);
+    int after = 0;
+    for (const char *l = strchr(text, '\n'); l && l[1];
+         l = strchr(l + 1, '\n')) {
+        unsigned long long step = strtoull(l + 1, NULL, 10);
+        const char *c = strchr(l + 1, ',');     /* eta */
+        assert_non_null(c);
+        c = strchr(c + 1, ',');                 /* dynamics */
+        assert_non_null(c);
+        const char *want = step >= R ? "gd," : "sgd,";
+        if (strncmp(c + 1, want, strlen(want)) != 0)
+            fail_msg("row at step %llu (rewound to %llu): want %.*s:\n%s",
+                     step, (unsigned long long)R, (int)strlen(want) - 1,
+                     want, text);
+        after += step >= R;
+    }
+    assert_true(after >= 5);
+}
+
 /* --at picks the step to show while --steps stays the run length, so a
  * decay at 30% of a 1000-step run has not happened at step 200 (with
  * --steps 200 it would have, at 60).  The snapshot, a headless recording's
@@ -906,6 +960,7 @@ int main(void)
         cmocka_unit_test(test_csv_steps_monotone_through_divergence),
         cmocka_unit_test(test_timeline_applies),
         cmocka_unit_test(test_csv_one_schema),
+        cmocka_unit_test(test_export_dynamics_through_rewind),
         cmocka_unit_test(test_at_keeps_the_run_length),
         cmocka_unit_test(test_manual_covers_help),
         cmocka_unit_test(test_manuals_render_clean),
