@@ -30,10 +30,11 @@
 static const char usage_text[] =
     "usage: sgdscope [OPTIONS] [SCENE]\n"
     "       sgdscope --headless [SCENE] [--csv FILE|-] [--every N] [--summary]\n"
+    "                [--at N|P%]\n"
     "       sgdscope --snapshot [SCENE] [--steps N] [--at N|P%] "
     "[--size COLSxROWS]\n"
-    "       sgdscope --headless --record FILE.cast [--size COLSxROWS] "
-    "[--at N|P%] [SCENE]\n"
+    "       sgdscope --headless --record FILE.cast [--size COLSxROWS]\n"
+    "                [--at N|P%] [SCENE]\n"
     "\n"
     "Steps SGD on the toy models of \"SGD with large step sizes learns sparse\n"
     "features\".  SCENE is a path or the name of a shipped scene (--list).\n"
