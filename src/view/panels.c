@@ -64,7 +64,7 @@ static size_t npts(const plot *p, const canvas *c)
 static void title_draw(canvas *c, rect r, const fit_part *parts, size_t n)
 {
     if (r.h > 0)
-        fit_draw(c, r.x, r.y, r.w, parts, n, "  ");
+        fit_draw(c, r.x, r.y, r.w - 1, parts, n, "  ");
 }
 
 /* The run's state in one word, from its verdict: a frozen run is
@@ -222,14 +222,15 @@ static void trail(plot *p, size_t n)
 }
 
 /* The valley's memory, in run steps: an axis narrows only once higher
- * losses are this many steps old.  A twentieth of the run is about a
- * second at the default speed (a run plays in ~15 s), long enough not to
- * pulse from one frame to the next; never shorter than the trail or a few
- * evaluations, or the window would hold no sample. */
+ * losses are this many steps old.  A tenth of the run is about 1.5 s at
+ * the default speed (a run plays in ~15 s), long enough not to pulse
+ * from one frame to the next, short enough to follow a decay; never
+ * shorter than the trail or a few evaluations, or the window would hold
+ * no sample. */
 static uint64_t valley_window(const run *R)
 {
     uint64_t every = R->sc.every ? R->sc.every : 1;
-    uint64_t w = R->sc.steps / 20;
+    uint64_t w = R->sc.steps / 10;
     if (w < 4 * every)
         w = 4 * every;
     if (w < RUN_TRAIL)
@@ -241,6 +242,22 @@ static uint64_t window_start(const run *R)
 {
     uint64_t w = valley_window(R);
     return R->t > w ? R->t - w : 0;
+}
+
+/* The smallest of 1, 1.5, 2, 3, 5, 7 × 10^k at or above v (v > 0): the
+ * valley's extents move in these steps, so the small wobble of a bounce
+ * from one frame to the next leaves the axes alone, and a frame is still
+ * at least two thirds full. */
+static double nice_ceil(double v)
+{
+    static const double m[] = {1, 1.5, 2, 3, 5, 7, 10};
+    if (!(v > 0) || !isfinite(v))
+        return v;
+    double e = pow(10.0, floor(log10(v)));
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+        if (m[i] * e >= v * (1 - 1e-12))
+            return m[i] * e;
+    return 10 * e;
 }
 
 /* θ's position against θ*, in words that agree with the digits shown:
@@ -437,9 +454,9 @@ static void valley_line(canvas *c, rect r, const app *a)
      * the window's highest (expands at once, shrinks after W steps), the
      * iterate's and the trail's. */
     size_t nt = R->trail_len < MAX_PTS ? R->trail_len : MAX_PTS;
-    double smax_tr = 0.0, top = window_max(&R->h_train, window_start(R));
+    double smax_tr = 0.0, seen = 0.0;
     double L0 = model_train_loss(m, R->theta);
-    top = fmax(top, L0);
+    seen = fmax(seen, L0);
     for (size_t k = 0; k < nt; k++) {
         const double *tk = run_trail_at(R, k);
         double s = 0.0;
@@ -448,11 +465,18 @@ static void valley_line(canvas *c, rect r, const app *a)
         zs[k] = s;
         ys[k] = model_train_loss(m, tk);
         smax_tr = fmax(smax_tr, fabs(s));
-        top = fmax(top, ys[k]);
+        seen = fmax(seen, ys[k]);
     }
+    /* The top is the window's (from the history: it holds for W steps).
+     * The iterate and its trail lie between evaluations and have no
+     * memory: letting them widen the frame would make it breathe with
+     * every bounce.  Above the top they are drawn on it, the iterate as
+     * an arrow.  Without history yet, they set it. */
+    double top = nice_ceil(1.2 * window_max(&R->h_train, window_start(R)));
     if (!(top > 0) || !isfinite(top))
-        top = isfinite(L0) && L0 > 0 ? L0 : 1.0;
-    top *= 1.25;
+        top = nice_ceil(1.2 * seen);
+    if (!(top > 0) || !isfinite(top))
+        top = 1.0;
     double tn = 0.0;
     for (size_t j = 0; j < pdim; j++)
         tn += R->theta[j] * R->theta[j];
@@ -470,8 +494,8 @@ static void valley_line(canvas *c, rect r, const app *a)
     double S = fmax(sr - smin, smin + sl);
     for (size_t k = 0; k < nt; k++)
         S = fmax(S, fabs(zs[k] - smin));
-    S *= 1.05;
-    if (!(S > 0))
+    S = nice_ceil(1.05 * S);
+    if (!(S > 0) || !isfinite(S))
         S = 1e-3;
     plot_begin(&p, c, r, NULL, (axis){-S, S, 0, 0}, (axis){0.0, top, 0, 0},
                PLOT_TITLE_ROW);
@@ -492,10 +516,12 @@ static void valley_line(canvas *c, rect r, const app *a)
     plot_line(&p, xs, ys, n, ROLE_TRAIN);
     for (size_t k = 0; k < nt; k++) {
         xs[k] = zs[k] - smin;
-        ys[k] = tr_y[k];
+        ys[k] = fmin(tr_y[k], top);
     }
     trail(&p, nt);
-    plot_glyph(&p, -smin, L0, c->tier == GLYPH_ASCII ? '@' : 0x25CF,
+    int ascii = c->tier == GLYPH_ASCII, over = L0 > top;
+    plot_glyph(&p, -smin, fmin(L0, top),
+               over ? (ascii ? '^' : 0x25B2) : ascii ? '@' : 0x25CF,
                ROLE_ITERATE, ATTR_BOLD);
 }
 
@@ -543,11 +569,11 @@ static void sharp_strip(canvas *c, rect r, const app *a, axis x, int gutter,
     fit_part parts[] = {
         {{"Sharpness", NULL}, 2, ROLE_TITLE, ATTR_BOLD},
         {{lam, NULL}, FIT_KEEP, ROLE_TRAIN, ATTR_BOLD},
-        {{"vs", NULL}, 4, ROLE_DIM, 0},
+        {{"vs", NULL}, 1, ROLE_DIM, 0},
         {{line, NULL}, FIT_KEEP, ROLE_MARK, ATTR_BOLD},
         {{gd ? "(GD stability line)" : "(full-batch GD stability line)",
-          gd ? "(stability)" : "(full-batch line)",
-          gd ? NULL : "(GD line)", NULL},
+          gd ? "(stability line)" : "(full-batch line)",
+          gd ? "(stability)" : "(full-batch)", NULL},
          3, ROLE_MARK, 0},
     };
     plot p;
