@@ -608,7 +608,12 @@ static axis sharp_axis(const run *R)
         return (axis){0.0, 1.0, 0, 0};
     if (isfinite(lo) && hi / lo > 30.0)
         return log_axis(lo, hi, 0);
-    return (axis){0.0, hi * 1.1, 0, 0};
+    /* a round top, so a strip two rows high still gets a tick there */
+    double top = nice_ceil(hi * 1.05);
+    double e = pow(10.0, floor(log10(top)));
+    return (axis){0.0, top / e > 7 ? 10 * e : top / e > 5 ? 7 * e
+                     : top / e > 2 ? 5 * e : top / e > 1 ? 2 * e : top,
+                  0, 0};
 }
 
 void panel_loss(canvas *c, rect r, const app *a)
