@@ -582,7 +582,17 @@ static void sharp_strip(canvas *c, rect r, const app *a, axis x, int gutter,
     if (!p.ok)
         return;
     size_t n = buckets(&R->h_eta, a->xlog, two_over);
-    draw_buckets(&p, n, ROLE_MARK);
+    if (c->tier == GLYPH_ASCII) {
+        /* one dot per cell: ROLE_MARK's '|' would draw a fence, so the
+         * level line is spelt with '-' as plot_hline does */
+        for (size_t i = 0; i < n; i++) {
+            plot_glyph(&p, hb[i], hb[3 * hb_cap + i], '-', ROLE_MARK, 0);
+            plot_glyph(&p, hb[hb_cap + i], hb[3 * hb_cap + i], '-',
+                       ROLE_MARK, 0);
+        }
+    } else {
+        draw_buckets(&p, n, ROLE_MARK);
+    }
     n = buckets(&R->h_sharp, a->xlog, NULL);
     draw_buckets(&p, n, ROLE_TRAIN);
 }
