@@ -227,8 +227,8 @@ static const char *line_of(const char *text, int y)
 }
 
 /* What every frame at 80x24 and up promises: no word cut ('…' nowhere),
- * the hint line ending in "? help  q quit", the scene and the progress on
- * the top row, never "nan". */
+ * the hint line ending in "? help  q quit", the scene and the speed on
+ * the top row, η and "step t/N" on the status line, never "nan". */
 static void check_full_frame(const char *name, const char *t, int h,
                              const app *a)
 {
@@ -242,17 +242,23 @@ static void check_full_frame(const char *name, const char *t, int h,
     if (n < strlen(end) || strncmp(hint + n - strlen(end), end, strlen(end)))
         fail_msg("%s: hint line does not end with '%s': '%s'", name, end,
                  hint);
-    char want[64], t1[32], t2[32];
-    snprintf(want, sizeof want, "%s/%s",
-             fit_count(a->r->t, t1, sizeof t1),
-             fit_count(a->r->sc.steps, t2, sizeof t2));
+    char want[64], speed[32];
+    snprintf(want, sizeof want, "step %llu/%llu",
+             (unsigned long long)a->r->t, (unsigned long long)a->r->sc.steps);
+    const char *status = line_of(t, h - 2);
+    if (!strstr(status, want) ||
+        (!strstr(status, "η=") && !strstr(status, "eta=")))
+        fail_msg("%s: the status line lacks η or '%s': '%s'", name, want,
+                 status);
     const char *top = line_of(t, 0);
-    if (!strstr(top, want) || !strstr(top, a->base.name[0] &&
-                                               !strstr(top, a->base.title)
-                                           ? a->base.name
-                                           : a->base.title))
-        fail_msg("%s: the top row lacks the scene or '%s': '%s'", name,
-                 want, top);
+    app_speed_text(a, speed, sizeof speed);
+    if (!strstr(top, speed) && strncmp(speed, "\xC3\x97", 2) == 0)
+        memmove(speed, speed + 1, strlen(speed)), speed[0] = 'x'; /* ASCII */
+    if (!strstr(top, speed) ||
+        !strstr(top, strstr(top, a->base.title) ? a->base.title
+                                                 : a->base.name))
+        fail_msg("%s: the top row lacks the scene or the speed: '%s'", name,
+                 top);
     assert_null(strstr(t, "nan"));
 }
 

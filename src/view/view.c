@@ -46,19 +46,16 @@ static void fmt_eta_interval(double eta, double lo, double hi, char *e,
     }
 }
 
-/* The scene and the progress, on the top row: the title on the left,
- * "step 12,000/60,000", a bar and the speed on the right.  The numbers
- * stay longest, then the speed; the title gives way to the scene's short
- * name, then goes. */
+/* The scene and the progress, on the top row: the title on the left; a
+ * bar, the share done and the speed on the right (the step count itself
+ * is on the status line, beside η, where scripts read both).  The speed
+ * stays longest; the bar goes first, then the title gives way to the
+ * scene's short name. */
 static void title_bar(canvas *c, int y, const app *a)
 {
     const run *r = a->r;
-    char cnt[80], t1[32], t2[32], bar[64], speed[32], pct[16];
+    char bar[64], speed[32], pct[16];
     uint64_t total = r->sc.steps;
-    fit_count(r->t, t1, sizeof t1);
-    fit_count(total, t2, sizeof t2);
-    snprintf(cnt, sizeof cnt, "step %s/%s", t1, t2);
-    const char *cnt_s = cnt + 5; /* without "step " */
     double frac = total ? (double)r->t / (double)total : 1.0;
     if (frac > 1)
         frac = 1;
@@ -74,9 +71,8 @@ static void title_bar(canvas *c, int y, const app *a)
     app_speed_text(a, speed, sizeof speed);
     fit_part right[] = {
         {{bar, NULL}, 2, ROLE_DIM, ATTR_REVERSE},
-        {{pct, NULL}, 3, ROLE_TEXT, ATTR_REVERSE},
-        {{cnt, cnt_s, NULL}, FIT_KEEP, ROLE_TEXT, ATTR_REVERSE | ATTR_BOLD},
-        {{speed, NULL}, 5, ROLE_TEXT, ATTR_REVERSE},
+        {{pct, NULL}, 3, ROLE_TEXT, ATTR_REVERSE | ATTR_BOLD},
+        {{speed, NULL}, FIT_KEEP, ROLE_TEXT, ATTR_REVERSE},
     };
     canvas_fill(c, (rect){0, y, c->w, 1}, ' ', ROLE_TEXT, ATTR_REVERSE);
     const char *title = a->base.title[0] ? a->base.title : a->base.name;
@@ -87,7 +83,7 @@ static void title_bar(canvas *c, int y, const app *a)
     /* The title before the bar: drop the bar, then the percentage, while
      * the full title does not fit beside the rest. */
     const size_t nr = sizeof right / sizeof right[0];
-    int pick[4], lpick[1], rw = 0;
+    int pick[3], lpick[1], rw = 0;
     for (int drop = 0; drop <= 2; drop++) {
         for (int i = 0; i < drop; i++)
             right[i].v[0] = NULL;
@@ -136,6 +132,11 @@ static void status_line(canvas *c, int y, const app *a)
         snprintf(rate, sizeof rate, "%s steps/s", b2);
     }
     snprintf(seed, sizeof seed, "seed %llu", (unsigned long long)r->sc.seed);
+    /* plain digits: "step 12000/60000" is read by scripts (tests/e2e.sh)
+     * as well as by people */
+    char steps[64];
+    snprintf(steps, sizeof steps, "step %llu/%llu",
+             (unsigned long long)r->t, (unsigned long long)r->sc.steps);
     const char *state = r->diverged ? "DIVERGED" : a->paused ? "paused" : NULL;
     const char *verdict = r->diverged ? NULL : verdict_name(r->last.verdict);
     int vrole = r->last.verdict == VERDICT_BOUNCING ? ROLE_GOOD
@@ -152,6 +153,7 @@ static void status_line(canvas *c, int y, const app *a)
         {{theory[0] ? theory : NULL, theory_s, NULL}, 7, ROLE_TEXT, rv},
         {{schedule_phase_name(schedule_phase(&r->sched, r->t)), NULL}, 4,
          ROLE_TEXT, rv},
+        {{steps, NULL}, FIT_KEEP, ROLE_TEXT, rv | ATTR_BOLD},
         {{rate[0] ? rate : NULL, NULL}, 3, ROLE_TEXT, rv},
         {{seed, NULL}, 1, ROLE_TEXT, rv},
     };
