@@ -1,7 +1,12 @@
 /* view.h — the whole screen drawn into a canvas from an app's state:
- * valley, loss, predictor and spectrum panels laid out to fit, the status
- * and key-hint lines, and the overlays (help, divergence, "too small").
- * Reads the app and its run; never changes them.  No terminal code. */
+ * a title bar (the scene, step/total, a progress bar, the speed), the
+ * valley and predictor panels on the left, the loss (with its sharpness
+ * strip) and spectrum panels on the right, the status line (verdict,
+ * dynamics, η, phase) and the key-hint line, then the overlays (help,
+ * divergence, "too small").  Every line fits its width by dropping its
+ * least important parts, never by cutting a word.  Reads the app and its
+ * run; never changes them, and keeps no memory of earlier frames, so a
+ * frame is a function of the app's state.  No terminal code. */
 #ifndef SGDSCOPE_VIEW_H
 #define SGDSCOPE_VIEW_H
 

@@ -360,6 +360,30 @@ static void test_resize(void **state)
     canvas_free(&c);
 }
 
+/* The ASCII tier spells out every symbol the panels and the status line
+ * use, so no title reads "?" on a plain terminal. */
+static void test_ascii_symbols(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"λmax", "lambdamax"}, {"2/η", "2/eta"},  {"≤1e-16", "<=1e-16"},
+        {"∙ last", ". last"},  {"▴ β* ≠ 0", "^ beta* != 0"},
+        {"█░", "#-"},          {"▲", "^"},        {"θ=θ*−1e-9", "theta=theta*-1e-9"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        canvas c;
+        assert_int_equal(canvas_init(&c, 24, 1, GLYPH_ASCII), 0);
+        canvas_text(&c, 0, 0, cases[i].in, ROLE_TEXT, 0, -1);
+        assert_int_equal(canvas_text_cells(&c, cases[i].in),
+                         (int)strlen(cases[i].out));
+        char want[64];
+        snprintf(want, sizeof want, "%-24s\n", cases[i].out);
+        assert_string_equal(as_text(&c), want);
+        canvas_free(&c);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -374,6 +398,7 @@ int main(void)
         cmocka_unit_test(test_golden_tiers),
         cmocka_unit_test(test_to_text_cap),
         cmocka_unit_test(test_resize),
+        cmocka_unit_test(test_ascii_symbols),
     };
     return cmocka_run_group_tests_name("canvas", tests, NULL, NULL);
 }

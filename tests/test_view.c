@@ -1,16 +1,23 @@
 /* test_view.c — golden text frames of the whole screen: every model in
- * every glyph tier, plus the overlays (help, divergence, too small).
+ * every glyph tier, every shipped scene at 80x24, 100x30 and 120x40, the
+ * overlays (help, divergence, too small); and the instruments' promises:
+ * whole-run curves, honest log floors, labels that agree with the run,
+ * axes that do not pulse, nothing cut at projector sizes.
  * Frames are compared byte for byte with tests/golden/NAME.txt; run with
  * SGDSCOPE_UPDATE_GOLDEN=1 to rewrite them (then read the diff!). */
 #include "testutil.h"
 
+#include <dirent.h>
+#include <float.h>
+
 #include "app.h"
 #include "canvas.h"
+#include "fit.h"
+#include "panels.h"
 #include "view.h"
 
-static char *render(const char *scene_path, const char *const *sets,
-                    uint64_t steps, glyph_tier tier, int w, int h,
-                    void (*tweak)(app *))
+static void open_app(app *a, const char *scene_path,
+                     const char *const *sets, uint64_t steps)
 {
     scene s;
     scene_err e;
@@ -21,21 +28,41 @@ static char *render(const char *scene_path, const char *const *sets,
         if (scene_set(&s, *sets, &e) != 0)
             fail_msg("%s: %s", *sets, e.msg);
     assert_int_equal(scene_finalize(&s, &e), 0);
-    app a;
     char err[256];
-    if (app_open(&a, &s, NULL, err, sizeof err) != 0)
+    if (app_open(a, &s, NULL, err, sizeof err) != 0)
         fail_msg("app_open: %s", err);
-    app_run_to(&a, steps);
-    if (tweak)
-        tweak(&a);
-    canvas c;
-    assert_int_equal(canvas_init(&c, w, h, tier), 0);
-    view_draw(&c, &a);
-    size_t need = canvas_to_text(&c, NULL, 0) + 1;
+    app_run_to(a, steps);
+}
+
+static char *canvas_text_dup(const canvas *c)
+{
+    size_t need = canvas_to_text(c, NULL, 0) + 1;
     char *buf = malloc(need);
     assert_non_null(buf);
-    canvas_to_text(&c, buf, need);
+    canvas_to_text(c, buf, need);
+    return buf;
+}
+
+/* The whole screen of a as text (caller frees). */
+static char *draw_app(const app *a, glyph_tier tier, int w, int h)
+{
+    canvas c;
+    assert_int_equal(canvas_init(&c, w, h, tier), 0);
+    view_draw(&c, a);
+    char *buf = canvas_text_dup(&c);
     canvas_free(&c);
+    return buf;
+}
+
+static char *render(const char *scene_path, const char *const *sets,
+                    uint64_t steps, glyph_tier tier, int w, int h,
+                    void (*tweak)(app *))
+{
+    app a;
+    open_app(&a, scene_path, sets, steps);
+    if (tweak)
+        tweak(&a);
+    char *buf = draw_app(&a, tier, w, h);
     app_close(&a);
     return buf;
 }
@@ -177,6 +204,528 @@ static void test_extreme_sizes(void **st)
     }
 }
 
+
+/* ---- every shipped scene at projector sizes ----------------------------- */
+
+static const int golden_sizes[][2] = {{80, 24}, {100, 30}, {120, 40}};
+
+/* Row y of text (no '\n'), into a static buffer. */
+static const char *line_of(const char *text, int y)
+{
+    static char line[4096];
+    for (int i = 0; i < y && text; i++) {
+        text = strchr(text, '\n');
+        if (text)
+            text++;
+    }
+    assert_non_null(text);
+    size_t n = strcspn(text, "\n");
+    assert_true(n < sizeof line);
+    memcpy(line, text, n);
+    line[n] = 0;
+    return line;
+}
+
+/* What every frame at 80x24 and up promises: no word cut ('…' nowhere),
+ * the hint line ending in "? help  q quit", the scene and the speed on
+ * the top row, η and "step t/N" on the status line, never "nan". */
+static void check_full_frame(const char *name, const char *t, int h,
+                             const app *a)
+{
+    if (strstr(t, "\xE2\x80\xA6"))
+        fail_msg("%s: a word is cut ('…'):\n%s", name, t);
+    const char *hint = line_of(t, h - 1);
+    size_t n = strlen(hint);
+    while (n > 0 && hint[n - 1] == ' ')
+        n--;
+    const char *end = "? help  q quit";
+    if (n < strlen(end) || strncmp(hint + n - strlen(end), end, strlen(end)))
+        fail_msg("%s: hint line does not end with '%s': '%s'", name, end,
+                 hint);
+    char want[64], speed[32];
+    snprintf(want, sizeof want, "step %llu/%llu",
+             (unsigned long long)a->r->t, (unsigned long long)a->r->sc.steps);
+    const char *status = line_of(t, h - 2);
+    if (!strstr(status, want) ||
+        (!strstr(status, "η=") && !strstr(status, "eta=")))
+        fail_msg("%s: the status line lacks η or '%s': '%s'", name, want,
+                 status);
+    const char *top = line_of(t, 0);
+    app_speed_text(a, speed, sizeof speed);
+    if (!strstr(top, speed) && strncmp(speed, "\xC3\x97", 2) == 0)
+        memmove(speed, speed + 1, strlen(speed)), speed[0] = 'x'; /* ASCII */
+    if (!strstr(top, speed) ||
+        !strstr(top, strstr(top, a->base.title) ? a->base.title
+                                                 : a->base.name))
+        fail_msg("%s: the top row lacks the scene or the speed: '%s'", name,
+                 top);
+    assert_null(strstr(t, "nan"));
+}
+
+/* Every scene in scenes/ (so a new scene gets its goldens), run to its own
+ * length, drawn at the three sizes: goldens named scene-NAME-WxH. */
+static void test_scene_goldens(void **st)
+{
+    (void)st;
+    DIR *d = opendir("scenes");
+    assert_non_null(d);
+    char names[64][256];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 64) {
+        size_t l = strlen(e->d_name);
+        if (l > 6 && strcmp(e->d_name + l - 6, ".scene") == 0)
+            snprintf(names[n++], sizeof names[0], "%.*s", (int)(l - 6),
+                     e->d_name);
+    }
+    closedir(d);
+    assert_true(n >= 3);
+    for (size_t i = 0; i < n; i++) {
+        char path[300];
+        snprintf(path, sizeof path, "scenes/%.200s.scene", names[i]);
+        app a;
+        open_app(&a, path, NULL, 0);
+        app_run_to(&a, a.r->sc.steps);
+        for (size_t k = 0; k < 3; k++) {
+            int w = golden_sizes[k][0], h = golden_sizes[k][1];
+            char gname[320];
+            snprintf(gname, sizeof gname, "scene-%.200s-%dx%d", names[i], w, h);
+            char *t = draw_app(&a, GLYPH_BRAILLE, w, h);
+            check_full_frame(gname, t, h, &a);
+            check_golden(gname, t);
+            free(t);
+        }
+        app_close(&a);
+    }
+}
+
+/* The states with the longest status lines still fit at 80x24. */
+static void test_states_fit_80x24(void **st)
+{
+    (void)st;
+    static const char *const sets[] = {"eta=3", NULL};
+    app a;
+    open_app(&a, "scenes/prop2-quad-above.scene", sets, 500);
+    a.paused = 1;
+    for (int tier = 0; tier < 3; tier++) {
+        char *t = draw_app(&a, (glyph_tier)tier, 80, 24);
+        check_full_frame("diverged-80x24", t, 24, &a);
+        free(t);
+    }
+    app_close(&a);
+    open_app(&a, "scenes/fig4-relu-decay2.scene", NULL, 3000);
+    app_message(&a, "a rather long message about what just happened to "
+                    "the run, longer than the line is wide at 80 columns");
+    char *t = draw_app(&a, GLYPH_BRAILLE, 80, 24);
+    check_full_frame("message-80x24", t, 24, &a);
+    free(t);
+    app_close(&a);
+}
+
+/* ---- defect 1: the whole run ------------------------------------------- */
+
+/* The first and last data columns of a time-series plot drawn by
+ * panel_loss in a w×h canvas hold ROLE_TRAIN dots in the loss rows. */
+static void check_whole_run(app *a, int xlog)
+{
+    a->xlog = xlog;
+    canvas c;
+    assert_int_equal(canvas_init(&c, 60, 16, GLYPH_BRAILLE), 0);
+    panel_loss(&c, (rect){0, 0, 60, 16}, a);
+    /* the y axis is the first column, from the left, holding '┤' */
+    int ax = -1;
+    for (int x = 0; x < c.w && ax < 0; x++)
+        for (int y = 1; y < 6; y++)
+            if (c.cells[y * c.w + x].ch == 0x2524)
+                ax = x;
+    assert_true(ax > 0);
+    int first = 0, last = 0;
+    for (int y = 1; y < 10; y++) {
+        const cell *f = &c.cells[y * c.w + ax + 1];
+        const cell *l = &c.cells[y * c.w + c.w - 1];
+        first |= f->ch == 0 && f->dots && f->role == ROLE_TRAIN;
+        last |= l->ch == 0 && l->dots && l->role == ROLE_TRAIN;
+    }
+    if (!first || !last) {
+        char *t = canvas_text_dup(&c);
+        fail_msg("curve misses step 0 (%d) or the last step (%d), log x "
+                 "%d, t=%llu:\n%s", first, last, xlog,
+                 (unsigned long long)a->r->t, t);
+    }
+    canvas_free(&c);
+}
+
+static void test_loss_whole_run(void **st)
+{
+    (void)st;
+    app a;
+    open_app(&a, "scenes/prop2-quad.scene", NULL, 2232);
+    check_whole_run(&a, 0);
+    check_whole_run(&a, 1);
+    app_close(&a);
+    static const char *const long_run[] = {"steps=1000000", "every=20",
+                                           NULL};
+    open_app(&a, "scenes/prop2-quad.scene", long_run, 1000000);
+    check_whole_run(&a, 0);
+    check_whole_run(&a, 1);
+    app_close(&a);
+}
+
+/* ---- defect 2: honest log floors --------------------------------------- */
+
+/* The default scene decayed until the loss is exactly 0: the loss axis
+ * ends on a marked floor at most 16 decades below its top, the curve is
+ * drawn on it, and the title says what 0 means. */
+static void test_loss_floor(void **st)
+{
+    (void)st;
+    app a;
+    open_app(&a, "scenes/prop2-quad.scene", NULL, 300);
+    app_act(&a, ACT_DECAY);
+    app_run_to(&a, 2000);
+    assert_true(a.r->last.train_loss == 0.0);
+    canvas c;
+    assert_int_equal(canvas_init(&c, 50, 16, GLYPH_BRAILLE), 0);
+    panel_loss(&c, (rect){0, 0, 50, 16}, &a);
+    char *t = canvas_text_dup(&c);
+    assert_non_null(strstr(t, "train <1e-300"));
+    assert_null(strstr(t, "train 0 "));
+    /* the floor row: marked, at most 16 decades down, holding the curve */
+    int row = -1;
+    for (int y = 0; y < c.h && row < 0; y++)
+        if (strstr(line_of(t, y), "\xE2\x89\xA4" "1e-"))
+            row = y;
+    if (row < 0)
+        fail_msg("no marked floor:\n%s", t);
+    int dec = atoi(strstr(line_of(t, row), "1e-") + 3);
+    assert_true(dec <= 17);
+    int dots = 0;
+    for (int x = 0; x < c.w; x++) {
+        const cell *k = &c.cells[row * c.w + x];
+        dots += k->ch == 0 && k->role == ROLE_TRAIN;
+    }
+    if (dots < 10)
+        fail_msg("the zero loss is not drawn on the floor:\n%s", t);
+    free(t);
+    canvas_free(&c);
+    app_close(&a);
+}
+
+/* What lies below the spectrum's rounding floor can't change the frame:
+ * the same run with its sub-floor σk set to other tiny values (as another
+ * CPU or BLAS kernel would give) draws the same text. */
+static void test_spectrum_floor(void **st)
+{
+    (void)st;
+    static const char *const sets[] = {"seed=3", NULL};
+    app a;
+    open_app(&a, "scenes/fig2-diag-decay50.scene", sets, 20000);
+    run *r = a.r;
+    size_t n = r->last.nsv;
+    assert_true(n > 20);
+    double fl = panel_sv_floor(n, r->m.p);
+    assert_true(fl >= 10 * (double)r->m.p * DBL_EPSILON && fl < 1e-10);
+    char *t[3];
+    static const double tiny[3] = {1e-14, 1e-25, 0.0};
+    for (int v = 0; v < 3; v++) {
+        for (size_t k = n - 8; k < n; k++)
+            r->sv[k] = r->sv[0] * fl * tiny[v] / 1e-14 * 0.5;
+        canvas c;
+        assert_int_equal(canvas_init(&c, 50, 14, GLYPH_BRAILLE), 0);
+        panel_spectrum(&c, (rect){0, 0, 50, 14}, &a);
+        t[v] = canvas_text_dup(&c);
+        canvas_free(&c);
+    }
+    assert_string_equal(t[0], t[1]);
+    assert_string_equal(t[0], t[2]);
+    assert_non_null(strstr(t[0], "\xE2\x89\xA4"));
+    for (int v = 0; v < 3; v++)
+        free(t[v]);
+    app_close(&a);
+}
+
+/* ---- defect 3: labels that agree with the run -------------------------- */
+
+static void test_batch_only_for_sgd(void **st)
+{
+    (void)st;
+    static const char *const dyn[][2] = {{"dynamics=gd", NULL},
+                                         {"dynamics=flow", NULL}};
+    for (size_t i = 0; i < 2; i++) {
+        char *t = render("scenes/prop2-quad-below.scene", dyn[i], 100,
+                         GLYPH_BRAILLE, 100, 30, NULL);
+        if (strstr(t, "B="))
+            fail_msg("%s labelled with a batch size:\n%s", dyn[i][0], t);
+        free(t);
+    }
+    char *t = render("scenes/prop2-quad.scene", NULL, 100, GLYPH_BRAILLE,
+                     100, 30, NULL);
+    assert_non_null(strstr(t, "SGD B=1"));
+    free(t);
+}
+
+static void at_theta_star(app *a)
+{
+    a->r->theta[0] = a->r->m.prm.theta_star;
+}
+
+static void near_theta_star(app *a)
+{
+    a->r->theta[0] = a->r->m.prm.theta_star * (1 - 1e-9);
+}
+
+static void test_theta_side(void **st)
+{
+    (void)st;
+    char *t = render("scenes/prop2-quad.scene", NULL, 100, GLYPH_BRAILLE,
+                     100, 30, at_theta_star);
+    assert_non_null(strstr(t, "θ at θ*"));
+    assert_null(strstr(t, "left of"));
+    assert_null(strstr(t, "right of"));
+    free(t);
+    t = render("scenes/prop2-quad.scene", NULL, 100, GLYPH_BRAILLE, 100, 30,
+               near_theta_star);
+    assert_non_null(strstr(t, "θ=θ*−1e-9"));
+    free(t);
+}
+
+/* η = 1.133 against Proposition 2's (1, 1.1338): digits enough to see
+ * which side of the end η is on. */
+static void test_eta_digits(void **st)
+{
+    (void)st;
+    static const char *const sets[] = {"eta=1.133", NULL};
+    char *t = render("scenes/prop2-quad.scene", sets, 10, GLYPH_BRAILLE,
+                     120, 40, NULL);
+    if (!strstr(t, "η=1.133 · inside (1, 1.134)"))
+        fail_msg("ambiguous η:\n%s", line_of(t, 38));
+    free(t);
+}
+
+static void set_erratic(app *a)
+{
+    a->r->last.verdict = VERDICT_ERRATIC;
+}
+
+static void set_converged(app *a)
+{
+    a->r->last.verdict = VERDICT_CONVERGED;
+}
+
+/* The word on screen is the run's verdict; a diverged run never shows a
+ * bouncing or converging word. */
+static void test_verdict_words(void **st)
+{
+    (void)st;
+    char *t = render("scenes/fig2-diag-small.scene", NULL, 3000,
+                     GLYPH_BRAILLE, 100, 30, set_erratic);
+    assert_non_null(strstr(line_of(t, 28), "erratic"));
+    assert_non_null(strstr(line_of(t, 1), "erratic"));
+    free(t);
+    t = render("scenes/prop2-quad.scene", NULL, 300, GLYPH_BRAILLE, 100, 30,
+               set_converged);
+    assert_non_null(strstr(line_of(t, 28), "converged"));
+    free(t);
+    static const char *const sets[] = {"eta=3", NULL};
+    t = render("scenes/prop2-quad.scene", sets, 500, GLYPH_BRAILLE, 100, 30,
+               NULL);
+    static const char *const words[] = {"bouncing", "converging",
+                                        "converged", "erratic", "crossing"};
+    for (size_t i = 0; i < 5; i++)
+        if (strstr(t, words[i]))
+            fail_msg("a diverged run says '%s':\n%s", words[i], t);
+    assert_non_null(strstr(line_of(t, 28), "DIVERGED"));
+    free(t);
+}
+
+/* ---- defect 4: the valley ---------------------------------------------- */
+
+/* The valley's y tick labels (its left gutter) as one string. */
+static void valley_axis(const app *a, char *out, size_t cap)
+{
+    canvas c;
+    assert_int_equal(canvas_init(&c, 40, 11, GLYPH_BRAILLE), 0);
+    panel_valley(&c, (rect){0, 0, 40, 11}, a);
+    char *t = canvas_text_dup(&c);
+    out[0] = 0;
+    for (int y = 1; y < 10; y++) {
+        const char *l = line_of(t, y);
+        size_t n = strcspn(l, "\xE2"); /* up to the axis line */
+        strncat(out, l, n < cap - strlen(out) - 2 ? n : 0);
+        strcat(out, "|");
+    }
+    free(t);
+    canvas_free(&c);
+}
+
+/* While the run bounces the valley's axes hold: over 20 frames of 250
+ * steps (about 2.5 s at the default speed) they change at most twice
+ * (they used to change nearly every frame). */
+static void test_valley_steady(void **st)
+{
+    (void)st;
+    static const char *const sets[] = {"seed=3", NULL};
+    static const char *const scn[] = {"scenes/fig2-diag-decay50.scene",
+                                      "scenes/fig4-relu-decay50.scene"};
+    static const uint64_t at[] = {20000, 12000};
+    for (int s = 0; s < 2; s++) {
+        app a;
+        open_app(&a, scn[s], s == 0 ? sets : NULL, at[s]);
+        char prev[512], now[512];
+        valley_axis(&a, prev, sizeof prev);
+        int changes = 0;
+        for (int k = 1; k <= 20; k++) {
+            app_run_to(&a, at[s] + 250 * (uint64_t)k);
+            valley_axis(&a, now, sizeof now);
+            if (strcmp(prev, now) != 0) {
+                changes++;
+                if (changes > 2)
+                    fail_msg("%s: the valley's axis changed %d times by "
+                             "step %llu:\n%s\n%s", scn[s], changes,
+                             (unsigned long long)a.r->t, prev, now);
+                strcpy(prev, now);
+            }
+        }
+        app_close(&a);
+    }
+}
+
+/* A frame is a function of the run: drawing frames on the way (as a
+ * recording does) or jumping to the step (as --snapshot does) ends on
+ * the same text. */
+static void test_valley_deterministic(void **st)
+{
+    (void)st;
+    app a, b;
+    open_app(&b, "scenes/fig4-relu-decay50.scene", NULL, 10000);
+    open_app(&a, "scenes/fig4-relu-decay50.scene", NULL, 0);
+    a.spf = 250;
+    while (a.r->t < 10000) {
+        app_tick(&a, 1);
+        free(draw_app(&a, GLYPH_BRAILLE, 80, 24));
+    }
+    app_run_to(&a, 10000);
+    a.spf = b.spf; /* the speed is on screen */
+    char *ta = draw_app(&a, GLYPH_BRAILLE, 80, 24);
+    char *tb = draw_app(&b, GLYPH_BRAILLE, 80, 24);
+    assert_string_equal(ta, tb);
+    free(ta);
+    free(tb);
+    app_close(&a);
+    app_close(&b);
+}
+
+/* quad1d: the frame is the band the iterate lives in (the bounce fills
+ * the panel, not the bottom two rows of a 0–0.25 axis), θ* is named. */
+static void test_valley_quad_frame(void **st)
+{
+    (void)st;
+    app a;
+    open_app(&a, "scenes/prop2-quad.scene", NULL, 1500);
+    char ax[512];
+    valley_axis(&a, ax, sizeof ax);
+    double top = 0;
+    for (const char *p = ax; *p; p++)
+        if ((*p >= '0' && *p <= '9') && (p == ax || p[-1] == ' ' ||
+                                         p[-1] == '|'))
+            top = fmax(top, atof(p));
+    if (!(top > 0.02 && top < 0.1))
+        fail_msg("valley axis top %g: %s", top, ax);
+    char *t = draw_app(&a, GLYPH_BRAILLE, 80, 24);
+    assert_non_null(strstr(t, "θ*"));
+    free(t);
+    app_close(&a);
+}
+
+/* Titles are legends: each curve's word in its colour; the band is a
+ * half-tone apart from the curve; β* never shares a cell with β. */
+static void test_legends(void **st)
+{
+    (void)st;
+    static const char *const sets[] = {"seed=3", NULL};
+    app a;
+    open_app(&a, "scenes/fig2-diag-decay50.scene", sets, 20000);
+    canvas c;
+    assert_int_equal(canvas_init(&c, 60, 14, GLYPH_BRAILLE), 0);
+    panel_loss(&c, (rect){0, 0, 60, 14}, &a);
+    char *t = canvas_text_dup(&c);
+    const char *l0 = line_of(t, 0);
+    static const struct {
+        const char *word;
+        int role;
+    } want[] = {{"train", ROLE_TRAIN}, {"test", ROLE_TEST},
+                {"band", ROLE_BAND}};
+    for (size_t i = 0; i < 3; i++) {
+        const char *p = strstr(l0, want[i].word);
+        if (!p)
+            fail_msg("no '%s' in '%s'", want[i].word, l0);
+        /* the cell index: code points before p */
+        int x = 0;
+        for (const char *q = l0; q < p; q++)
+            x += (*q & 0xC0) != 0x80;
+        assert_int_equal(c.cells[x].role, want[i].role);
+    }
+    free(t);
+    canvas_free(&c);
+    assert_int_equal(canvas_init(&c, 40, 10, GLYPH_BRAILLE), 0);
+    panel_predictor(&c, (rect){0, 0, 40, 10}, &a);
+    int marks = 0;
+    for (int i = 0; i < c.w * c.h; i++) {
+        const cell *k = &c.cells[i];
+        assert_false(k->ch == 0 && k->dots && k->role == ROLE_TEST);
+        marks += k->ch == 0x25B4 && k->role == ROLE_TEST;
+    }
+    assert_true(marks >= 2);
+    canvas_free(&c);
+    app_close(&a);
+}
+
+/* ---- defect 7: sharpness ----------------------------------------------- */
+
+static void fake_sharpness(app *a)
+{
+    run *r = a->r;
+    history_clear(&r->h_sharp);
+    for (uint64_t s = 0; s <= r->t; s += 100)
+        history_push(&r->h_sharp, s, 5.0 + 15.0 * (double)s / (double)r->t);
+    r->last.sharpness = 23.1;
+}
+
+static void test_sharpness_strip(void **st)
+{
+    (void)st;
+    static const char *const sets[] = {"seed=3", NULL};
+    char *t = render("scenes/fig2-diag-decay50.scene", sets, 20000,
+                     GLYPH_BRAILLE, 80, 24, fake_sharpness);
+    assert_non_null(strstr(t, "λmax 23.1"));
+    assert_non_null(strstr(t, "2/η 8.33")); /* η = 0.24 */
+    assert_non_null(strstr(t, "full-batch"));
+    free(t);
+    app a;
+    open_app(&a, "scenes/fig2-diag-decay50.scene", sets, 20000);
+    fake_sharpness(&a);
+    canvas c;
+    assert_int_equal(canvas_init(&c, 50, 20, GLYPH_BRAILLE), 0);
+    panel_loss(&c, (rect){0, 0, 50, 20}, &a);
+    /* λmax drawn in the strip (the lower third) */
+    int dots = 0;
+    for (int y = 14; y < 20; y++)
+        for (int x = 0; x < c.w; x++) {
+            const cell *k = &c.cells[y * c.w + x];
+            dots += k->ch == 0 && k->dots && k->role == ROLE_TRAIN;
+        }
+    assert_true(dots > 10);
+    canvas_free(&c);
+    /* unknown sharpness reads "–", never nan */
+    a.r->last.sharpness = NAN;
+    history_clear(&a.r->h_sharp);
+    char *u = draw_app(&a, GLYPH_BRAILLE, 80, 24);
+    assert_non_null(strstr(u, "λmax –"));
+    assert_null(strstr(u, "nan"));
+    free(u);
+    app_close(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +735,20 @@ int main(void)
         cmocka_unit_test(test_overlays),
         cmocka_unit_test(test_help_lists_every_key),
         cmocka_unit_test(test_extreme_sizes),
+        cmocka_unit_test(test_scene_goldens),
+        cmocka_unit_test(test_states_fit_80x24),
+        cmocka_unit_test(test_loss_whole_run),
+        cmocka_unit_test(test_loss_floor),
+        cmocka_unit_test(test_spectrum_floor),
+        cmocka_unit_test(test_batch_only_for_sgd),
+        cmocka_unit_test(test_theta_side),
+        cmocka_unit_test(test_eta_digits),
+        cmocka_unit_test(test_verdict_words),
+        cmocka_unit_test(test_valley_steady),
+        cmocka_unit_test(test_valley_deterministic),
+        cmocka_unit_test(test_valley_quad_frame),
+        cmocka_unit_test(test_legends),
+        cmocka_unit_test(test_sharpness_strip),
     };
     return cmocka_run_group_tests_name("view", tests, NULL, NULL);
 }

@@ -94,6 +94,8 @@ static double axis_frac(const axis *a, double v)
     if (!isfinite(v))
         return NAN;
     if (a->log) {
+        if (a->floor && v <= a->lo)
+            return 0; /* on the floor, which says "≤" */
         if (!(v > 0))
             return NAN;
         double l0 = log10(a->lo);
@@ -157,6 +159,17 @@ static int ticks_linear(double lo, double hi, int target, tick *out, int cap)
         plot_fmt(out[n].v, out[n].label, sizeof out[n].label);
         n++;
     }
+    /* A narrow range far from 0 (θ within 1e-4 of 1) would read "1 1 1":
+     * add digits until neighbours differ. */
+    for (int sig = 4; sig <= 12; sig++) {
+        int same = 0;
+        for (int i = 1; i < n; i++)
+            same |= strcmp(out[i].label, out[i - 1].label) == 0;
+        if (!same)
+            break;
+        for (int i = 0; i < n; i++)
+            plot_fmt_sig(out[i].v, sig, out[i].label, sizeof out[i].label);
+    }
     return n;
 }
 
@@ -177,8 +190,16 @@ static int ticks_make(const axis *a, int maxn, tick *out)
         int n = ticks_linear(a->lo, a->hi, maxn, out, MAX_TICKS);
         int m = 0; /* a log axis can't place 0 or negatives */
         for (int i = 0; i < n; i++)
-            if (out[i].v > 0)
+            if (out[i].v > 0 && (!a->floor || out[i].v > a->lo))
                 out[m++] = out[i];
+        if (a->floor && m < MAX_TICKS) { /* the floor first, marked */
+            memmove(out + 1, out, (size_t)m * sizeof *out);
+            out[0].v = a->lo;
+            char b[12];
+            snprintf(out[0].label, sizeof out[0].label, "\xE2\x89\xA4%s",
+                     plot_fmt(a->lo, b, sizeof b));
+            m++;
+        }
         return m;
     }
     static const int mult[3] = {1, 2, 5};
@@ -192,10 +213,12 @@ static int ticks_make(const axis *a, int maxn, tick *out)
             break;
     }
     int n = 0;
-    int first = (int)ceil((double)k0 / stride) * stride;
+    /* A floor is always ticked (it carries the "≤"), so count from it. */
+    int first = a->floor ? k0 : (int)ceil((double)k0 / stride) * stride;
     for (int k = first; k <= k1 && n < maxn; k += stride) {
         out[n].v = pow(10, k);
-        snprintf(out[n].label, sizeof out[n].label, "1e%d", k);
+        snprintf(out[n].label, sizeof out[n].label, "%s1e%d",
+                 a->floor && k == k0 ? "\xE2\x89\xA4" : "", k);
         n++;
     }
     return n;
@@ -205,7 +228,7 @@ static int ticks_make(const axis *a, int maxn, tick *out)
 static void text_fit(canvas *c, int x, int y, const char *s, int w, int role,
                      int attr)
 {
-    if (w <= 0 || !s)
+    if (w <= 0 || !s || !*s)
         return;
     if (canvas_text_width(s) <= w) {
         canvas_text(c, x, y, s, role, attr, w);
@@ -268,7 +291,7 @@ static void ylabels_draw(plot *p, const tick *t, int n, int gw)
         if (row == last)
             continue; /* two ticks in one row: keep the first */
         last = row;
-        int lw = canvas_text_width(t[i].label);
+        int lw = canvas_text_cells(c, t[i].label);
         if (lw > gw - 1)
             lw = gw - 1;
         canvas_text(c, ax - lw, row, t[i].label, ROLE_DIM, 0, lw);
@@ -298,8 +321,67 @@ static void xlabels_draw(plot *p, const tick *t, int n, int y, int x0, int x1)
     }
 }
 
+/* The y ticks for an area of height h rows. */
+static int yticks(const axis *y, int h, tick *out)
+{
+    return ticks_make(y, y->log ? h : h / 2, out);
+}
+
+/* The gutter the y labels of yt need: widest label + the axis column. */
+static int gutter_for(const canvas *c, const tick *yt, int ny)
+{
+    int gw = 0;
+    for (int i = 0; i < ny; i++) {
+        int lw = canvas_text_cells(c, yt[i].label);
+        gw = lw > gw ? lw : gw;
+    }
+    return (gw > PLOT_LABEL_W ? PLOT_LABEL_W : gw) + 1;
+}
+
+/* The rectangle left for the axes and data once the frame and the title
+ * are placed; 0 if labels can't fit (see the layout at the top). */
+static int inner_rect(const canvas *c, rect r, const char *title, int flags,
+                      rect *in_out, int *xl_out)
+{
+    rect in = rect_clip(c, r);
+    if (in.w <= 0 || in.h <= 0)
+        return 0;
+    int has_title = (title && *title) || (flags & PLOT_TITLE_ROW);
+    if ((flags & PLOT_FRAME) && in.w >= 2 && in.h >= 2)
+        in.x++, in.y++, in.w -= 2, in.h -= 2;
+    else if (has_title)
+        in.y++, in.h--;
+    int xl = !(flags & PLOT_NO_XLABELS), yl = !(flags & PLOT_NO_YLABELS);
+    int full_h = in.h + (has_title && !(flags & PLOT_FRAME));
+    if ((xl || yl) && (in.w < PLOT_MIN_W || full_h < PLOT_MIN_H))
+        return 0;
+    *in_out = in;
+    *xl_out = xl;
+    return 1;
+}
+
+int plot_gutter(const canvas *c, rect r, axis y, int flags)
+{
+    rect in;
+    int xl;
+    if ((flags & PLOT_NO_YLABELS) || !inner_rect(c, r, NULL, flags, &in, &xl))
+        return 0;
+    int h = in.h - (xl ? 1 : 0);
+    if (h < 2)
+        return 0;
+    tick yt[MAX_TICKS];
+    axis ya = axis_repair(y);
+    return gutter_for(c, yt, yticks(&ya, h, yt));
+}
+
 void plot_begin(plot *p, canvas *c, rect r, const char *title, axis x,
                 axis y, int flags)
+{
+    plot_begin_gutter(p, c, r, title, x, y, flags, 0);
+}
+
+void plot_begin_gutter(plot *p, canvas *c, rect r, const char *title,
+                       axis x, axis y, int flags, int gutter)
 {
     memset(p, 0, sizeof *p);
     p->c = c;
@@ -309,7 +391,9 @@ void plot_begin(plot *p, canvas *c, rect r, const char *title, axis x,
     rect in = p->outer;
     if (in.w <= 0 || in.h <= 0)
         return;
-    int has_title = title && *title;
+    int has_title = (title && *title) || (flags & PLOT_TITLE_ROW);
+    if (!title)
+        title = "";
     if ((flags & PLOT_FRAME) && in.w >= 2 && in.h >= 2) {
         frame_draw(c, in);
         if (has_title)
@@ -336,12 +420,8 @@ void plot_begin(plot *p, canvas *c, rect r, const char *title, axis x,
     tick yt[MAX_TICKS], xt[MAX_TICKS];
     int ny = 0, gw = 0;
     if (yl) {
-        ny = ticks_make(&p->y, p->y.log ? p->area.h : p->area.h / 2, yt);
-        for (int i = 0; i < ny; i++) {
-            int lw = canvas_text_width(yt[i].label);
-            gw = lw > gw ? lw : gw;
-        }
-        gw = (gw > PLOT_LABEL_W ? PLOT_LABEL_W : gw) + 1;
+        ny = yticks(&p->y, p->area.h, yt);
+        gw = gutter > 0 ? gutter : gutter_for(c, yt, ny);
         p->area.x += gw;
         p->area.w -= gw;
     }
@@ -448,6 +528,88 @@ void plot_band(plot *p, const double *xs, const double *lo, const double *hi,
         }
         have = 1, pc = cx, pl = yl, ph = yh;
     }
+}
+
+/* Dot columns plot_envelope can bin (a 4000-column terminal). */
+#define ENV_MAX 8192
+
+void plot_envelope(plot *p, const double *x0, const double *x1,
+                   const double *lo, const double *hi, size_t n, int role)
+{
+    static double top[ENV_MAX], bot[ENV_MAX]; /* dot rows per column */
+    if (!p->ok || !x0 || !x1 || !lo || !hi)
+        return;
+    int w = area_dots_w(p);
+    if (w > ENV_MAX)
+        w = ENV_MAX;
+    for (int i = 0; i < w; i++)
+        top[i] = bot[i] = NAN;
+    for (size_t i = 0; i < n; i++) {
+        double a = plot_px(p, x0[i]), b = plot_px(p, x1[i]);
+        double yt = plot_py(p, hi[i]), yb = plot_py(p, lo[i]);
+        if (!isfinite(a) || !isfinite(b) || !isfinite(yt) || !isfinite(yb))
+            continue;
+        if (a > b) {
+            double t = a;
+            a = b;
+            b = t;
+        }
+        if (b < -0.5 || a >= w - 0.5)
+            continue;
+        int c0 = a < 0 ? 0 : (int)floor(a + 0.5);
+        int c1 = b > w - 1 ? w - 1 : (int)floor(b + 0.5);
+        for (int col = c0; col <= c1; col++) {
+            top[col] = isnan(top[col]) ? yt : fmin(top[col], yt);
+            bot[col] = isnan(bot[col]) ? yb : fmax(bot[col], yb);
+        }
+    }
+    int prev = -1;
+    for (int col = 0; col < w; col++) {
+        if (isnan(top[col]))
+            continue;
+        double t = top[col], b = bot[col];
+        if (prev >= 0) {
+            /* Join: a column entirely below (above) the previous one
+             * reaches up (down) to it; columns skipped in between are
+             * interpolated. */
+            for (int k = prev + 1; k < col; k++) {
+                double f = (double)(k - prev) / (col - prev);
+                column_fill(p, k, top[prev] + f * (t - top[prev]),
+                            bot[prev] + f * (b - bot[prev]), role);
+            }
+            if (t > bot[prev])
+                t = bot[prev];
+            if (b < top[prev])
+                b = top[prev];
+        }
+        column_fill(p, col, t, b, role);
+        prev = col;
+    }
+}
+
+void plot_shade(plot *p, double x0, double x1, double lo, double hi,
+                int role)
+{
+    if (!p->ok)
+        return;
+    int w = area_dots_w(p), h = area_dots_h(p);
+    double a = plot_px(p, x0), b = plot_px(p, x1);
+    double t = plot_py(p, hi), u = plot_py(p, lo);
+    if (!isfinite(a) || !isfinite(b) || !isfinite(t) || !isfinite(u))
+        return;
+    int c0 = (int)floor(fmin(a, b) + 0.5), c1 = (int)floor(fmax(a, b) + 0.5);
+    int r0 = (int)floor(fmin(t, u) + 0.5), r1 = (int)floor(fmax(t, u) + 0.5);
+    c0 = c0 < 0 ? 0 : c0;
+    r0 = r0 < 0 ? 0 : r0;
+    c1 = c1 > w - 1 ? w - 1 : c1;
+    r1 = r1 > h - 1 ? h - 1 : r1;
+    /* One dot per cell row pair in the ASCII tier would be every cell;
+     * there the shade is the role's glyph in every cell, as before. */
+    int ascii = p->c->tier == GLYPH_ASCII;
+    for (int y = r0; y <= r1; y++)
+        for (int x = c0; x <= c1; x++)
+            if (ascii || (x + y) % 2 == 0)
+                canvas_dot(p->c, p->area, x, y, role);
 }
 
 void plot_vline(plot *p, double x, int role)
@@ -565,6 +727,28 @@ char *plot_fmt(double v, char *buf, size_t cap)
             m[n - 2] = '\0'; /* "3.0" → "3" */
         snprintf(t, sizeof t, "%se%d", m, ex);
     }
+    snprintf(buf, cap, "%s", t);
+    return buf;
+}
+
+char *plot_fmt_sig(double v, int sig, char *buf, size_t cap)
+{
+    if (!buf || cap == 0)
+        return buf;
+    if (!isfinite(v)) {
+        snprintf(buf, cap, "\xE2\x80\x93");
+        return buf;
+    }
+    if (sig < 1)
+        sig = 1;
+    if (sig > 17)
+        sig = 17;
+    double a = fabs(v);
+    char t[40];
+    if (v == 0 || (a >= 1e-3 && a < 1e6))
+        snprintf(t, sizeof t, "%.*g", sig, v);
+    else
+        plot_fmt(v, t, sizeof t);
     snprintf(buf, cap, "%s", t);
     return buf;
 }

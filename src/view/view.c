@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fit.h"
 #include "overlay.h"
 #include "panels.h"
 #include "plot.h"
@@ -30,59 +31,180 @@ static void fmt_rate(double sps, char *buf, size_t cap)
         snprintf(buf, cap, "%.0f", sps);
 }
 
+/* η and the interval's ends with as many digits as it takes to tell η
+ * from the nearer end, so "η=1.13 inside (1, 1.13)" can't be printed:
+ * rounding keeps order, so digits that differ show the true side. */
+static void fmt_eta_interval(double eta, double lo, double hi, char *e,
+                             char *l, char *h, size_t cap)
+{
+    for (int sig = 3; sig <= 12; sig++) {
+        plot_fmt_sig(eta, sig, e, cap);
+        plot_fmt_sig(lo, sig, l, cap);
+        plot_fmt_sig(hi, sig, h, cap);
+        if (strcmp(e, l) != 0 && strcmp(e, h) != 0)
+            return;
+    }
+}
+
+/* The scene and the progress, on the top row: the title on the left; a
+ * bar, the share done and the speed on the right (the step count itself
+ * is on the status line, beside η, where scripts read both).  The speed
+ * stays longest; the bar goes first, then the title gives way to the
+ * scene's short name. */
+static void title_bar(canvas *c, int y, const app *a)
+{
+    const run *r = a->r;
+    char bar[64], speed[32], pct[16];
+    uint64_t total = r->sc.steps;
+    double frac = total ? (double)r->t / (double)total : 1.0;
+    if (frac > 1)
+        frac = 1;
+    snprintf(pct, sizeof pct, "%3.0f%%", 100.0 * frac);
+    /* a ten-cell bar: █ done, ░ to go ('#' and '-' in ASCII) */
+    int ascii = c->tier == GLYPH_ASCII, done = (int)(frac * 10 + 1e-9);
+    size_t k = 0;
+    for (int i = 0; i < 10 && k + 4 < sizeof bar; i++) {
+        const char *g = i < done ? (ascii ? "#" : "\xE2\x96\x88")
+                                 : (ascii ? "-" : "\xE2\x96\x91");
+        k += (size_t)snprintf(bar + k, sizeof bar - k, "%s", g);
+    }
+    app_speed_text(a, speed, sizeof speed);
+    fit_part right[] = {
+        {{bar, NULL}, 2, ROLE_DIM, ATTR_REVERSE},
+        {{pct, NULL}, 3, ROLE_TEXT, ATTR_REVERSE | ATTR_BOLD},
+        {{speed, NULL}, FIT_KEEP, ROLE_TEXT, ATTR_REVERSE},
+    };
+    canvas_fill(c, (rect){0, y, c->w, 1}, ' ', ROLE_TEXT, ATTR_REVERSE);
+    const char *title = a->base.title[0] ? a->base.title : a->base.name;
+    fit_part left[] = {
+        {{title, a->base.name, NULL}, 1, ROLE_TITLE,
+         ATTR_REVERSE | ATTR_BOLD},
+    };
+    /* The title before the bar: drop the bar, then the percentage, while
+     * the full title does not fit beside the rest. */
+    const size_t nr = sizeof right / sizeof right[0];
+    int pick[3], lpick[1], rw = 0;
+    for (int drop = 0; drop <= 2; drop++) {
+        for (int i = 0; i < drop; i++)
+            right[i].v[0] = NULL;
+        rw = fit_choose(c, right, nr, "  ", c->w - 2, pick);
+        fit_choose(c, left, 1, "  ", c->w - rw - 4, lpick);
+        if (lpick[0] == 0)
+            break;
+    }
+    fit_draw(c, c->w - 1 - rw, y, rw, right, nr, "  ");
+    fit_draw(c, 1, y, c->w - rw - 4, left, 1, "  ");
+}
+
 static void status_line(canvas *c, int y, const app *a)
 {
     const run *r = a->r;
-    char line[512], eta[16], b1[16], b2[16], rate[40];
+    char eta[64], eta_s[32], b1[24], b2[24], b3[24], rate[40], seed[32];
+    char theory[96], theory_s[64], dyn[48];
     double eta_now = run_eta(r), lo, hi;
-    plot_fmt(eta_now, eta, sizeof eta);
-    char theory[96] = "";
+    theory[0] = theory_s[0] = 0;
+    plot_fmt_sig(eta_now, 4, b1, sizeof b1);
     if (prop2_interval(r, &lo, &hi)) {
-        if (!(lo < hi))
-            snprintf(theory, sizeof theory, " (no stabilization interval: "
-                     "b ≥ 1.118a)");
-        else
-            snprintf(theory, sizeof theory, " (%s (%s, %s))",
-                     eta_now > lo && eta_now < hi ? "inside" : "outside",
-                     plot_fmt(lo, b1, sizeof b1), plot_fmt(hi, b2, sizeof b2));
+        if (!(lo < hi)) {
+            snprintf(theory, sizeof theory, "no stabilization interval: "
+                     "b ≥ 1.118a");
+            snprintf(theory_s, sizeof theory_s, "no interval");
+        } else {
+            int in = eta_now > lo && eta_now < hi;
+            fmt_eta_interval(eta_now, lo, hi, b1, b2, b3, sizeof b1);
+            snprintf(theory, sizeof theory, "%s (%s, %s)",
+                     in ? "inside" : "outside", b2, b3);
+            snprintf(theory_s, sizeof theory_s, "%s (%s, %s)",
+                     in ? "in" : "out", b2, b3);
+        }
     }
+    snprintf(eta, sizeof eta, "η=%s", b1);
+    snprintf(eta_s, sizeof eta_s, "η=%s", b1);
+    /* batch size means something only for SGD */
+    if (r->dyn.kind == DYN_SGD)
+        snprintf(dyn, sizeof dyn, "SGD B=%zu", r->dyn.batch);
+    else
+        snprintf(dyn, sizeof dyn, "%s", dyn_label(r->dyn.kind));
     /* the rate only when measured (the snapshot has no clock) */
     rate[0] = 0;
     if (a->sps > 0.0 && !a->paused) {
-        fmt_rate(a->sps, b1, sizeof b1);
-        snprintf(rate, sizeof rate, " · %s steps/s", b1);
+        fmt_rate(a->sps, b2, sizeof b2);
+        snprintf(rate, sizeof rate, "%s steps/s", b2);
     }
-    /* the state that matters most first: a narrow terminal cuts the end */
-    snprintf(line, sizeof line,
-             " %s%s · %s B=%zu · η=%s%s · %s · step %llu%s · seed %llu",
-             r->diverged ? "DIVERGED · " : a->paused ? "paused · " : "",
-             r->m.ops->name, dyn_label(r->dyn.kind), r->dyn.batch, eta,
-             theory, schedule_phase_name(schedule_phase(&r->sched, r->t)),
-             (unsigned long long)r->t, rate,
-             (unsigned long long)r->sc.seed);
-    canvas_fill(c, (rect){0, y, c->w, 1}, ' ', ROLE_TEXT, ATTR_REVERSE);
-    canvas_text(c, 0, y, line, r->diverged ? ROLE_WARN : ROLE_TEXT,
-                ATTR_REVERSE | (r->diverged ? ATTR_BOLD : 0), c->w);
+    snprintf(seed, sizeof seed, "seed %llu", (unsigned long long)r->sc.seed);
+    /* plain digits: "step 12000/60000" is read by scripts (tests/e2e.sh)
+     * as well as by people */
+    char steps[64];
+    snprintf(steps, sizeof steps, "step %llu/%llu",
+             (unsigned long long)r->t, (unsigned long long)r->sc.steps);
+    const char *state = r->diverged ? "DIVERGED" : a->paused ? "paused" : NULL;
+    const char *verdict = r->diverged ? NULL : verdict_name(r->last.verdict);
+    int vrole = r->last.verdict == VERDICT_BOUNCING ? ROLE_GOOD
+                : r->last.verdict == VERDICT_ERRATIC ? ROLE_WARN
+                                                     : ROLE_TEXT;
+    const int rv = ATTR_REVERSE;
+    fit_part parts[] = {
+        {{state, NULL}, FIT_KEEP, r->diverged ? ROLE_WARN : ROLE_TEXT,
+         rv | ATTR_BOLD},
+        {{verdict, NULL}, FIT_KEEP, vrole, rv | ATTR_BOLD},
+        {{r->m.ops->name, NULL}, 2, ROLE_TEXT, rv},
+        {{dyn, NULL}, 8, ROLE_TEXT, rv},
+        {{eta, eta_s, NULL}, FIT_KEEP, ROLE_TEXT, rv | ATTR_BOLD},
+        {{theory[0] ? theory : NULL, theory_s, NULL}, 7, ROLE_TEXT, rv},
+        {{schedule_phase_name(schedule_phase(&r->sched, r->t)), NULL}, 4,
+         ROLE_TEXT, rv},
+        {{steps, NULL}, FIT_KEEP, ROLE_TEXT, rv | ATTR_BOLD},
+        {{rate[0] ? rate : NULL, NULL}, 3, ROLE_TEXT, rv},
+        {{seed, NULL}, 1, ROLE_TEXT, rv},
+    };
+    canvas_fill(c, (rect){0, y, c->w, 1}, ' ', ROLE_TEXT, rv);
+    fit_draw(c, 1, y, c->w - 2, parts, sizeof parts / sizeof parts[0],
+             " · ");
 }
 
+/* The keys, most useful first as the key table orders them; "? help" and
+ * "q quit" always end the line, the others go from the end when it is
+ * narrow.  A transient message takes the left part instead. */
 static void hint_line(canvas *c, int y, const app *a)
 {
-    char line[512];
-    size_t len = 0;
+    static char hints[64][48];
+    fit_part parts[64];
+    size_t n = 0, nlast = 0;
+    fit_part last[2] = {{{NULL}, 0, 0, 0}, {{NULL}, 0, 0, 0}};
+    for (size_t i = 0; i < app_nkeys && n < 64; i++) {
+        const app_key *k = &app_keys[i];
+        if (!k->hint)
+            continue;
+        snprintf(hints[i], sizeof hints[i], "%s %s", k->label, k->hint);
+        fit_part fp = {{hints[i], NULL}, 500 - (int)i, ROLE_DIM, 0};
+        if ((k->act == ACT_HELP || k->act == ACT_QUIT) && nlast < 2) {
+            fp.prio = FIT_KEEP;
+            fp.role = ROLE_TEXT;
+            last[nlast++] = fp;
+        } else {
+            parts[n++] = fp;
+        }
+    }
+    int pick[2];
+    int rw = fit_choose(c, last, nlast, "  ", c->w, pick);
     if (a->msg[0]) {
-        snprintf(line, sizeof line, " %s", a->msg);
-        canvas_text(c, 0, y, line, ROLE_GOOD, ATTR_BOLD, c->w);
+        /* the message, cut at a word if it must be */
+        char msg[APP_MSG_MAX + 2];
+        snprintf(msg, sizeof msg, "%s", a->msg);
+        int room = c->w - rw - 3;
+        while (canvas_text_cells(c, msg) > room) {
+            char *sp = strrchr(msg, ' ');
+            if (!sp)
+                break;
+            *sp = 0;
+        }
+        canvas_text(c, 1, y, msg, ROLE_GOOD, ATTR_BOLD, room > 0 ? room : 0);
+        fit_draw(c, c->w - rw, y, rw, last, nlast, "  ");
         return;
     }
-    line[0] = 0;
-    for (size_t i = 0; i < app_nkeys; i++) {
-        const app_key *k = &app_keys[i];
-        if (!k->hint || len + 32 > sizeof line)
-            continue;
-        len += (size_t)snprintf(line + len, sizeof line - len, "%s%s %s",
-                                len ? "  " : " ", k->label, k->hint);
-    }
-    canvas_text(c, 0, y, line, ROLE_DIM, 0, c->w);
+    for (size_t i = 0; i < nlast && n < 64; i++)
+        parts[n++] = last[i];
+    fit_draw(c, 1, y, c->w - 1, parts, n, "  ");
 }
 
 void view_draw(canvas *c, const app *a)
@@ -111,13 +233,20 @@ void view_draw(canvas *c, const app *a)
         }
         return;
     }
-    int ph = c->h - 2; /* two lines for status and hints */
+    /* Rows: the title bar, the panels, the status and the hint line.
+     * The left column holds the valley over the predictor; the right one
+     * the loss (with its sharpness strip, sharing its x axis) over the
+     * spectrum, the loss getting the larger share: it carries two plots
+     * and is what a lecture points at. */
+    int ph = c->h - 3;
     int lw = c->w / 2, rw = c->w - lw;
-    int th = ph / 2, bh = ph - th;
-    panel_valley(c, (rect){0, 0, lw - 1, th}, a);
-    panel_loss(c, (rect){lw, 0, rw, th}, a);
-    panel_predictor(c, (rect){0, th, lw - 1, bh}, a);
-    panel_spectrum(c, (rect){lw, th, rw, bh}, a);
+    int th = (ph + 1) / 2, bh = ph - th;
+    int lth = ph * 3 / 5, lbh = ph - lth;
+    title_bar(c, 0, a);
+    panel_valley(c, (rect){0, 1, lw - 1, th}, a);
+    panel_predictor(c, (rect){0, 1 + th, lw - 1, bh}, a);
+    panel_loss(c, (rect){lw, 1, rw, lth}, a);
+    panel_spectrum(c, (rect){lw, 1 + lth, rw, lbh}, a);
     status_line(c, c->h - 2, a);
     hint_line(c, c->h - 1, a);
     overlay_draw(c, a);
