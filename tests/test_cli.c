@@ -664,7 +664,7 @@ static void test_at_keeps_the_run_length(void **st)
                         "--size 100x30"), 0);
     strcpy(at200, out_text);
     assert_non_null(strstr(at200, "step 200"));
-    assert_non_null(strstr(at200, "stabilization"));
+    assert_non_null(strstr(at200, "pre-decay"));
     assert_null(strstr(at200, "decayed"));
     assert_int_equal(sh("--snapshot fig2-diag-decay30 --steps 1000 --at 20% "
                         "--size 100x30"), 0);

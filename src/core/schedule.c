@@ -197,14 +197,14 @@ sched_phase schedule_phase(const schedule *s, uint64_t t)
     for (size_t i = 0; i < s->nlog && !decayed; i++)
         if (s->log[i].kind == EV_DECAY_NOW && s->log[i].step <= t)
             decayed = 1;
-    return decayed ? PHASE_DECAYED : PHASE_STABLE;
+    return decayed ? PHASE_DECAYED : PHASE_PREDECAY;
 }
 
 const char *schedule_phase_name(sched_phase p)
 {
     switch (p) {
     case PHASE_WARMUP: return "warmup";
-    case PHASE_STABLE: return "stabilization";
+    case PHASE_PREDECAY: return "pre-decay";
     case PHASE_DECAYED: return "decayed";
     }
     return "?";
