@@ -678,7 +678,7 @@ static void test_at_keeps_the_run_length(void **st)
     assert_int_equal(sh("--headless fig2-diag-decay30 --steps 1000 --at 200 "
                         "--summary"), 0);
     assert_non_null(strstr(out_text, "\"steps\":200"));
-    assert_non_null(strstr(out_text, "\"phase\":\"stabilization\""));
+    assert_non_null(strstr(out_text, "\"phase\":\"pre-decay\""));
     assert_int_equal(sh("--headless fig2-diag-decay30 --steps 1000 "
                         "--at 40% --every 100 --csv -"), 0);
     assert_non_null(strstr(out_text, "\n400,"));
