@@ -19,36 +19,27 @@
 const app_key app_keys[] = {
     {' ', {0}, ACT_PAUSE, "space", "pause / resume", "pause"},
     {'.', {0}, ACT_STEP, ".", "one step while paused", "step"},
-    {'>', {APP_KEY_RIGHT}, ACT_FASTER, ">", "faster (×2 steps per frame)",
-     "faster"},
-    {'<', {APP_KEY_LEFT}, ACT_SLOWER, "<",
-     "slower; past ×1 down to ×0.01 (a step every 100 frames)", NULL},
-    {'+', {APP_KEY_UP, '='}, ACT_ETA_UP, "+", "step size η ×1.1", "η up"},
-    {'-', {APP_KEY_DOWN}, ACT_ETA_DOWN, "-", "step size η ÷1.1", "η down"},
-    {']', {0}, ACT_ETA_FINE_UP, "]", "step size η ×1.01 (fine)", NULL},
-    {'[', {0}, ACT_ETA_FINE_DOWN, "[", "step size η ÷1.01 (fine)", NULL},
-    {'d', {0}, ACT_DECAY, "d", "decay η now (÷ the scene's decay)", "decay"},
-    {'w', {0}, ACT_WARMUP, "w", "warmup on/off (η ×2 over 10% of the run)",
-     "warmup"},
-    {'o', {0}, ACT_DYNAMICS, "o",
-     "dynamics: SGD, GD, label-noise GD, SDE (the last two need n > 0)",
-     "dynamics"},
+    {'>', {APP_KEY_RIGHT}, ACT_FASTER, ">", "faster, ×2", "faster"},
+    {'<', {APP_KEY_LEFT}, ACT_SLOWER, "<", "slower, to ×0.01", NULL},
+    {'+', {APP_KEY_UP, '='}, ACT_ETA_UP, "+", "η ×1.1", "η up"},
+    {'-', {APP_KEY_DOWN}, ACT_ETA_DOWN, "-", "η ÷1.1", "η down"},
+    {']', {0}, ACT_ETA_FINE_UP, "]", "η ×1.01 (fine)", NULL},
+    {'[', {0}, ACT_ETA_FINE_DOWN, "[", "η ÷1.01 (fine)", NULL},
+    {'d', {0}, ACT_DECAY, "d", "decay η now (÷ scene's decay)", "decay"},
+    {'w', {0}, ACT_WARMUP, "w", "warmup: η ×2 over 10% of run", "warmup"},
+    {'o', {0}, ACT_DYNAMICS, "o", "SGD/GD/label-noise GD/SDE", "dynamics"},
     {'b', {0}, ACT_BATCH_DOWN, "b", "batch size ÷2", NULL},
     {'B', {0}, ACT_BATCH_UP, "B", "batch size ×2", NULL},
-    {'m', {0}, ACT_NEXT_SCENE, "m", "next scene (the order of --list)",
-     "scene"},
+    {'m', {0}, ACT_NEXT_SCENE, "m", "next scene (--list order)", "scene"},
     {'M', {0}, ACT_PREV_SCENE, "M", "previous scene", NULL},
     {'p', {0}, ACT_PICKER, "p", "pick a scene from a list", NULL},
     {'r', {0}, ACT_RESET, "r", "reset, same seed", "reset"},
-    {'R', {0}, ACT_RESEED, "R", "reset with a new seed", NULL},
-    {'u', {0}, ACT_REWIND, "u", "rewind before a divergence, η ÷2", NULL},
+    {'R', {0}, ACT_RESEED, "R", "reset with the next seed", NULL},
+    {'u', {0}, ACT_REWIND, "u", "after divergence: rewind, η÷2", NULL},
     {'l', {0}, ACT_XAXIS, "l", "linear / log step axis", NULL},
-    {'e', {0}, ACT_EXPORT, "e", "export the run's history as CSV", NULL},
-    {':', {0}, ACT_PROMPT, ":",
-     "command: eta X, batch N, seed N, goto STEP, decay, dynamics D",
-     NULL},
-    {'?', {APP_KEY_F1}, ACT_HELP, "?", "help: every key (Esc, q, ? close)",
-     "help"},
+    {'e', {0}, ACT_EXPORT, "e", "export the history as CSV", NULL},
+    {':', {0}, ACT_PROMPT, ":", "type a command (below)", NULL},
+    {'?', {APP_KEY_F1}, ACT_HELP, "?", "this help", "help"},
     {'q', {APP_KEY_F10}, ACT_QUIT, "q", "quit", "quit"},
 };
 const size_t app_nkeys = sizeof app_keys / sizeof app_keys[0];
@@ -256,7 +247,9 @@ static void set_caption(app *a, const tl_event *ev)
         if (!a->jumping)
             a->hold_until = a->now + APP_HOLD_SECONDS;
     } else {
+        /* shown as paused (it is), and resumed by the key */
         a->waitkey = 1;
+        a->paused = 1;
     }
 }
 
@@ -486,6 +479,8 @@ static void clear_lesson(app *a)
     a->caption[0] = 0;
     a->caption_until = 0;
     a->caption_until_s = 0;
+    if (a->waitkey)
+        a->paused = 0;
     a->waitkey = 0;
     a->hold_until = 0;
     a->auto_resume = 0;
@@ -574,8 +569,11 @@ static void cycle_dynamics(app *a)
     for (size_t k = 1; k <= n; k++) {
         dyn_kind next = order[(cur + k) % n];
         if (run_set_dynamics(a->r, next, err, sizeof err) == 0) {
-            if (skipped[0])
-                app_message(a, "dynamics: %s (skipped %s:%s)",
+            if (skipped[0] && strncmp(why, " needs ", 7) == 0)
+                app_message(a, "dynamics: %s (%s skipped: they need %s)",
+                            dyn_label(next), skipped, why + 7);
+            else if (skipped[0])
+                app_message(a, "dynamics: %s (%s skipped:%s)",
                             dyn_label(next), skipped, why);
             else
                 app_message(a, "dynamics: %s", dyn_label(next));
@@ -1015,6 +1013,7 @@ void app_press(app *a, int key)
     if (a->waitkey) {
         /* the key that moves the lesson on does nothing else */
         a->waitkey = 0;
+        a->paused = 0;
         if (key == APP_KEY_F10)
             a->quit = 1;
         return;
