@@ -1195,7 +1195,8 @@ static void test_timeline_api(void **state)
                              "(line 3); timeline events must be in step "
                              "order");
     static const char *const names[] = {"decay", "eta", "scale", "dynamics",
-                                        "batch", "pause", "caption", "key"};
+                                        "batch", "pause", "caption", "key",
+                                        "end"};
     for (int i = 0; i < TL_KIND_COUNT; i++)
         assert_string_equal(timeline_kind_name((tl_kind)i), names[i]);
     assert_null(timeline_kind_name((tl_kind)TL_KIND_COUNT));

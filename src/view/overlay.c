@@ -72,6 +72,42 @@ static void text_clipped(canvas *c, int x, int y, const char *s, int role,
         canvas_text(c, x + w - 3, y, "...", ROLE_DIM, attr, 3);
 }
 
+#define CAP_LINES 4
+
+/* Breaks text into at most CAP_LINES lines of w cells at blanks. */
+static int wrap(const canvas *c, const char *text, int w,
+                char out[CAP_LINES][TL_TEXT_MAX + 64])
+{
+    int n = 0;
+    const char *s = text;
+    while (*s && n < CAP_LINES) {
+        /* the longest prefix ending at a blank (or the end) that fits */
+        size_t best = 0, i = 0;
+        char buf[TL_TEXT_MAX + 64];
+        for (;;) {
+            if (s[i] == ' ' || s[i] == '\0') {
+                snprintf(buf, sizeof buf, "%.*s", (int)i, s);
+                if (canvas_text_cells(c, buf) > w)
+                    break;
+                best = i;
+                if (s[i] == '\0')
+                    break;
+            }
+            i++;
+        }
+        if (best == 0) { /* one word wider than the line: cut it */
+            best = strlen(s) < (size_t)w ? strlen(s) : (size_t)w;
+            while (best > 1 && ((unsigned char)s[best] & 0xC0) == 0x80)
+                best--; /* not inside a UTF-8 character */
+        }
+        snprintf(out[n++], sizeof out[0], "%.*s", (int)best, s);
+        s += best;
+        while (*s == ' ')
+            s++;
+    }
+    return n;
+}
+
 #define HELP_ROWS 48
 
 /* One row of the help: "%-6s %s" (the key, what it does), then the
@@ -106,28 +142,41 @@ static void help_overlay(canvas *c, const app *a)
     snprintf(notes[nn++], sizeof notes[0],
              "Scene list (p): Up/Down or j/k, Enter opens, Esc closes.  "
              "Any key closes this help.");
-    int widest = 0;
+    int widest = 0, longest = 0;
     for (size_t i = 0; i < nr; i++) {
         int l = canvas_text_cells(c, rows[i]);
         if (l > widest)
             widest = l;
     }
-    /* one column when it fits the height, else two side by side */
-    int cols = (int)(nr + nn) + 1 + 2 <= c->h ? 1 : 2;
-    int per = (int)((nr + (size_t)cols - 1) / (size_t)cols);
-    int colw = widest;
-    int w = cols * colw + (cols - 1) * 3 + 4;
-    if (w > c->w) {
-        w = c->w;
-        colw = (w - 4 - (cols - 1) * 3) / cols;
-    }
-    /* notes wrap to the box: they are sentences, long ones take two rows */
-    int inner = w - 4, note_rows = 0;
     for (size_t i = 0; i < nn; i++) {
         int l = canvas_text_cells(c, notes[i]);
-        note_rows += l <= inner ? 1 : 2;
+        if (l > longest)
+            longest = l;
     }
-    rect r = centred(c, w, 1 + per + note_rows + 2);
+    /* One column when it fits the height, else two side by side; the
+     * notes are sentences and wrap to the box. */
+    static char wrapped[4 * CAP_LINES][TL_TEXT_MAX + 64];
+    int cols, colw, w, nw;
+    for (cols = 1;; cols++) {
+        colw = widest;
+        w = cols * colw + (cols - 1) * 3 + 4;
+        /* notes may widen a narrow box, not past a readable measure */
+        if (w < 72)
+            w = longest + 4 < 72 ? longest + 4 : 72;
+        if (w > c->w)
+            w = c->w;
+        if (cols * colw + (cols - 1) * 3 > w - 4)
+            colw = (w - 4 - (cols - 1) * 3) / cols;
+        nw = 0;
+        for (size_t i = 0; i < nn && w > 12; i++)
+            nw += wrap(c, notes[i], w - 4, &wrapped[nw]);
+        int per = (int)((nr + (size_t)cols - 1) / (size_t)cols);
+        if (1 + per + nw + 2 <= c->h || cols == 2)
+            break;
+    }
+    int per = (int)((nr + (size_t)cols - 1) / (size_t)cols);
+    int inner = w - 4;
+    rect r = centred(c, w, 1 + per + nw + 2);
     frame(c, r, ROLE_TITLE);
     int y = r.y + 1, bottom = r.y + r.h - 1;
     canvas_text(c, r.x + 2, y++, "sgdscope keys", ROLE_TITLE, ATTR_BOLD,
@@ -139,25 +188,8 @@ static void help_overlay(canvas *c, const app *a)
                 text_clipped(c, r.x + 2 + k * (colw + 3), y, rows[idx],
                              ROLE_TEXT, 0, colw);
         }
-    for (size_t i = 0; i < nn && y < bottom; i++) {
-        const char *s = notes[i];
-        if (canvas_text_cells(c, s) <= inner) {
-            canvas_text(c, r.x + 2, y++, s, ROLE_DIM, 0, inner);
-            continue;
-        }
-        /* break at the last blank that fits (the notes are ASCII) */
-        size_t cut = (size_t)inner;
-        while (cut > 0 && s[cut] != ' ')
-            cut--;
-        if (cut == 0)
-            cut = (size_t)inner;
-        char first[160];
-        snprintf(first, sizeof first, "%.*s", (int)cut, s);
-        canvas_text(c, r.x + 2, y++, first, ROLE_DIM, 0, inner);
-        if (y < bottom)
-            text_clipped(c, r.x + 2, y++, s + cut + (s[cut] == ' '),
-                         ROLE_DIM, 0, inner);
-    }
+    for (int i = 0; i < nw && y < bottom; i++)
+        canvas_text(c, r.x + 2, y++, wrapped[i], ROLE_DIM, 0, inner);
 }
 
 static void diverged_overlay(canvas *c, const app *a)
@@ -232,42 +264,6 @@ static void prompt_overlay(canvas *c, const app *a)
     int room = c->w - x - 3;
     if (room > 10)
         text_clipped(c, x + 3, y, help, ROLE_DIM, 0, room);
-}
-
-#define CAP_LINES 4
-
-/* Breaks text into at most CAP_LINES lines of w cells at blanks. */
-static int wrap(const canvas *c, const char *text, int w,
-                char out[CAP_LINES][TL_TEXT_MAX + 64])
-{
-    int n = 0;
-    const char *s = text;
-    while (*s && n < CAP_LINES) {
-        /* the longest prefix ending at a blank (or the end) that fits */
-        size_t best = 0, i = 0;
-        char buf[TL_TEXT_MAX + 64];
-        for (;;) {
-            if (s[i] == ' ' || s[i] == '\0') {
-                snprintf(buf, sizeof buf, "%.*s", (int)i, s);
-                if (canvas_text_cells(c, buf) > w)
-                    break;
-                best = i;
-                if (s[i] == '\0')
-                    break;
-            }
-            i++;
-        }
-        if (best == 0) { /* one word wider than the line: cut it */
-            best = strlen(s) < (size_t)w ? strlen(s) : (size_t)w;
-            while (best > 1 && ((unsigned char)s[best] & 0xC0) == 0x80)
-                best--; /* not inside a UTF-8 character */
-        }
-        snprintf(out[n++], sizeof out[0], "%.*s", (int)best, s);
-        s += best;
-        while (*s == ' ')
-            s++;
-    }
-    return n;
 }
 
 /* The caption as subtitles: over the hint line when it is one line and
