@@ -142,9 +142,13 @@ int recorder_headless(app *a, const char *path, int width, int height,
     while (!bad) {
         double t = (double)frame / fps;
         app_clock(a, t);
-        /* an `end` stops the recording once its hold has been shown */
-        int over = a->ended && a->now >= a->hold_until;
-        int last = a->r->t >= steps || a->r->diverged || a->quit || over;
+        /* an `end` (or the last step) stops the recording once its
+         * hold has been shown */
+        int holding = a->now < a->hold_until;
+        int pending = app_next_event(a) <= a->r->t; /* held by a caption */
+        int last = (a->ended && !holding) ||
+                   (a->r->t >= steps && !holding && !pending) ||
+                   a->r->diverged || a->quit;
         if (last)
             app_run_to(a, steps); /* the metrics exactly at `steps` */
         bad = recorder_frame(&rc, t, a) != 0;
