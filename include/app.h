@@ -84,6 +84,8 @@ typedef struct app {
     /* Time, injected by the front end (app_clock): its clock in seconds,
      * and the lesson's clock, which runs only while the run does. */
     double now, lesson;
+    double frame_dt;       /* the last interval between app_clock calls */
+    double pace_acc;       /* fractional steps owed by caption pacing */
     int clocked;           /* app_clock has been called */
     /* scenes of the search path, in --list order, for m, M and the
      * picker; the current one's index (nscenes: none of them) */
@@ -146,7 +148,10 @@ int app_command(app *a, const char *line);
 /* One frame's stepping: spf steps (or one every `slow` frames) unless
  * paused, diverged, a modal overlay is open, a caption's seconds hold the
  * timeline or a recording holds a pause; a `goto` in progress takes its
- * next chunk instead.  Losses are evaluated at every multiple of the
+ * next chunk instead.  While a caption timed in seconds is up, the steps
+ * are spread so the run reaches the timeline's next event as the caption
+ * runs out (never faster than spf): the picture keeps moving while it is
+ * read.  Losses are evaluated at every multiple of the
  * scene's `every` (so what is recorded does not depend on the frame rate)
  * and the spectrum once per call when want_spectrum.  Returns steps
  * taken. */

@@ -186,6 +186,8 @@ void app_clock(app *a, double now)
     double dt = now - a->now;
     if (dt > 0 && running(a))
         a->lesson += dt;
+    if (dt > 0 && dt < 1.0)
+        a->frame_dt = dt;
     a->now = now;
     if (a->msg[0] && a->msg_until <= now)
         a->msg[0] = 0;
@@ -429,6 +431,30 @@ static uint64_t goto_step(app *a)
     return done;
 }
 
+/* Steps for this frame out of n while a caption timed in seconds is up:
+ * the rest of the way to the next event spread over the caption's
+ * remaining frames, so the run arrives as the caption runs out instead of
+ * waiting frozen at the event.  Time decides only how many steps a frame
+ * takes, never what a step does. */
+static uint64_t caption_pace(app *a, uint64_t n)
+{
+    uint64_t ev = app_next_event(a), t = a->r->t;
+    double left = a->caption_until_s - a->lesson;
+    if (!a->clocked || a->caption_unit != TL_SECONDS || !a->caption[0] ||
+        left <= 0 || ev == UINT64_MAX || ev <= t) {
+        a->pace_acc = 0;
+        return n;
+    }
+    double dt = a->frame_dt > 0 ? a->frame_dt : 1.0 / 30.0;
+    double want = (double)(ev - t) * dt / left; /* steps per frame */
+    if (want >= (double)n)
+        return n;
+    a->pace_acc += want;
+    uint64_t k = (uint64_t)a->pace_acc;
+    a->pace_acc -= (double)k;
+    return k < n ? k : n;
+}
+
 uint64_t app_tick(app *a, int want_spectrum)
 {
     uint64_t done = 0;
@@ -443,6 +469,7 @@ uint64_t app_tick(app *a, int want_spectrum)
                 if (n)
                     a->slow_count = 0;
             }
+            n = caption_pace(a, n);
             if (n)
                 done = advance(a, n, 1);
         }
@@ -1011,11 +1038,17 @@ void app_press(app *a, int key)
         return;
     }
     if (a->waitkey) {
-        /* the key that moves the lesson on does nothing else */
+        /* The key that moves the lesson on does nothing else to the run
+         * (a lecturer's space or Enter must not also decay η); keys that
+         * go elsewhere (another scene, a reset, the help, the prompt,
+         * F10) still do. */
         a->waitkey = 0;
         a->paused = 0;
-        if (key == APP_KEY_F10)
-            a->quit = 1;
+        int act = app_key_action(key);
+        if (key == APP_KEY_F10 || act == ACT_NEXT_SCENE ||
+            act == ACT_PREV_SCENE || act == ACT_PICKER || act == ACT_RESET ||
+            act == ACT_RESEED || act == ACT_HELP || act == ACT_PROMPT)
+            app_act(a, (app_action)act);
         return;
     }
     if (key == APP_KEY_ESC) {

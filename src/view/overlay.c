@@ -277,7 +277,7 @@ static void caption_rows(canvas *c, const app *a, const char *text)
                  "opens the next scene, space runs on.", text,
                  text[0] ? "  " : "");
     else if (a->waitkey)
-        snprintf(full, sizeof full, "%s  [press any key]", text);
+        snprintf(full, sizeof full, "%s  [any key]", text);
     else
         snprintf(full, sizeof full, "%s", text);
     char lines[CAP_LINES][TL_TEXT_MAX + 64];
