@@ -39,8 +39,8 @@ const char *scenedir_first(void);
 
 /* Every scene of the search path (plus `extra`, a directory searched
  * after $SGDSCOPE_SCENES when not NULL), once by name (the first
- * directory that has it wins), sorted by name: the order of --list and of
- * `m`.  Fills up to max entries of out and returns how many. */
+ * directory that has it wins), sorted by name in natural order (fig2
+ * before fig10): the order of --list and of `m`.  Fills up to max entries of out and returns how many. */
 size_t scenedir_collect(const char *extra, scenedir_entry *out, size_t max);
 
 /* Prints every scene of scenedir_collect as "NAME  TITLE".  Returns the

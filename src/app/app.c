@@ -636,9 +636,14 @@ static void set_batch(app *a, size_t b)
 static void speed_message(app *a)
 {
     char sp[32];
-    app_message(a, "speed %s%s", app_speed_text(a, sp, sizeof sp),
-                a->slow > 1 ? " (one step every few frames)"
-                            : " steps per frame");
+    if (a->slow > 1)
+        app_message(a, "speed %s: one step every %llu frames",
+                    app_speed_text(a, sp, sizeof sp),
+                    (unsigned long long)a->slow);
+    else
+        app_message(a, "speed %s: %llu steps per frame",
+                    app_speed_text(a, sp, sizeof sp),
+                    (unsigned long long)a->spf);
 }
 
 void app_act(app *a, app_action act)

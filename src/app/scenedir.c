@@ -69,10 +69,40 @@ const char *scenedir_first(void)
     return NULL;
 }
 
+/* Names in natural order: runs of digits compare as numbers, so fig2
+ * comes before fig10 as a reader expects (and the paper numbers them). */
+static int natural_cmp(const char *x, const char *y)
+{
+    while (*x && *y) {
+        if (*x >= '0' && *x <= '9' && *y >= '0' && *y <= '9') {
+            while (*x == '0')
+                x++;
+            while (*y == '0')
+                y++;
+            size_t nx = strspn(x, "0123456789"), ny = strspn(y, "0123456789");
+            if (nx != ny)
+                return nx < ny ? -1 : 1;
+            int c = strncmp(x, y, nx);
+            if (c)
+                return c;
+            x += nx;
+            y += ny;
+            continue;
+        }
+        if (*x != *y)
+            return (unsigned char)*x < (unsigned char)*y ? -1 : 1;
+        x++;
+        y++;
+    }
+    return *x ? 1 : *y ? -1 : 0;
+}
+
 static int cmp_entry(const void *a, const void *b)
 {
-    return strcmp(((const scenedir_entry *)a)->name,
-                  ((const scenedir_entry *)b)->name);
+    const char *x = ((const scenedir_entry *)a)->name;
+    const char *y = ((const scenedir_entry *)b)->name;
+    int c = natural_cmp(x, y);
+    return c ? c : strcmp(x, y);
 }
 
 /* Adds the scenes of directory dir not already in out[0..n). */

@@ -229,16 +229,18 @@ int tui_run(app *a, const tui_opts *o)
                 uint64_t n = app_tick(a, spec);
                 a->sps = tui_sps_add(&sps, now, n);
                 dirty = 1;
-            } else {
-                /* Resuming measures afresh, not across the pause. */
-                tui_sps_reset(&sps);
-                a->sps = 0.0;
             }
             /* Fell behind (a slow frame, or a stop): start afresh rather
              * than rushing frames to catch up. */
             next += frame_ns;
             if (next <= now)
                 next = now + frame_ns;
+        }
+        if (!app_busy(a)) {
+            /* Nothing steps (paused, help open...): no rate to show, and
+             * resuming measures afresh, not across the stop. */
+            tui_sps_reset(&sps);
+            a->sps = 0.0;
         }
         if (dirty) {
             tui_draw(&cv, &row, a, o ? o->rec : NULL,
