@@ -112,6 +112,7 @@ typedef struct app {
     double goto_last;      /* clock at the previous chunk */
     int headless;          /* no screen: pauses become holds, no keys */
     int jumping;           /* inside app_run_to/goto: pauses do not stop */
+    int csv_runner;        /* inside app_fire_due: an `end` ends nothing */
     int firing;            /* inside app_fire_due (a reset keeps its place
                               in the timeline instead of replaying it) */
     char export_dir[SCENE_PATH_MAX]; /* where `e` writes ("" = cwd) */
@@ -170,9 +171,10 @@ double app_next_timer(const app *a);
 void app_run_to(app *a, uint64_t n);
 
 /* Fires every timeline event due at the current step (applied before the
- * step is taken), without waiting for captions.  Returns how many fired.
- * app_tick and app_run_to do this themselves; exposed for the headless
- * runner. */
+ * step is taken), without waiting for captions; an `end` ends nothing
+ * here.  Returns how many fired.  app_tick and app_run_to do this
+ * themselves; exposed for the headless CSV runner, which runs to
+ * `steps`. */
 size_t app_fire_due(app *a);
 
 /* The step of the next timeline event not yet fired, or UINT64_MAX. */

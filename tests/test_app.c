@@ -608,6 +608,21 @@ static void test_caption_seconds_and_end(void **st)
     app_run_to(&a, 1000);
     assert_int_equal(a.r->t, 20);
     assert_true(a.ended);
+    /* the CSV runner (headless.c's loop) fires an end as nothing */
+    {
+        app b;
+        open_text(&b, "model = quad1d\nsteps = 1000\n"
+                      "at 20: end \"bye\"\nat 30: eta 1.05\n");
+        b.headless = 1;
+        app_fire_due(&b);
+        run_advance(b.r, 20);
+        assert_int_equal(app_fire_due(&b), 1);
+        assert_false(b.ended);
+        run_advance(b.r, 10);
+        assert_int_equal(app_fire_due(&b), 1);
+        assert_close(run_eta(b.r), 1.05, 1e-12);
+        app_close(&b);
+    }
     /* space goes on past the end */
     app_press(&a, ' ');
     assert_false(a.ended);
