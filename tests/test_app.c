@@ -691,6 +691,37 @@ static void test_caption_key(void **st)
     app_close(&a);
 }
 
+/* At 80x24 a caption, even one of two lines, sits in the bottom rows
+ * and leaves the top panels (the valley) alone; the status line stays. */
+static void test_caption_placement(void **st)
+{
+    (void)st;
+    app a;
+    open_text(&a, "model = quad1d\nsteps = 1000\n"
+                  "at 0: caption key \"alpha beta gamma delta epsilon zeta "
+                  "eta theta iota kappa lambda mu nu xi omicron pi rho "
+                  "sigma tau upsilon phi chi psi omega\"\n");
+    app_tick(&a, 0);
+    assert_true(a.waitkey);
+    char *t = frame_text(&a, 80, 24);
+    char *line = t;
+    for (int y = 0; y < 24 && line; y++) {
+        char *nl = strchr(line, '\n'), row[1024];
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        snprintf(row, sizeof row, "%.*s", (int)len, line);
+        int has = strstr(row, "alpha") || strstr(row, "omega");
+        if (y < 12 && has)
+            fail_msg("caption on row %d, over the top panels:\n%s", y, t);
+        if (y == 22 && !strstr(row, "step"))
+            fail_msg("status line covered:\n%s", t);
+        line = nl ? nl + 1 : NULL;
+    }
+    assert_non_null(strstr(t, "alpha"));
+    assert_non_null(strstr(t, "omega  [any key]"));
+    free(t);
+    app_close(&a);
+}
+
 /* pause 1s resumes by itself on the front end's clock; a plain pause
  * waits for space. */
 static void test_timed_pause(void **st)
@@ -831,6 +862,7 @@ int main(void)
         cmocka_unit_test(test_caption_seconds_and_end),
         cmocka_unit_test(test_caption_steps),
         cmocka_unit_test(test_caption_key),
+        cmocka_unit_test(test_caption_placement),
         cmocka_unit_test(test_timed_pause),
         cmocka_unit_test(test_scene_list),
         cmocka_unit_test(test_timeline_keys_need_no_user),
