@@ -11,95 +11,189 @@
 
 #include "run.h"
 #include "scene.h"
+#include "scenedir.h"
 
 typedef enum {
     ACT_PAUSE, ACT_STEP, ACT_FASTER, ACT_SLOWER, ACT_ETA_UP, ACT_ETA_DOWN,
-    ACT_DECAY, ACT_WARMUP, ACT_DYNAMICS, ACT_BATCH_DOWN, ACT_BATCH_UP,
-    ACT_NEXT_SCENE, ACT_RESET, ACT_RESEED, ACT_REWIND, ACT_XAXIS, ACT_EXPORT,
+    ACT_ETA_FINE_UP, ACT_ETA_FINE_DOWN, ACT_DECAY, ACT_WARMUP, ACT_DYNAMICS,
+    ACT_BATCH_DOWN, ACT_BATCH_UP, ACT_NEXT_SCENE, ACT_PREV_SCENE, ACT_PICKER,
+    ACT_RESET, ACT_RESEED, ACT_REWIND, ACT_XAXIS, ACT_EXPORT, ACT_PROMPT,
     ACT_HELP, ACT_QUIT, ACT_COUNT
 } app_action;
 
-/* One key binding.  The table drives input and the help overlay. */
+/* Keys that are not characters, as the front end hands them to app_key
+ * (it translates its own codes: the app never sees curses).  Above the
+ * Unicode range so they never collide with a character. */
+enum {
+    APP_KEY_ESC = 27,
+    APP_KEY_ENTER = '\n',
+    APP_KEY_BACKSPACE = 127,
+    APP_KEY_UP = 0x110000, APP_KEY_DOWN, APP_KEY_LEFT, APP_KEY_RIGHT,
+    APP_KEY_PGUP, APP_KEY_PGDN, APP_KEY_HOME, APP_KEY_END,
+    APP_KEY_F1, APP_KEY_F10
+};
+
+#define APP_KEY_ALTS 2
+
+/* One action and the keys bound to it.  The table drives input and the
+ * help overlay. */
 typedef struct app_key {
-    int key;            /* the character ('q', ' ', '+') */
+    int key;              /* the main key ('q', ' ', '+') */
+    int alt[APP_KEY_ALTS];/* other keys for the same action (0: none) */
     app_action act;
-    const char *label;  /* how the key is shown ("space", "+") */
-    const char *help;   /* what it does, for the help overlay */
-    const char *hint;   /* one word for the hint bar; NULL: not shown */
+    const char *label;    /* how the main key is shown ("space", "+") */
+    const char *help;     /* what it does, for the help overlay */
+    const char *hint;     /* one word for the hint bar; NULL: not shown */
 } app_key;
 
 extern const app_key app_keys[];
 extern const size_t app_nkeys;
 
-/* The action bound to key, or −1. */
+/* The action bound to key (main or alternative), or −1. */
 int app_key_action(int key);
 
+/* How a key is written in help ("Up", "F1", "Esc", "x"); into buf. */
+const char *app_key_name(int key, char *buf, size_t cap);
+
 #define APP_MSG_MAX 160
-#define APP_MAX_SCENES 32
+#define APP_LINE_MAX 80
+#define APP_MAX_SCENES 64
+/* Seconds a transient message stays, and a recording holds a `pause`. */
+#define APP_MSG_SECONDS 3.0
+#define APP_HOLD_SECONDS 3.0
 
 typedef struct app {
     run *r;
     scene base;            /* the scene as opened (reset returns to it) */
     int paused;
-    int help;              /* help overlay shown */
+    int help;              /* help overlay open (the run waits) */
+    int picker;            /* scene picker open (the run waits) */
+    size_t pick;           /* the picker's highlighted scene */
+    int prompt;            /* the `:` command line open (the run waits) */
+    char line[APP_LINE_MAX]; /* what has been typed at the prompt */
     int xlog;              /* loss plot x axis: 0 linear, 1 log steps */
     int quit;
-    uint64_t spf;          /* steps per frame */
+    uint64_t spf;          /* steps per frame (1 when slow > 1) */
+    uint64_t slow;         /* > 1: one step every `slow` frames */
+    uint64_t slow_count;   /* frames since the last slow step */
     double sps;            /* measured steps per second (front end sets) */
     double eta_factor;     /* what + and − multiply/divide η by */
+    double eta_fine;       /* what ] and [ multiply/divide η by */
     char msg[APP_MSG_MAX]; /* transient message on the status line */
-    int msg_frames;        /* frames the message stays */
-    /* shipped scenes for `m`, by path; the current one's index */
-    char scenes[APP_MAX_SCENES][SCENE_PATH_MAX];
+    double msg_until;      /* clock time it goes away */
+    /* Time, injected by the front end (app_clock): its clock in seconds,
+     * and the lesson's clock, which runs only while the run does. */
+    double now, lesson;
+    double frame_dt;       /* the last interval between app_clock calls */
+    double pace_acc;       /* fractional steps owed by caption pacing */
+    int clocked;           /* app_clock has been called */
+    /* scenes of the search path, in --list order, for m, M and the
+     * picker; the current one's index (nscenes: none of them) */
+    scenedir_entry scenes[APP_MAX_SCENES];
     size_t nscenes, scene_idx;
     /* The scene's timeline: the next event to fire, and the caption it
-     * put on screen (shown while caption_from <= t < caption_until). */
+     * put on screen.  A caption counts steps (caption_from <= t <
+     * caption_until), lesson seconds (lesson < caption_until_s; the next
+     * event waits for it) or waits for a key (waitkey). */
     size_t tl_next;
     char caption[TL_TEXT_MAX];
+    tl_unit caption_unit;
     uint64_t caption_from, caption_until;
-    int headless;          /* pause events are ignored without a screen */
+    double caption_until_s;
+    uint64_t caption_seq;  /* counts captions put up (recording markers) */
+    int waitkey;           /* a `caption key` holds the run until a key */
+    int ended;             /* an `end` event stopped the lesson */
+    double hold_until;     /* no steps before this clock time (a recording
+                              holding a pause, a timed pause) */
+    int auto_resume;       /* a timed pause: resume at hold_until */
+    /* `goto N` in progress: runs to goto_to in chunks, one per frame */
+    int going;
+    uint64_t goto_to, goto_chunk;
+    double goto_last;      /* clock at the previous chunk */
+    int headless;          /* no screen: pauses become holds, no keys */
+    int jumping;           /* inside app_run_to/goto: pauses do not stop */
+    int csv_runner;        /* inside app_fire_due: an `end` ends nothing */
     int firing;            /* inside app_fire_due (a reset keeps its place
                               in the timeline instead of replaying it) */
     char export_dir[SCENE_PATH_MAX]; /* where `e` writes ("" = cwd) */
 } app;
 
-/* Opens a session on a finalized scene; also lists the shipped scenes in
- * scene_dir (may be NULL) for `m`.  Returns 0, or −1 with err. */
+/* Opens a session on a finalized scene.  scene_dir NULL: no scene list
+ * (m says so); otherwise the scenes of the search path (scenedir.h, the
+ * order of --list), with scene_dir searched too.  Returns 0, or −1 with
+ * err. */
 int app_open(app *a, const scene *sc, const char *scene_dir, char *err,
              size_t errlen);
 /* Releases it. */
 void app_close(app *a);
 
+/* Sets the front end's clock (seconds, monotonic; synthetic in
+ * recordings).  Expires messages and timed pauses, and advances the
+ * lesson clock by the time passed while the run was running.  Call it
+ * once per frame before app_press/app_tick; without it nothing expires. */
+void app_clock(app *a, double now);
+
+/* One key press from the front end: routed to the open prompt, picker or
+ * help, a caption waiting for a key, or else the key table. */
+void app_press(app *a, int key);
+
 /* Applies an action at the current step boundary (logged in the run's
  * event log when it changes the run). */
 void app_act(app *a, app_action act);
 
-/* One frame's stepping: spf steps unless paused or diverged, with the loss
- * metrics evaluated at every multiple of the scene's `every` (so what is
- * recorded does not depend on the frame rate) and the spectrum once per
- * call when want_spectrum.  Returns steps taken. */
+/* Runs a `:` command line ("eta 1.12", "batch 4", "seed 9", "goto 30000",
+ * "decay", "dynamics gd", "help").  Returns 0, or −1 with a message
+ * naming what is wrong (also shown as the app's message). */
+int app_command(app *a, const char *line);
+
+/* One frame's stepping: spf steps (or one every `slow` frames) unless
+ * paused, diverged, a modal overlay is open, a caption's seconds hold the
+ * timeline or a recording holds a pause; a `goto` in progress takes its
+ * next chunk instead.  While a caption timed in seconds is up, the steps
+ * are spread so the run reaches the timeline's next event as the caption
+ * runs out (never faster than spf): the picture keeps moving while it is
+ * read.  Losses are evaluated at every multiple of the
+ * scene's `every` (so what is recorded does not depend on the frame rate)
+ * and the spectrum once per call when want_spectrum.  Returns steps
+ * taken. */
 uint64_t app_tick(app *a, int want_spectrum);
 
-/* Advances to absolute step n the same way (for --snapshot). */
+/* 1 while app_tick may step (the front end must keep sending frames);
+ * 0 when nothing steps until a key or app_next_timer. */
+int app_busy(const app *a);
+
+/* The clock time of the next change that needs no key (a message going,
+ * a timed pause ending), or a negative value if none. */
+double app_next_timer(const app *a);
+
+/* Advances to absolute step n the same way, as a jump: pauses and
+ * caption timers do not stop it; an `end` does (for --snapshot). */
 void app_run_to(app *a, uint64_t n);
 
 /* Fires every timeline event due at the current step (applied before the
- * step is taken).  Returns how many fired.  app_tick and app_run_to do
- * this themselves; exposed for the headless runner. */
+ * step is taken), without waiting for captions; an `end` ends nothing
+ * here.  Returns how many fired.  app_tick and app_run_to do this
+ * themselves; exposed for the headless CSV runner, which runs to
+ * `steps`. */
 size_t app_fire_due(app *a);
 
 /* The step of the next timeline event not yet fired, or UINT64_MAX. */
 uint64_t app_next_event(const app *a);
 
+/* The caption on screen now, or NULL. */
+const char *app_caption(const app *a);
+
 /* Writes the run's history as CSV to path (temporary file + rename).
  * Returns 0, or −1 with a message in err. */
 int app_export_csv(const app *a, const char *path, char *err, size_t errlen);
 
-/* The live speed as the status line shows it ("×64": steps per frame).
- * Writes into buf (cap bytes) and returns buf. */
+/* The live speed as the status line shows it ("×64": steps per frame;
+ * "×0.1": one step every 10 frames).  Writes into buf (cap bytes) and
+ * returns buf. */
 char *app_speed_text(const app *a, char *buf, size_t cap);
 
-/* Sets the transient message (printf-style). */
+/* Sets the transient message (printf-style); it stays APP_MSG_SECONDS of
+ * the front end's clock. */
 void app_message(app *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

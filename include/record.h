@@ -19,7 +19,8 @@ typedef struct recorder {
     size_t seen_log;     /* event-log entries already marked */
     size_t seen_decays;  /* scheduled decays already marked */
     int seen_warm_end;
-    uint64_t seen_caption;
+    uint64_t seen_caption; /* the app's caption_seq last marked */
+    int seen_end;
 } recorder;
 
 /* Opens path for a width × height recording in glyph tier `tier`
@@ -38,8 +39,10 @@ int recorder_close(recorder *rc);
 void recorder_abort(recorder *rc);
 
 /* Records a whole run without a terminal: frames at `fps` with synthetic
- * time, each frame stepping a->spf steps, until step `steps`; the last
- * frame is the state at exactly `steps` (what --snapshot shows).  Returns
+ * time (also the app's clock), each frame stepping a->spf steps, until
+ * step `steps` or the timeline's `end`; captions timed in seconds and
+ * pauses hold the picture for their time.  The last frame is the state
+ * at `steps` or at the end (what --snapshot shows).  Returns
  * 0; −1 if the file cannot be created (nothing ran); 1 if writing failed
  * on the way (the file is removed).  A message is left in err. */
 int recorder_headless(app *a, const char *path, int width, int height,

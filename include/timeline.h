@@ -9,8 +9,12 @@
  *   at 30000: dynamics gd        # sgd | gd | labelnoise | sde | flow
  *   at 30000: batch 4
  *   at 40000: pause              # the interactive view pauses here
+ *   at 40000: pause 5s           # ... for 5 s, then goes on by itself
  *   at 0: caption 600 "Watch θ jump across the valley"   # shown 600 steps
+ *   at 0: caption 6s "Watch θ"   # shown 6 s; the next event waits for it
+ *   at 0: caption key "Ready?"   # the run waits for any key
  *   at 5000: key +               # press a key of the key table
+ *   at 60000: end "That's all"   # the lesson is over: the run stops
  *
  * Events must be in non-decreasing step order (a file that goes back in
  * time is an error naming the line); events at the same step fire in file
@@ -25,7 +29,7 @@
 
 #define TL_MAX_EVENTS 128
 #define TL_TEXT_MAX 160
-#define TL_KIND_COUNT 8 /* kinds in tl_kind, for iterating names */
+#define TL_KIND_COUNT 9 /* kinds in tl_kind, for iterating names */
 
 typedef enum {
     TL_DECAY,     /* no argument */
@@ -33,10 +37,16 @@ typedef enum {
     TL_SCALE,     /* value = factor > 0 */
     TL_DYNAMICS,  /* value = dyn_kind */
     TL_BATCH,     /* value = batch size ≥ 1 */
-    TL_PAUSE,     /* no argument */
-    TL_CAPTION,   /* value = duration in steps ≥ 1, text */
-    TL_KEY        /* value = the key character (from the key table) */
+    TL_PAUSE,     /* value = seconds (unit TL_SECONDS), or 0 (TL_STEPS):
+                     until space live, a default hold in recordings */
+    TL_CAPTION,   /* value = duration in `unit`, text */
+    TL_KEY,       /* value = the key character (from the key table) */
+    TL_END        /* the lesson is over; text = optional closing caption */
 } tl_kind;
+
+/* What a duration counts: steps of the run, seconds of the front end's
+ * clock (synthetic in recordings), or "until a key" (value unused). */
+typedef enum { TL_STEPS, TL_SECONDS, TL_UNTIL_KEY } tl_unit;
 
 typedef struct tl_event {
     double at;       /* a step, or a fraction of `steps` when is_frac */
@@ -44,7 +54,8 @@ typedef struct tl_event {
     uint64_t step;   /* resolved by timeline_resolve */
     tl_kind kind;
     double value;
-    char text[TL_TEXT_MAX]; /* caption text (UTF-8, no quotes) */
+    tl_unit unit;    /* of value, for caption and pause */
+    char text[TL_TEXT_MAX]; /* caption or end text (UTF-8, no quotes) */
     int line;        /* where it was written (0: from --script) */
     int col;         /* column of STEP on that line (1-based) */
     int arg_col;     /* column of the argument (the key of `key`), or

@@ -18,6 +18,10 @@
 #define VIEW_MIN_W 60
 #define VIEW_MIN_H 18
 
+/* Rows a lesson's captions get above the status line (scenes with caption
+ * or end events only). */
+#define VIEW_CAPTION_ROWS 2
+
 /* Draws everything into c (already sized to the terminal). */
 void view_draw(canvas *c, const app *a);
 

@@ -524,7 +524,7 @@ int main(int argc, char **argv)
     setlocale(LC_NUMERIC, "C");
     if (o.list) {
         if (scenedir_list(stdout) == 0) {
-            fprintf(stderr, "sgdscope: no scenes found\n");
+            scenedir_explain(stderr);
             return 1;
         }
         return 0;

@@ -8,8 +8,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "app.h"
 #include "canvas.h"
 #include "cast.h"
+#include "record.h"
+#include "view.h"
 
 /* ---- a small strict JSON parser (RFC 8259), independent of cast.c ---- */
 
@@ -703,6 +706,128 @@ static void test_asciinema_cat(void **state)
     assert_int_equal(WEXITSTATUS(rc), 0);
 }
 
+/* ---- headless recordings of lessons (record.c) ------------------------ */
+
+static void open_lesson(app *a, const char *text)
+{
+    static scene sc;
+    scene_err e;
+    scene_init(&sc);
+    if (scene_load_string(&sc, text, "lesson.scene", &e) != 0 ||
+        scene_finalize(&sc, &e) != 0)
+        fail_msg("lesson.scene:%d:%d: %s", e.line, e.col, e.msg);
+    char err[256];
+    if (app_open(a, &sc, NULL, err, sizeof err) != 0)
+        fail_msg("app_open: %s", err);
+}
+
+static const char lesson[] =
+    "model = quad1d\nsteps = 1000\nevery = 10\n"
+    "at 0: caption 2s \"read me\"\n"
+    "at 100: pause\n"
+    "at 200: pause 5s\n"
+    "at 300: caption key \"a key\"\n"
+    "at 500: end \"over\"\n";
+
+/* Synthetic time honours the lesson: a caption's seconds, a pause's
+ * default hold, a pause's own seconds, a key caption's hold and the end's
+ * last frames all take time in the cast; the recording stops at the end,
+ * and its last frame is what --snapshot shows there. */
+static void test_record_lesson_holds(void **state)
+{
+    fixture *fx = *state;
+    app a, b;
+    char err[256];
+    open_lesson(&a, lesson);
+    a.spf = 50;
+    assert_int_equal(recorder_headless(&a, fx->path, 80, 24, GLYPH_ASCII, 0,
+                                       10, 1000, err, sizeof err),
+                     0);
+    assert_int_equal(a.r->t, 500);
+    assert_true(a.ended);
+
+    static char line[1 << 16], last[1 << 16];
+    FILE *f = fopen(fx->path, "rb");
+    assert_non_null(f);
+    double t_last = 0, t_end_marker = -1;
+    int frames = 0, saw_caption = 0, saw_key_caption = 0;
+    size_t last_len = 0;
+    while (fgets(line, sizeof line, f)) {
+        size_t len = strlen(line);
+        assert_true(len > 0 && line[len - 1] == '\n');
+        jv v;
+        if (json_parse(line, len - 1, &v))
+            fail_msg("not JSON: %.80s", line);
+        if (v.t == J_ARR) {
+            double t = v.items[0].num;
+            assert_true(t >= t_last);
+            t_last = t;
+            if (strcmp(v.items[1].str, "o") == 0) {
+                frames++;
+                memcpy(last, line, len + 1);
+                last_len = len;
+            } else {
+                const char *m = v.items[2].str;
+                saw_caption |= strcmp(m, "caption: read me") == 0;
+                saw_key_caption |= strcmp(m, "caption: a key") == 0;
+                if (strstr(m, "end of the lesson"))
+                    t_end_marker = t;
+            }
+        }
+        jv_free(&v);
+    }
+    fclose(f);
+    assert_true(saw_caption);
+    assert_true(saw_key_caption);
+    /* 2 s caption + 3 s pause + 5 s pause + 3 s key caption + 3 s end,
+     * plus ten frames of stepping at 50 steps a frame */
+    assert_true(t_end_marker >= 2 + 3 + 5 + 3 - 0.5);
+    assert_true(t_last >= t_end_marker + 3 - 0.2);
+    assert_true(t_last < 2 + 3 + 5 + 3 + 3 + 3);
+    assert_true(frames > 10 * (2 + 3 + 5 + 3 + 3) - 10);
+
+    /* the last frame is the snapshot at the end */
+    open_lesson(&b, lesson);
+    b.headless = 1;
+    b.spf = a.spf; /* the title bar shows the speed */
+    app_run_to(&b, 1000);
+    assert_int_equal(b.r->t, 500);
+    canvas c;
+    assert_int_equal(canvas_init(&c, 80, 24, GLYPH_ASCII), 0);
+    view_draw(&c, &b);
+    jv v;
+    assert_int_equal(json_parse(last, last_len - 1, &v), 0);
+    assert_frame_is_text(&v, &c);
+    jv_free(&v);
+    canvas_free(&c);
+    app_close(&a);
+    app_close(&b);
+}
+
+/* Without pauses or timed captions nothing holds: a recording takes
+ * one frame per spf steps, as before. */
+static void test_record_no_holds(void **state)
+{
+    fixture *fx = *state;
+    app a;
+    char err[256];
+    open_lesson(&a, "model = quad1d\nsteps = 1000\n"
+                    "at 0: caption 300 \"steps\"\n");
+    a.spf = 100;
+    assert_int_equal(recorder_headless(&a, fx->path, 80, 24, GLYPH_ASCII, 0,
+                                       10, 1000, err, sizeof err),
+                     0);
+    static char line[1 << 16];
+    FILE *f = fopen(fx->path, "rb");
+    assert_non_null(f);
+    int frames = 0;
+    while (fgets(line, sizeof line, f))
+        frames += strstr(line, "\"o\"") != NULL;
+    fclose(f);
+    assert_int_equal(frames, 11);
+    app_close(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -714,6 +839,8 @@ int main(void)
         T(test_size_time_escaping),
         T(test_temp_and_rename),
         T(test_asciinema_cat),
+        T(test_record_lesson_holds),
+        T(test_record_no_holds),
 #undef T
     };
     return cmocka_run_group_tests_name("cast", tests, NULL, NULL);

@@ -1009,6 +1009,65 @@ static void test_timeline_captions(void **state)
     assert_int_equal(s.tl.ev[0].text[TL_TEXT_MAX - 2], '"');
 }
 
+/* Captions in seconds ("6s") or until a key, timed pauses and the end
+ * of a lesson; plain numbers keep meaning steps. */
+static void test_timeline_pacing(void **state)
+{
+    (void)state;
+    scene s;
+    tl_ok(&s, "at 0: caption 6s \"six seconds\"\n"
+              "at 1: caption 2.5s \"two and a half\"\n"
+              "at 2: caption key \"until a key\"\n"
+              "at 3: caption 600 \"steps\"\n"
+              "at 4: pause\n"
+              "at 5: pause 5s   # a hold\n"
+              "at 6: end\n"
+              "at 7: end \"That's all # not a comment\"  # a comment\n");
+    const tl_event *ev = s.tl.ev;
+    assert_int_equal(s.tl.n, 8);
+    assert_int_equal(ev[0].unit, TL_SECONDS);
+    assert_close(ev[0].value, 6, 0);
+    assert_string_equal(ev[0].text, "six seconds");
+    assert_int_equal(ev[1].unit, TL_SECONDS);
+    assert_close(ev[1].value, 2.5, 0);
+    assert_int_equal(ev[2].unit, TL_UNTIL_KEY);
+    assert_string_equal(ev[2].text, "until a key");
+    assert_int_equal(ev[3].unit, TL_STEPS);
+    assert_close(ev[3].value, 600, 0);
+    assert_int_equal(ev[4].kind, TL_PAUSE);
+    assert_int_equal(ev[4].unit, TL_STEPS);
+    assert_close(ev[4].value, 0, 0);
+    assert_int_equal(ev[5].unit, TL_SECONDS);
+    assert_close(ev[5].value, 5, 0);
+    assert_int_equal(ev[6].kind, TL_END);
+    assert_string_equal(ev[6].text, "");
+    assert_int_equal(ev[7].kind, TL_END);
+    assert_string_equal(ev[7].text, "That's all # not a comment");
+    /*        123456789012345678901 */
+    load_bad("at 0: caption 0s \"x\"\n", 1, 15,
+             "caption duration in seconds must be a number in (0, 86400] "
+             "followed by 's', got '0s'", "caption 6s");
+    load_bad("at 0: caption xs \"x\"\n", 1, 15, "got 'xs'", NULL);
+    load_bad("at 0: caption 1e9s \"x\"\n", 1, 15, "(too large)", NULL);
+    load_bad("at 0: caption keys \"x\"\n", 1, 15,
+             "caption duration in seconds", "caption key");
+    load_bad("at 0: caption 6 s \"x\"\n", 1, 17,
+             "caption text must be in double quotes", NULL);
+    load_bad("at 0: caption key\n", 1, 18,
+             "caption text must be in double quotes", NULL);
+    load_bad("at 5: pause 5\n", 1, 13, "unexpected text after the pause",
+             "pause 5s");
+    load_bad("at 5: pause -1s\n", 1, 13, "pause event: '-1s'", NULL);
+    load_bad("at 5: pause 5s x\n", 1, 16, "unexpected text after the pause",
+             "put a '#' before a comment");
+    load_bad("at 5: end now\n", 1, 11, "unexpected text after the end",
+             "end \"That's all\"");
+    load_bad("at 5: end \"open\n", 1, 11, "unterminated end caption",
+             "close it");
+    load_bad("at 5: endd\n", 1, 7, "unknown event 'endd'",
+             "did you mean 'end'?");
+}
+
 static void test_timeline_too_many(void **state)
 {
     char *t = malloc(32 * (TL_MAX_EVENTS + 2));
@@ -1201,7 +1260,8 @@ static void test_timeline_api(void **state)
                              "(line 3); timeline events must be in step "
                              "order");
     static const char *const names[] = {"decay", "eta", "scale", "dynamics",
-                                        "batch", "pause", "caption", "key"};
+                                        "batch", "pause", "caption", "key",
+                                        "end"};
     for (int i = 0; i < TL_KIND_COUNT; i++)
         assert_string_equal(timeline_kind_name((tl_kind)i), names[i]);
     assert_null(timeline_kind_name((tl_kind)TL_KIND_COUNT));
@@ -1265,6 +1325,7 @@ int main(void)
         cmocka_unit_test(test_timeline_order),
         cmocka_unit_test(test_timeline_errors),
         cmocka_unit_test(test_timeline_captions),
+        cmocka_unit_test(test_timeline_pacing),
         cmocka_unit_test(test_timeline_too_many),
         cmocka_unit_test(test_timeline_load_and_set),
         cmocka_unit_test(test_check_keys),

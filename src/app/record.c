@@ -84,10 +84,17 @@ static int mark_events(recorder *rc, double t, const app *a)
         if (cast_marker(&rc->k, t, label) != 0)
             return -1;
     }
-    if (a->caption[0] && a->caption_until > rc->seen_caption &&
-        r->t >= a->caption_from) {
-        rc->seen_caption = a->caption_until;
-        snprintf(label, sizeof label, "caption: %s", a->caption);
+    const char *cap = app_caption(a);
+    if (cap && a->caption_seq != rc->seen_caption) {
+        rc->seen_caption = a->caption_seq;
+        snprintf(label, sizeof label, "caption: %s", cap);
+        if (cast_marker(&rc->k, t, label) != 0)
+            return -1;
+    }
+    if (a->ended && !rc->seen_end) {
+        rc->seen_end = 1;
+        snprintf(label, sizeof label, "step %llu: end of the lesson",
+                 (unsigned long long)r->t);
         if (cast_marker(&rc->k, t, label) != 0)
             return -1;
     }
@@ -126,15 +133,25 @@ int recorder_headless(app *a, const char *path, int width, int height,
                       errlen) != 0)
         return -1;
     /* Synthetic time: frame k at k/fps seconds, whatever the machine.
-     * Without a screen nothing pauses (app.c), so this always ends. */
+     * It is the app's clock too, so captions timed in seconds stay up
+     * that long and a `pause` holds the picture (APP_HOLD_SECONDS, or
+     * its own duration); nothing waits for a key without a screen. */
     a->headless = 1;
     uint64_t frame = 0;
     int bad = 0;
     while (!bad) {
-        int last = a->r->t >= steps || a->r->diverged || a->quit;
+        double t = (double)frame / fps;
+        app_clock(a, t);
+        /* an `end` (or the last step) stops the recording once its
+         * hold has been shown */
+        int holding = a->now < a->hold_until;
+        int pending = app_next_event(a) <= a->r->t; /* held by a caption */
+        int last = (a->ended && !holding) ||
+                   (a->r->t >= steps && !holding && !pending) ||
+                   a->r->diverged || a->quit;
         if (last)
             app_run_to(a, steps); /* the metrics exactly at `steps` */
-        bad = recorder_frame(&rc, (double)frame / fps, a) != 0;
+        bad = recorder_frame(&rc, t, a) != 0;
         frame++;
         if (last)
             break;
@@ -143,9 +160,12 @@ int recorder_headless(app *a, const char *path, int width, int height,
             a->spf = steps - a->r->t;
         uint64_t moved = app_tick(a, 1);
         a->spf = spf;
-        /* a tick that takes no step at all must not spin: jump to the
-         * end instead (nothing pauses headless, so this is a safety net) */
-        if (moved == 0 && !a->r->diverged && !a->quit)
+        /* A tick that takes no step must be waiting for the clock (a
+         * hold, a caption's seconds, an end's last frames); anything
+         * else would spin: jump to the end instead. */
+        int waiting = a->ended || a->now < a->hold_until ||
+                      app_next_event(a) <= a->r->t;
+        if (moved == 0 && !waiting && !a->r->diverged && !a->quit)
             app_run_to(a, steps);
     }
     if (bad) {

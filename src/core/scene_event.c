@@ -132,32 +132,33 @@ static int parse_dynamics(cursor *c, tl_event *ev, scene_err *e)
     return 0;
 }
 
-/* caption DURATION "TEXT": the duration in steps, then the text in
- * double quotes with \" and \\ as its only escapes, like a quoted value. */
-static int parse_caption(cursor *c, tl_event *ev, scene_err *e)
+/* A duration in seconds: a number > 0 followed by 's' ("6s", "2.5s"), at
+ * most a day.  Returns 0, 1 if tok is not one, 2 if out of range. */
+static int parse_seconds(const char *tok, double *out)
 {
-    static const char form[] = "write 'caption 600 \"text\"'";
-    char tok[TOK_MAX];
-    size_t st;
-    uint64_t d = 0;
-    size_t n = next_tok(c, "\"", tok, &st);
-    int rc = n == 0 || n >= TOK_MAX ? 1 : scene_num_u64(tok, &d);
-    if (!rc && (d < 1 || d > 9007199254740992ull))
-        rc = d < 1 ? 1 : 2;
-    if (n == 0)
-        return scene_fail(e, c->file, c->line, col(c, st), form,
-                          "caption needs a duration in steps");
+    size_t n = strlen(tok);
+    if (n < 2 || tok[n - 1] != 's')
+        return 1;
+    char num[TOK_MAX];
+    memcpy(num, tok, n - 1);
+    num[n - 1] = '\0';
+    double x;
+    int rc = scene_num_double(num, &x);
     if (rc)
-        return scene_fail(e, c->file, c->line, col(c, st), form,
-                          "caption duration must be an integer >= 1 "
-                          "(steps), got '%.48s'%s", tok,
-                          rc == 2 ? " (too large)" : "");
-    ev->value = (double)d;
-    skip_blanks(c);
-    ev->arg_col = col(c, c->i);
-    if (c->i == c->len || c->ln[c->i] != '"')
-        return scene_fail(e, c->file, c->line, ev->arg_col, form,
-                          "caption text must be in double quotes");
+        return rc;
+    if (!(x > 0.0))
+        return 1;
+    if (x > 86400.0)
+        return 2;
+    *out = x;
+    return 0;
+}
+
+/* Quoted text: double quotes with \" and \\ as its only escapes, like a
+ * quoted value.  The cursor is on the opening quote. */
+static int parse_text(cursor *c, tl_event *ev, scene_err *e,
+                      const char *what)
+{
     size_t q = c->i++, tn = 0;
     while (c->i < c->len && c->ln[c->i] != '"') {
         if (c->ln[c->i] == '\\' && c->i + 1 < c->len &&
@@ -166,16 +167,102 @@ static int parse_caption(cursor *c, tl_event *ev, scene_err *e)
         if (tn == TL_TEXT_MAX - 1)
             return scene_fail(e, c->file, c->line, col(c, q + 1),
                               "split it over two captions",
-                              "caption is too long (at most %d bytes)",
+                              "%s is too long (at most %d bytes)", what,
                               TL_TEXT_MAX - 1);
         ev->text[tn++] = c->ln[c->i++];
     }
     if (c->i == c->len)
         return scene_fail(e, c->file, c->line, col(c, q),
-                          "close it with '\"'", "unterminated caption");
+                          "close it with '\"'", "unterminated %s", what);
     ev->text[tn] = '\0';
     c->i++;
     return 0;
+}
+
+/* caption DURATION "TEXT": DURATION is steps (an integer), seconds ("6s")
+ * or `key` (until a key is pressed); then the text in double quotes. */
+static int parse_caption(cursor *c, tl_event *ev, scene_err *e)
+{
+    static const char form[] =
+        "write 'caption 600 \"text\"' (steps), 'caption 6s \"text\"' "
+        "(seconds) or 'caption key \"text\"' (until a key)";
+    char tok[TOK_MAX];
+    size_t st;
+    uint64_t d = 0;
+    size_t n = next_tok(c, "\"", tok, &st);
+    if (n == 0)
+        return scene_fail(e, c->file, c->line, col(c, st), form,
+                          "caption needs a duration in steps");
+    if (n < TOK_MAX && strcmp(tok, "key") == 0) {
+        ev->unit = TL_UNTIL_KEY;
+        ev->value = 0;
+    } else if (n < TOK_MAX && n > 1 && tok[n - 1] == 's') {
+        double x = 0;
+        int rc = parse_seconds(tok, &x);
+        if (rc)
+            return scene_fail(e, c->file, c->line, col(c, st), form,
+                              "caption duration in seconds must be a "
+                              "number in (0, 86400] followed by 's', got "
+                              "'%.48s'%s", tok,
+                              rc == 2 ? " (too large)" : "");
+        ev->unit = TL_SECONDS;
+        ev->value = x;
+    } else {
+        int rc = n >= TOK_MAX ? 1 : scene_num_u64(tok, &d);
+        if (!rc && (d < 1 || d > 9007199254740992ull))
+            rc = d < 1 ? 1 : 2;
+        if (rc)
+            return scene_fail(e, c->file, c->line, col(c, st), form,
+                              "caption duration must be an integer >= 1 "
+                              "(steps), got '%.48s'%s", tok,
+                              rc == 2 ? " (too large)" : "");
+        ev->unit = TL_STEPS;
+        ev->value = (double)d;
+    }
+    skip_blanks(c);
+    ev->arg_col = col(c, c->i);
+    if (c->i == c->len || c->ln[c->i] != '"')
+        return scene_fail(e, c->file, c->line, ev->arg_col, form,
+                          "caption text must be in double quotes");
+    return parse_text(c, ev, e, "caption");
+}
+
+/* pause [DURATION]: no duration pauses the interactive view until space
+ * (a recording holds its default); "5s" pauses 5 s everywhere. */
+static int parse_pause(cursor *c, tl_event *ev, scene_err *e)
+{
+    char tok[TOK_MAX];
+    size_t st;
+    ev->unit = TL_STEPS;
+    ev->value = 0;
+    size_t save = c->i;
+    size_t n = next_tok(c, "", tok, &st);
+    if (n == 0) {
+        c->i = save;
+        return 0;
+    }
+    double x = 0;
+    int rc = n >= TOK_MAX ? 1 : parse_seconds(tok, &x);
+    if (rc)
+        return scene_fail(e, c->file, c->line, col(c, st),
+                          "pause takes no argument (until space) or a "
+                          "time in seconds, e.g. 'pause 5s'",
+                          "unexpected text after the pause event: '%.48s'"
+                          "%s", tok, rc == 2 ? " (too large)" : "");
+    ev->unit = TL_SECONDS;
+    ev->value = x;
+    return 0;
+}
+
+/* end ["TEXT"]: the lesson's last event, with an optional closing
+ * caption. */
+static int parse_end(cursor *c, tl_event *ev, scene_err *e)
+{
+    skip_blanks(c);
+    ev->arg_col = col(c, c->i);
+    if (c->i == c->len || c->ln[c->i] != '"')
+        return 0;
+    return parse_text(c, ev, e, "end caption");
 }
 
 /* key K: one printable ASCII character, or the word `space`.  A '#' as
@@ -261,7 +348,9 @@ int scene_event_parse(scene *s, const char *ln, size_t len, size_t i,
     }
     ev.kind = (tl_kind)kind;
     switch (ev.kind) {
-    case TL_DECAY: case TL_PAUSE: rc = 0; break;
+    case TL_DECAY: rc = 0; break;
+    case TL_PAUSE: rc = parse_pause(&c, &ev, e); break;
+    case TL_END: rc = parse_end(&c, &ev, e); break;
     case TL_ETA: case TL_SCALE: case TL_BATCH:
         rc = parse_number(&c, &ev, e);
         break;
@@ -273,12 +362,12 @@ int scene_event_parse(scene *s, const char *ln, size_t len, size_t i,
         return -1;
     if (!at_end(&c)) {
         const char *name = timeline_kind_name(ev.kind);
-        int noarg = ev.kind == TL_DECAY || ev.kind == TL_PAUSE;
-        if (noarg)
-            snprintf(hint, sizeof hint, "%s takes no argument%s", name,
-                     ev.kind == TL_DECAY
-                         ? "; 'scale X' multiplies the step size by X"
-                         : "");
+        if (ev.kind == TL_DECAY)
+            snprintf(hint, sizeof hint, "decay takes no argument; 'scale "
+                     "X' multiplies the step size by X");
+        else if (ev.kind == TL_END)
+            snprintf(hint, sizeof hint, "end takes nothing or a caption "
+                     "in double quotes: 'end \"That's all\"'");
         else
             snprintf(hint, sizeof hint, "put a '#' before a comment");
         return scene_fail(e, file, line, col(&c, c.i), hint,

@@ -11,10 +11,10 @@
 static const char *const kind_names[TL_KIND_COUNT] = {
     [TL_DECAY] = "decay", [TL_ETA] = "eta", [TL_SCALE] = "scale",
     [TL_DYNAMICS] = "dynamics", [TL_BATCH] = "batch", [TL_PAUSE] = "pause",
-    [TL_CAPTION] = "caption", [TL_KEY] = "key",
+    [TL_CAPTION] = "caption", [TL_KEY] = "key", [TL_END] = "end",
 };
 
-_Static_assert(TL_KEY + 1 == TL_KIND_COUNT, "TL_KIND_COUNT is stale");
+_Static_assert(TL_END + 1 == TL_KIND_COUNT, "TL_KIND_COUNT is stale");
 
 const char *timeline_kind_name(tl_kind k)
 {

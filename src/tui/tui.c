@@ -5,9 +5,10 @@
  * has come, let the app step (app_tick); draw the canvas with view_draw
  * and copy it to the screen; then sleep in poll until the next deadline or
  * the next key, whichever is first.  Keys therefore get an immediate
- * redraw without making the run step faster.  When nothing can change
- * without the user (paused, or a diverged run, and no message counting
- * down) the loop blocks in poll with no timeout: zero CPU. */
+ * redraw without making the run step faster.  When nothing steps (paused,
+ * a diverged run, help open) the loop blocks in poll until a key or the
+ * app's next timer: zero CPU.  The app's clock comes from here
+ * (app_clock), so the app itself never reads a clock. */
 #include "tui.h"
 
 #include <sys/ioctl.h>
@@ -79,15 +80,23 @@ static void tui_sps_reset(tui_sps *s)
     s->count = 0;
 }
 
-/* Keys as the app's table knows them; arrows where they make sense:
- * ← → slower/faster, ↑ ↓ larger/smaller η. */
+/* Curses key codes as the app knows them (app.h): the app never sees
+ * curses.  Enter and Backspace come in several spellings. */
 static int tui_map_key(int ch)
 {
     switch (ch) {
-    case KEY_RIGHT: return '>';
-    case KEY_LEFT: return '<';
-    case KEY_UP: return '+';
-    case KEY_DOWN: return '-';
+    case KEY_UP: return APP_KEY_UP;
+    case KEY_DOWN: return APP_KEY_DOWN;
+    case KEY_LEFT: return APP_KEY_LEFT;
+    case KEY_RIGHT: return APP_KEY_RIGHT;
+    case KEY_PPAGE: return APP_KEY_PGUP;
+    case KEY_NPAGE: return APP_KEY_PGDN;
+    case KEY_HOME: return APP_KEY_HOME;
+    case KEY_END: return APP_KEY_END;
+    case KEY_F(1): return APP_KEY_F1;
+    case KEY_F(10): return APP_KEY_F10;
+    case KEY_ENTER: case '\r': case '\n': return APP_KEY_ENTER;
+    case KEY_BACKSPACE: case 8: case 127: return APP_KEY_BACKSPACE;
     default: return ch;
     }
 }
@@ -101,9 +110,7 @@ static int tui_read_keys(app *a)
         any = 1;
         if (ch == KEY_RESIZE)
             continue; /* the canvas follows COLS × LINES at draw time */
-        int act = app_key_action(tui_map_key(ch));
-        if (act >= 0)
-            app_act(a, (app_action)act);
+        app_press(a, tui_map_key(ch));
     }
     return any;
 }
@@ -175,12 +182,6 @@ static void tui_draw(canvas *cv, tui_row *row, const app *a,
     doupdate();
 }
 
-/* Nothing will change on screen until the user does something. */
-static int tui_idle(const app *a)
-{
-    return (a->paused || (a->r && a->r->diverged)) && a->msg_frames <= 0;
-}
-
 int tui_run(app *a, const tui_opts *o)
 {
     int fps = o && o->fps > 0 ? o->fps : 30;
@@ -210,6 +211,8 @@ int tui_run(app *a, const tui_opts *o)
     int dirty = 1;
 
     while (!a->quit && !term_quit_signal()) {
+        /* the app's clock is ours: seconds since the start */
+        app_clock(a, (double)(tui_now() - start) / 1e9);
         if (term_check_resize())
             dirty = 1;
         if (tui_read_keys(a))
@@ -219,19 +222,13 @@ int tui_run(app *a, const tui_opts *o)
 
         long long now = tui_now();
         if (now >= next) {
-            if (!a->paused || a->msg_frames > 0) {
+            if (app_busy(a)) {
                 int spec = now - last_spectrum >= TUI_SPECTRUM_NS;
                 if (spec)
                     last_spectrum = now;
                 uint64_t n = app_tick(a, spec);
-                if (!a->paused)
-                    a->sps = tui_sps_add(&sps, now, n);
+                a->sps = tui_sps_add(&sps, now, n);
                 dirty = 1;
-            }
-            if (a->paused) {
-                /* Resuming measures afresh, not across the pause. */
-                tui_sps_reset(&sps);
-                a->sps = 0.0;
             }
             /* Fell behind (a slow frame, or a stop): start afresh rather
              * than rushing frames to catch up. */
@@ -239,15 +236,28 @@ int tui_run(app *a, const tui_opts *o)
             if (next <= now)
                 next = now + frame_ns;
         }
+        if (!app_busy(a)) {
+            /* Nothing steps (paused, help open...): no rate to show, and
+             * resuming measures afresh, not across the stop. */
+            tui_sps_reset(&sps);
+            a->sps = 0.0;
+        }
         if (dirty) {
             tui_draw(&cv, &row, a, o ? o->rec : NULL,
                      (double)(tui_now() - start) / 1e9);
             dirty = 0;
         }
 
-        if (tui_idle(a)) {
-            /* Woken by a key, a resize, a resume or a signal. */
-            term_wait(-1);
+        if (!app_busy(a)) {
+            /* Nothing steps: block until a key, a resize, a signal or
+             * the app's next timer (a message going away): zero CPU. */
+            double t = app_next_timer(a);
+            int ms = -1;
+            if (t >= 0) {
+                double left = t - (double)(tui_now() - start) / 1e9;
+                ms = left > 0 ? (int)(left * 1000.0) + 1 : 0;
+            }
+            term_wait(ms);
             dirty = 1;
             next = tui_now();
         } else {

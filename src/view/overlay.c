@@ -1,9 +1,45 @@
 /* overlay.c — what is drawn over the panels: the scene's caption, the
- * divergence notice and the help; see overlay.h. */
+ * divergence notice, the help, the scene picker and the `:` prompt; see
+ * overlay.h.
+ *
+ * Captions are subtitles: they sit in rows the layout keeps for a
+ * lesson's captions, just above the status line, never over the top
+ * panels nor the key hints, so the valley the caption talks about stays
+ * in view even at 80x24. */
 #include "overlay.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* A bordered box: clears r and draws its frame. */
+static void frame(canvas *c, rect r, int role)
+{
+    int ascii = c->tier == GLYPH_ASCII;
+    canvas_fill(c, r, ' ', ROLE_TEXT, 0);
+    for (int i = 1; i < r.w - 1; i++) {
+        canvas_put(c, r.x + i, r.y, ascii ? '-' : 0x2500, role, 0);
+        canvas_put(c, r.x + i, r.y + r.h - 1, ascii ? '-' : 0x2500, role, 0);
+    }
+    for (int j = 1; j < r.h - 1; j++) {
+        canvas_put(c, r.x, r.y + j, ascii ? '|' : 0x2502, role, 0);
+        canvas_put(c, r.x + r.w - 1, r.y + j, ascii ? '|' : 0x2502, role, 0);
+    }
+    canvas_put(c, r.x, r.y, ascii ? '+' : 0x250C, role, 0);
+    canvas_put(c, r.x + r.w - 1, r.y, ascii ? '+' : 0x2510, role, 0);
+    canvas_put(c, r.x, r.y + r.h - 1, ascii ? '+' : 0x2514, role, 0);
+    canvas_put(c, r.x + r.w - 1, r.y + r.h - 1, ascii ? '+' : 0x2518, role,
+               0);
+}
+
+/* A centred box of w × h cells (clamped to the canvas). */
+static rect centred(const canvas *c, int w, int h)
+{
+    if (w > c->w)
+        w = c->w;
+    if (h > c->h)
+        h = c->h;
+    return (rect){(c->w - w) / 2, (c->h - h) / 2, w, h};
+}
 
 /* A bordered box with lines of text, centred. */
 static void box(canvas *c, const char *const *lines, size_t n, int role)
@@ -14,51 +50,147 @@ static void box(canvas *c, const char *const *lines, size_t n, int role)
         if (l > w)
             w = l;
     }
-    w += 4;
-    int h = (int)n + 2;
-    if (w > c->w)
-        w = c->w;
-    if (h > c->h)
-        h = c->h;
-    int x = (c->w - w) / 2, y = (c->h - h) / 2;
-    int ascii = c->tier == GLYPH_ASCII;
-    canvas_fill(c, (rect){x, y, w, h}, ' ', ROLE_TEXT, 0);
-    for (int i = 1; i < w - 1; i++) {
-        canvas_put(c, x + i, y, ascii ? '-' : 0x2500, role, 0);
-        canvas_put(c, x + i, y + h - 1, ascii ? '-' : 0x2500, role, 0);
-    }
-    for (int j = 1; j < h - 1; j++) {
-        canvas_put(c, x, y + j, ascii ? '|' : 0x2502, role, 0);
-        canvas_put(c, x + w - 1, y + j, ascii ? '|' : 0x2502, role, 0);
-    }
-    canvas_put(c, x, y, ascii ? '+' : 0x250C, role, 0);
-    canvas_put(c, x + w - 1, y, ascii ? '+' : 0x2510, role, 0);
-    canvas_put(c, x, y + h - 1, ascii ? '+' : 0x2514, role, 0);
-    canvas_put(c, x + w - 1, y + h - 1, ascii ? '+' : 0x2518, role, 0);
-    for (size_t i = 0; i < n && (int)i < h - 2; i++)
-        canvas_text(c, x + 2, y + 1 + (int)i, lines[i],
+    rect r = centred(c, w + 4, (int)n + 2);
+    frame(c, r, role);
+    for (size_t i = 0; i < n && (int)i < r.h - 2; i++)
+        canvas_text(c, r.x + 2, r.y + 1 + (int)i, lines[i],
                     i == 0 ? ROLE_TITLE : ROLE_TEXT, i == 0 ? ATTR_BOLD : 0,
-                    w - 4);
+                    r.w - 4);
 }
 
-static void help_overlay(canvas *c)
+/* Text clipped to w cells, with "..." when it does not fit. */
+static void text_clipped(canvas *c, int x, int y, const char *s, int role,
+                         int attr, int w)
 {
-    static char rows[64][96];
-    const char *lines[64];
-    size_t n = 0;
-    snprintf(rows[n], sizeof rows[n], "sgdscope keys");
-    lines[n] = rows[n];
-    n++;
-    for (size_t i = 0; i < app_nkeys && n < 62; i++, n++) {
-        snprintf(rows[n], sizeof rows[n], "%-6s %s", app_keys[i].label,
-                 app_keys[i].help);
-        lines[n] = rows[n];
+    if (w <= 0)
+        return;
+    if (canvas_text_cells(c, s) <= w) {
+        canvas_text(c, x, y, s, role, attr, w);
+        return;
     }
-    snprintf(rows[n], sizeof rows[n], "Every change applies at a step "
-             "boundary and is logged.");
-    lines[n] = rows[n];
-    n++;
-    box(c, lines, n, ROLE_TITLE);
+    canvas_text(c, x, y, s, role, attr, w > 3 ? w - 3 : w);
+    if (w > 3)
+        canvas_text(c, x + w - 3, y, "...", ROLE_DIM, attr, 3);
+}
+
+#define CAP_LINES 4
+
+/* Breaks text into at most CAP_LINES lines of w cells at blanks. */
+static int wrap(const canvas *c, const char *text, int w,
+                char out[CAP_LINES][TL_TEXT_MAX + 64])
+{
+    int n = 0;
+    const char *s = text;
+    while (*s && n < CAP_LINES) {
+        /* the longest prefix ending at a blank (or the end) that fits */
+        size_t best = 0, i = 0;
+        char buf[TL_TEXT_MAX + 64];
+        for (;;) {
+            if (s[i] == ' ' || s[i] == '\0') {
+                snprintf(buf, sizeof buf, "%.*s", (int)i, s);
+                if (canvas_text_cells(c, buf) > w)
+                    break;
+                best = i;
+                if (s[i] == '\0')
+                    break;
+            }
+            i++;
+        }
+        if (best == 0) { /* one word wider than the line: cut it */
+            best = strlen(s) < (size_t)w ? strlen(s) : (size_t)w;
+            while (best > 1 && ((unsigned char)s[best] & 0xC0) == 0x80)
+                best--; /* not inside a UTF-8 character */
+        }
+        snprintf(out[n++], sizeof out[0], "%.*s", (int)best, s);
+        s += best;
+        while (*s == ' ')
+            s++;
+    }
+    return n;
+}
+
+#define HELP_ROWS 48
+
+/* One row of the help: "%-6s %s" (the key, what it does), then the
+ * other keys of the action, all from the key table. */
+static void help_row(const app_key *k, char *buf, size_t cap)
+{
+    size_t n = (size_t)snprintf(buf, cap, "%-6s %s", k->label, k->help);
+    for (int i = 0; i < APP_KEY_ALTS && k->alt[i] && n < cap; i++) {
+        char name[16];
+        n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? ", " : " (also ",
+                              app_key_name(k->alt[i], name, sizeof name));
+        if (i + 1 == APP_KEY_ALTS || !k->alt[i + 1])
+            n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, ")");
+    }
+}
+
+static void help_overlay(canvas *c, const app *a)
+{
+    static char rows[HELP_ROWS][128];
+    static char notes[4][160];
+    size_t nr = 0, nn = 0;
+    for (size_t i = 0; i < app_nkeys && nr < HELP_ROWS; i++)
+        help_row(&app_keys[i], rows[nr++], sizeof rows[0]);
+    if (a->r && a->r->m.n == 0)
+        snprintf(notes[nn++], sizeof notes[0],
+                 "o: this model is online (n = 0, no finite training set), "
+                 "so o switches SGD <-> GD only: label-noise GD and the SDE "
+                 "need n > 0.");
+    snprintf(notes[nn++], sizeof notes[0],
+             ": commands  eta X | batch N | seed N | goto STEP | decay | "
+             "dynamics D | help   (Enter runs, Esc cancels)");
+    snprintf(notes[nn++], sizeof notes[0],
+             "Scene list (p): Up/Down or j/k, Enter opens, Esc closes.  "
+             "Any key closes this help.");
+    int widest = 0, longest = 0;
+    for (size_t i = 0; i < nr; i++) {
+        int l = canvas_text_cells(c, rows[i]);
+        if (l > widest)
+            widest = l;
+    }
+    for (size_t i = 0; i < nn; i++) {
+        int l = canvas_text_cells(c, notes[i]);
+        if (l > longest)
+            longest = l;
+    }
+    /* One column when it fits the height, else two side by side; the
+     * notes are sentences and wrap to the box. */
+    static char wrapped[4 * CAP_LINES][TL_TEXT_MAX + 64];
+    int cols, colw, w, nw;
+    for (cols = 1;; cols++) {
+        colw = widest;
+        w = cols * colw + (cols - 1) * 3 + 4;
+        /* notes may widen a narrow box, not past a readable measure */
+        if (w < 72)
+            w = longest + 4 < 72 ? longest + 4 : 72;
+        if (w > c->w)
+            w = c->w;
+        if (cols * colw + (cols - 1) * 3 > w - 4)
+            colw = (w - 4 - (cols - 1) * 3) / cols;
+        nw = 0;
+        for (size_t i = 0; i < nn && w > 12; i++)
+            nw += wrap(c, notes[i], w - 4, &wrapped[nw]);
+        int per = (int)((nr + (size_t)cols - 1) / (size_t)cols);
+        if (1 + per + nw + 2 <= c->h || cols == 2)
+            break;
+    }
+    int per = (int)((nr + (size_t)cols - 1) / (size_t)cols);
+    int inner = w - 4;
+    rect r = centred(c, w, 1 + per + nw + 2);
+    frame(c, r, ROLE_TITLE);
+    int y = r.y + 1, bottom = r.y + r.h - 1;
+    canvas_text(c, r.x + 2, y++, "sgdscope keys", ROLE_TITLE, ATTR_BOLD,
+                inner);
+    for (int i = 0; i < per && y < bottom; i++, y++)
+        for (int k = 0; k < cols; k++) {
+            size_t idx = (size_t)(k * per + i);
+            if (idx < nr)
+                text_clipped(c, r.x + 2 + k * (colw + 3), y, rows[idx],
+                             ROLE_TEXT, 0, colw);
+        }
+    for (int i = 0; i < nw && y < bottom; i++)
+        canvas_text(c, r.x + 2, y++, wrapped[i], ROLE_DIM, 0, inner);
 }
 
 static void diverged_overlay(canvas *c, const app *a)
@@ -73,36 +205,114 @@ static void diverged_overlay(canvas *c, const app *a)
     box(c, lines, 3, ROLE_WARN);
 }
 
-/* A scene's caption: one bold line in a box across the middle of the top
- * row of panels, where a lecture audience looks. */
-static void caption_bar(canvas *c, const char *text)
+/* The scene picker: every scene of the list with its title, the
+ * highlighted one in reverse video, scrolled to keep it in view. */
+static void picker_overlay(canvas *c, const app *a)
 {
-    int w = canvas_text_cells(c, text) + 4;
-    if (w > c->w)
-        w = c->w;
-    int x = (c->w - w) / 2, y = 1;
-    int ascii = c->tier == GLYPH_ASCII;
-    canvas_fill(c, (rect){x, y, w, 3}, ' ', ROLE_TEXT, 0);
-    for (int i = 1; i < w - 1; i++) {
-        canvas_put(c, x + i, y, ascii ? '-' : 0x2500, ROLE_GOOD, 0);
-        canvas_put(c, x + i, y + 2, ascii ? '-' : 0x2500, ROLE_GOOD, 0);
+    size_t n = a->nscenes;
+    int namew = 0, w = 0;
+    for (size_t i = 0; i < n; i++) {
+        int l = canvas_text_cells(c, a->scenes[i].name);
+        if (l > namew)
+            namew = l;
     }
-    canvas_put(c, x, y + 1, ascii ? '|' : 0x2502, ROLE_GOOD, 0);
-    canvas_put(c, x + w - 1, y + 1, ascii ? '|' : 0x2502, ROLE_GOOD, 0);
-    canvas_put(c, x, y, ascii ? '+' : 0x256D, ROLE_GOOD, 0);
-    canvas_put(c, x + w - 1, y, ascii ? '+' : 0x256E, ROLE_GOOD, 0);
-    canvas_put(c, x, y + 2, ascii ? '+' : 0x2570, ROLE_GOOD, 0);
-    canvas_put(c, x + w - 1, y + 2, ascii ? '+' : 0x256F, ROLE_GOOD, 0);
-    canvas_text(c, x + 2, y + 1, text, ROLE_TEXT, ATTR_BOLD, w - 4);
+    for (size_t i = 0; i < n; i++) {
+        int l = namew + 4 + canvas_text_cells(c, a->scenes[i].title);
+        if (l > w)
+            w = l;
+    }
+    static const char title[] =
+        "Scenes  (Up/Down j/k move, Enter opens, Esc closes)";
+    if (canvas_text_cells(c, title) > w)
+        w = canvas_text_cells(c, title);
+    rect r = centred(c, w + 4, (int)n + 3);
+    frame(c, r, ROLE_TITLE);
+    int inner = r.w - 4, rows = r.h - 3;
+    if (rows <= 0 || inner <= 0)
+        return;
+    canvas_text(c, r.x + 2, r.y + 1, title, ROLE_TITLE, ATTR_BOLD, inner);
+    size_t top = 0;
+    if (a->pick >= (size_t)rows)
+        top = a->pick - (size_t)rows + 1;
+    for (int k = 0; k < rows && top + (size_t)k < n; k++) {
+        size_t i = top + (size_t)k;
+        int y = r.y + 2 + k, sel = i == a->pick;
+        char line[SCENE_NAME_MAX * 2 + 16];
+        snprintf(line, sizeof line, "%c %-*s  %s",
+                 i == a->scene_idx ? '*' : ' ', namew, a->scenes[i].name,
+                 a->scenes[i].title);
+        if (sel)
+            canvas_fill(c, (rect){r.x + 1, y, r.w - 2, 1}, ' ', ROLE_TEXT,
+                        ATTR_REVERSE);
+        text_clipped(c, r.x + 2, y, line,
+                     a->scenes[i].ok ? ROLE_TEXT : ROLE_DIM,
+                     sel ? ATTR_REVERSE | ATTR_BOLD : 0, inner);
+    }
 }
 
-void overlay_draw(canvas *c, const app *a)
+/* The `:` line over the bottom row, vi-style, with what it accepts. */
+static void prompt_overlay(canvas *c, const app *a)
 {
-    if (a->caption[0] && a->r->t >= a->caption_from &&
-        a->r->t < a->caption_until)
-        caption_bar(c, a->caption);
+    int y = c->h - 1;
+    char line[APP_LINE_MAX + 8];
+    snprintf(line, sizeof line, ":%s", a->line);
+    canvas_fill(c, (rect){0, y, c->w, 1}, ' ', ROLE_TEXT, 0);
+    int x = canvas_text(c, 0, y, line, ROLE_TEXT, ATTR_BOLD, c->w);
+    canvas_put(c, x, y, ' ', ROLE_TEXT, ATTR_REVERSE); /* the cursor */
+    static const char help[] =
+        "eta X | batch N | seed N | goto STEP | decay | dynamics D | help"
+        "   Enter runs, Esc cancels";
+    int room = c->w - x - 3;
+    if (room > 10)
+        text_clipped(c, x + 3, y, help, ROLE_DIM, 0, room);
+}
+
+/* The caption as subtitles, bottom-aligned in `area` (the lesson's rows
+ * above the status line); a longer caption rises into the lower panels'
+ * bottom, never into the valley at the top. */
+static void caption_rows(canvas *c, const app *a, const char *text,
+                         rect area)
+{
+    char full[TL_TEXT_MAX + 96];
+    if (a->ended)
+        snprintf(full, sizeof full, "%s%sLesson over: r restarts it, m "
+                 "opens the next scene, space runs on.", text,
+                 text[0] ? "  " : "");
+    else if (a->waitkey)
+        snprintf(full, sizeof full, "%s  [any key]", text);
+    else
+        snprintf(full, sizeof full, "%s", text);
+    char lines[CAP_LINES][TL_TEXT_MAX + 64];
+    int w = c->w - 2;
+    if (w < 8)
+        return;
+    int n = wrap(c, full, w, lines);
+    if (n == 0)
+        return;
+    /* bottom-aligned in the lesson's rows; without them, just above the
+     * status line */
+    int y_end = area.h > 0 ? area.y + area.h - 1 : c->h - 3;
+    for (int i = 0; i < n; i++) {
+        int y = y_end - (n - 1) + i;
+        if (y < c->h / 2) /* never into the top panels */
+            continue;
+        canvas_fill(c, (rect){0, y, c->w, 1}, ' ', ROLE_GOOD, ATTR_REVERSE);
+        canvas_text(c, 1, y, lines[i], ROLE_GOOD, ATTR_REVERSE | ATTR_BOLD,
+                    w);
+    }
+}
+
+void overlay_draw(canvas *c, const app *a, rect caption)
+{
+    const char *cap = app_caption(a);
+    if (cap || a->ended)
+        caption_rows(c, a, cap ? cap : "", caption);
     if (a->r->diverged && !a->help)
         diverged_overlay(c, a);
+    if (a->picker)
+        picker_overlay(c, a);
     if (a->help)
-        help_overlay(c);
+        help_overlay(c, a);
+    if (a->prompt)
+        prompt_overlay(c, a);
 }

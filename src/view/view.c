@@ -207,6 +207,19 @@ static void hint_line(canvas *c, int y, const app *a)
     fit_draw(c, 1, y, c->w - 1, parts, n, "  ");
 }
 
+/* A lesson (a scene whose timeline says something) gets rows of its own
+ * for its captions, between the panels and the status line, so a caption
+ * never hides a panel nor the key hints.  The layout depends on the scene
+ * only, so it does not jump when a caption comes or goes. */
+static int view_caption_rows(const app *a)
+{
+    const timeline *tl = &a->base.tl;
+    for (size_t i = 0; i < tl->n; i++)
+        if (tl->ev[i].kind == TL_CAPTION || tl->ev[i].kind == TL_END)
+            return VIEW_CAPTION_ROWS;
+    return 0;
+}
+
 void view_draw(canvas *c, const app *a)
 {
     canvas_clear(c);
@@ -238,7 +251,8 @@ void view_draw(canvas *c, const app *a)
      * the loss (with its sharpness strip, sharing its x axis) over the
      * spectrum, the loss getting the larger share: it carries two plots
      * and is what a lecture points at. */
-    int ph = c->h - 3;
+    int cap = view_caption_rows(a);
+    int ph = c->h - 3 - cap;
     int lw = c->w / 2, rw = c->w - lw;
     int th = (ph + 1) / 2, bh = ph - th;
     int lth = ph * 3 / 5, lbh = ph - lth;
@@ -249,5 +263,5 @@ void view_draw(canvas *c, const app *a)
     panel_spectrum(c, (rect){lw, 1 + lth, rw, lbh}, a);
     status_line(c, c->h - 2, a);
     hint_line(c, c->h - 1, a);
-    overlay_draw(c, a);
+    overlay_draw(c, a, (rect){0, c->h - 2 - cap, c->w, cap});
 }
