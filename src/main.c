@@ -347,12 +347,15 @@ static void parse_args(opts *o, int argc, char **argv)
                     o->at_arg);
 }
 
-/* Keys a script or a timeline may press: any of the key table but `m`,
- * which replaces the scene (and so the timeline) it was pressed from. */
+/* Keys a script or a timeline may press: any of the key table but those
+ * that replace the scene (and so the timeline) they were pressed from
+ * (m, M, p), wait for a person to type (:), or write a file (e: a scene
+ * is shared between people and must not write into their directory). */
 static int is_key(int c)
 {
     int act = app_key_action(c);
-    return act >= 0 && act != ACT_NEXT_SCENE;
+    return act >= 0 && act != ACT_NEXT_SCENE && act != ACT_PREV_SCENE &&
+           act != ACT_PICKER && act != ACT_PROMPT && act != ACT_EXPORT;
 }
 
 /* Scene file, then --set/--model/--seed/--steps, then --script; every
@@ -361,6 +364,9 @@ static int build_scene(scene *sc, const opts *o)
 {
     scene_err e;
     scene_init(sc);
+    /* The built-in scene has no file to name it: say what it is. */
+    snprintf(sc->title, sizeof sc->title, "%s",
+             "built-in scene (m: the shipped scenes, p: pick one)");
     if (o->scene_arg) {
         char path[SCENE_PATH_MAX];
         if (scenedir_find(o->scene_arg, path, sizeof path) != 0) {

@@ -428,7 +428,25 @@ static void test_snapshot_after_reset_event(void **st)
                         "--script '150:r'"), 0);
     assert_non_null(strstr(out_text, "step 300"));
     assert_int_equal(sh("--headless --script '10:m' --steps 100"), 2);
-    assert_non_null(strstr(err_text, "unknown key 'm'"));
+    assert_non_null(strstr(err_text, "key 'm' is unknown or not for scripts"));
+    /* nor keys that switch scenes, wait for typing or write files */
+    const char *refused[] = {"M", "p", ":", "e"};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "--headless --script '10:%s' --steps 100",
+                 refused[i]);
+        assert_int_equal(sh(cmd), 2);
+        assert_non_null(strstr(err_text, "not for scripts"));
+    }
+    /* a scene's timeline likewise, with its file:line:col */
+    FILE *f = fopen("build/tests/presses-e.scene", "w");
+    assert_non_null(f);
+    fputs("model = quad1d\nat 5: key e\n", f);
+    fclose(f);
+    assert_int_equal(sh("--headless build/tests/presses-e.scene"), 2);
+    assert_non_null(strstr(err_text, "presses-e.scene:2:11: error: key 'e' "
+                                     "is unknown or not for scenes"));
+    remove("build/tests/presses-e.scene");
 }
 
 /* A diverging run's CSV never repeats or goes back in step. */

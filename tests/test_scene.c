@@ -1125,7 +1125,7 @@ static void test_check_keys(void **state)
     tl_ok(&s, "at 1: key +\n at 2: key Z\nat 3: key x\n");
     memset(&e, 0, sizeof e);
     assert_int_equal(scene_check_keys(&s, test_is_key, &e), -1);
-    check_err(&e, "t.scene", 2, 12, "unknown key 'Z' (see sgdscope(1) KEYS)",
+    check_err(&e, "t.scene", 2, 12, "key 'Z' is unknown or not for scenes (see sgdscope(1) KEYS)",
               "");
     /* Other events' values are not characters and are never converted to
      * one (found by fuzzing: 1e55 converted to int is undefined). */
@@ -1137,7 +1137,7 @@ static void test_check_keys(void **state)
     assert_int_equal(scene_check_keys(&s, test_is_key, &e), 0);
     s.tl.ev[0].value = '!';
     assert_int_equal(scene_check_keys(&s, test_is_key, &e), -1);
-    check_err(&e, "t.scene", 1, 11, "unknown key '!'", NULL);
+    check_err(&e, "t.scene", 1, 11, "key '!' is unknown", NULL);
 }
 
 /* An event list as text, "kind@step" each, for compact comparisons. */
@@ -1210,8 +1210,8 @@ static void test_script(void **state)
     script_bad(tl, "100", 4, "missing ':' after the step in '100'");
     script_bad(tl, "100:", 5, "missing key after ':' in '100:'");
     script_bad(tl, "100:zz", 5, "a key is one character or 'space', got 'zz'");
-    script_bad(tl, "1:+  100:Z", 10, "unknown key 'Z' (see sgdscope(1) KEYS)");
-    script_bad(tl, "1:x", 3, "unknown key 'x'");
+    script_bad(tl, "1:+  100:Z", 10, "key 'Z' is unknown or not for scripts (see sgdscope(1) KEYS)");
+    script_bad(tl, "1:x", 3, "key 'x' is unknown");
     script_bad(tl, "99999999999999999999:+", 1, "step too large");
 
     /* room for TL_MAX_EVENTS in all, the scene's events included */

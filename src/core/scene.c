@@ -680,7 +680,7 @@ int scene_finalize(scene *s, scene_err *e)
 
 int scene_check_keys(const scene *s, int (*is_key)(int c), scene_err *e)
 {
-    char msg[64];
+    char msg[96];
     for (size_t i = 0; i < s->tl.n; i++) {
         const tl_event *ev = &s->tl.ev[i];
         /* Only a key's value is a character: eta 1e55 is no int. */
@@ -693,8 +693,8 @@ int scene_check_keys(const scene *s, int (*is_key)(int c), scene_err *e)
             snprintf(msg, sizeof msg, "unknown key 'space' (see sgdscope(1) "
                      "KEYS)");
         else
-            snprintf(msg, sizeof msg, "unknown key '%c' (see sgdscope(1) "
-                     "KEYS)", k);
+            snprintf(msg, sizeof msg, "key '%c' is unknown or not for scenes "
+                     "(see sgdscope(1) KEYS)", k);
         return event_fail(s, ev, ev->arg_col, e, NULL, msg);
     }
     return 0;

@@ -147,7 +147,8 @@ static int script_item_parse(const char *s, size_t n, int col,
                      kcol);
         else
             snprintf(err, errlen,
-                     "column %d: unknown key '%c' (see sgdscope(1) KEYS)",
+                     "column %d: key '%c' is unknown or not for scripts "
+                     "(see sgdscope(1) KEYS)",
                      kcol, key);
         return -1;
     }
