@@ -365,8 +365,12 @@ static int build_scene(scene *sc, const opts *o)
     scene_err e;
     scene_init(sc);
     /* The built-in scene has no file to name it: say what it is. */
-    snprintf(sc->title, sizeof sc->title, "%s",
-             "built-in scene (m: the shipped scenes, p: pick one)");
+    if (!o->scene_arg &&
+        scene_set(sc, "title = \"built-in scene (m or p: the shipped "
+                      "ones)\"", &e) != 0) {
+        scene_err_print(&e, stderr);
+        return 2;
+    }
     if (o->scene_arg) {
         char path[SCENE_PATH_MAX];
         if (scenedir_find(o->scene_arg, path, sizeof path) != 0) {

@@ -68,9 +68,27 @@ static void text_clipped(canvas *c, int x, int y, const char *s, int role,
         canvas_text(c, x, y, s, role, attr, w);
         return;
     }
-    canvas_text(c, x, y, s, role, attr, w > 3 ? w - 3 : w);
-    if (w > 3)
-        canvas_text(c, x + w - 3, y, "...", ROLE_DIM, attr, 3);
+    /* Too long: end at the last blank that leaves room for the mark, so
+     * no word is cut in half (a lecturer reads whole words or none). */
+    int ascii = c->tier == GLYPH_ASCII, mark = ascii ? 3 : 1;
+    char buf[512];
+    size_t cut = 0;
+    for (size_t i = 0; s[i] && i < sizeof buf - 1; i++) {
+        if (s[i] != ' ')
+            continue;
+        memcpy(buf, s, i);
+        buf[i] = 0;
+        if (canvas_text_cells(c, buf) > w - mark)
+            break;
+        cut = i;
+    }
+    while (cut > 0 && s[cut - 1] == ' ')
+        cut--;
+    memcpy(buf, s, cut);
+    buf[cut] = 0;
+    int end = canvas_text(c, x, y, buf, role, attr, w - mark);
+    canvas_text(c, cut ? x + end + 1 : x, y, ascii ? "..." : "\xE2\x80\xA6",
+                ROLE_DIM, attr, mark);
 }
 
 #define CAP_LINES 4
