@@ -236,92 +236,43 @@ double metrics_quantile(const double *v, size_t k, double q, double *scratch)
     return scratch[i] + f * (scratch[i + 1] - scratch[i]);
 }
 
-double metrics_bounce_cos(const double *th0, const double *th1,
-                          const double *th2, size_t p)
+double metrics_line_min(double (*f)(void *ctx, double s), void *ctx,
+                        double lo, double hi)
 {
-    double dot = 0.0, n1 = 0.0, n2 = 0.0;
-    for (size_t i = 0; i < p; i++) {
-        double d1 = th1[i] - th0[i], d2 = th2[i] - th1[i];
-        dot += d1 * d2;
-        n1 += d1 * d1;
-        n2 += d2 * d2;
+    /* Golden-section search keeps a bracket [a, b] with two interior
+     * probes; each step drops the side beyond the worse probe (a tie
+     * keeps the left part, so equal values resolve the same way every
+     * time). */
+    const double g = 0.6180339887498949; /* (√5 − 1)/2 */
+    double a = lo, b = hi;
+    double x1 = b - g * (b - a), x2 = a + g * (b - a);
+    double f1 = f(ctx, x1), f2 = f(ctx, x2);
+    double tol = 1e-13 * (fabs(lo) + fabs(hi)) + 1e-300;
+    for (int it = 0; it < 200 && b - a > tol; it++) {
+        if (!(f2 < f1)) { /* NaN in f2 counts as worse */
+            b = x2;
+            x2 = x1;
+            f2 = f1;
+            x1 = b - g * (b - a);
+            f1 = f(ctx, x1);
+        } else {
+            a = x1;
+            x1 = x2;
+            f1 = f2;
+            x2 = a + g * (b - a);
+            f2 = f(ctx, x2);
+        }
     }
-    if (n1 == 0.0 || n2 == 0.0)
-        return 0.0;
-    double c = dot / (sqrt(n1) * sqrt(n2));
-    /* Rounding can push a perfect (anti)alignment just past ±1. */
-    if (c > 1.0)
-        c = 1.0;
-    if (c < -1.0)
-        c = -1.0;
-    return c;
+    return f2 < f1 ? x2 : x1;
 }
 
-/* out = G w for the k × k row-major G. */
-static void gram_apply(const double *G, size_t k, const double *w,
-                       double *out)
-{
-    for (size_t i = 0; i < k; i++) {
-        double s = 0.0;
-        for (size_t j = 0; j < k; j++)
-            s += G[i * k + j] * w[j];
-        out[i] = s;
-    }
-}
-
-double metrics_bounce(const double *const *states, size_t k, size_t p,
-                      double *gram, double *dir)
+double metrics_cross_share(const double *c, size_t k)
 {
     if (k < 2)
         return NAN;
-    double *G = gram, *w = gram + k * k, *tmp = w + k;
-    /* G_ij = <Δ_i, Δ_j>, Δ_i = states[i+1] − states[i] */
-    for (size_t i = 0; i < k; i++)
-        for (size_t j = 0; j <= i; j++) {
-            double s = 0.0;
-            for (size_t c = 0; c < p; c++)
-                s += (states[i + 1][c] - states[i][c]) *
-                     (states[j + 1][c] - states[j][c]);
-            G[i * k + j] = G[j * k + i] = s;
-        }
-    double tr = 0.0;
-    for (size_t i = 0; i < k; i++)
-        tr += G[i * k + i];
-    if (!(tr > 0.0) || !isfinite(tr))
-        return NAN;
-    /* Power iteration from a fixed, generic start: deterministic, and
-     * the Gram matrix is tiny (k ≤ a few dozen). */
-    for (size_t i = 0; i < k; i++)
-        w[i] = 1.0 / (double)(i + 1) + (i % 2 ? -0.5 : 0.5);
-    for (int it = 0; it < 60; it++) {
-        gram_apply(G, k, w, tmp);
-        double nrm = 0.0;
-        for (size_t i = 0; i < k; i++)
-            nrm += tmp[i] * tmp[i];
-        nrm = sqrt(nrm);
-        if (!(nrm > 0.0))
-            return NAN;
-        for (size_t i = 0; i < k; i++)
-            w[i] = tmp[i] / nrm;
-    }
-    /* The component of Δ_i along v = Σ w_j Δ_j is (G w)_i. */
     size_t flips = 0;
-    gram_apply(G, k, w, tmp);
     for (size_t i = 0; i + 1 < k; i++)
-        flips += (tmp[i] > 0.0 && tmp[i + 1] < 0.0) ||
-                 (tmp[i] < 0.0 && tmp[i + 1] > 0.0);
-    if (dir) {
-        double nrm = 0.0;
-        for (size_t c = 0; c < p; c++) {
-            double v = 0.0;
-            for (size_t i = 0; i < k; i++)
-                v += w[i] * (states[i + 1][c] - states[i][c]);
-            dir[c] = v;
-            nrm += v * v;
-        }
-        nrm = sqrt(nrm);
-        for (size_t c = 0; c < p && nrm > 0.0; c++)
-            dir[c] /= nrm;
-    }
+        flips += (c[i] > 0.0 && c[i + 1] < 0.0) ||
+                 (c[i] < 0.0 && c[i + 1] > 0.0);
     return (double)flips / (double)(k - 1);
 }

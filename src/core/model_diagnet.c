@@ -206,6 +206,32 @@ static double diagnet_sgd1(const model *m, double *theta, const double *x,
     return r;
 }
 
+/* H(a, b) for the direction (a, b) on (u, v), c = ½:
+ *   ∇h_i·(a, b) = s_i = Σ_j x_ij (v_j a_j + u_j b_j),
+ *   ∇²h_i (a, b) = (x_i ⊙ b, x_i ⊙ a),
+ * so out_u = 1/n Σ_i x_i ⊙ (s_i v + r_i b), out_v = 1/n Σ_i x_i ⊙ (s_i u
+ * + r_i a): two passes over each row, no scratch. */
+static void diagnet_hvp(const model *m, const double *theta, const double *dir,
+                        double *out)
+{
+    size_t d = m->dim;
+    const double *u = theta, *v = theta + d, *a = dir, *b = dir + d;
+    double *ou = out, *ov = out + d;
+    double inv = 1.0 / (double)m->n;
+    for (size_t j = 0; j < 2 * d; j++)
+        out[j] = 0.0;
+    for (size_t i = 0; i < m->n; i++) {
+        const double *x = m->x + i * d;
+        double r = diagnet_dot3(u, v, x, d) - m->y[i];
+        double s = diagnet_dot3(v, a, x, d) + diagnet_dot3(u, b, x, d);
+        double si = s * inv, ri = r * inv;
+        for (size_t j = 0; j < d; j++) {
+            ou[j] += x[j] * (si * v[j] + ri * b[j]);
+            ov[j] += x[j] * (si * u[j] + ri * a[j]);
+        }
+    }
+}
+
 /* F = R · diag(√(u_j² + v_j²)), d × d (see diagnet_create). */
 static void diagnet_ntk_factor(const model *m, const double *theta, double *F,
                                size_t *rows, size_t *cols)
@@ -251,6 +277,7 @@ const model_ops model_diagnet_ops = {
     .sample = NULL,
     .pop_loss = NULL,
     .pop_grad = NULL,
+    .hvp = diagnet_hvp,
     .ntk_factor = diagnet_ntk_factor,
     .extras = diagnet_extras,
 };
