@@ -3,8 +3,12 @@
  * eigenvector, the valley's steep direction.
  *
  * Products H v come from the model's analytic Hessian–vector product
- * (model_hvp: exact up to rounding, the a.e. Hessian for ReLU nets), never
- * from finite differences, so no step ε has to be tuned to ‖θ‖.
+ * (model_hvp), never from finite differences, so no step has to be tuned
+ * to ‖θ‖: the error is rounding only, O(ε) relative to the sums of
+ * |terms| of ∇²L v (tests/test_hessian.c finds 1e-10 against a central-
+ * difference Hessian, whose own error is about that).  For ReLU nets it is
+ * the Hessian almost everywhere: a data point exactly on a kink would add
+ * a delta that no finite step resolves either.
  *   p ≤ HESSIAN_DENSE_MAX: H is built column by column from H e_k,
  *     symmetrized, and factored by LAPACKE dsyev: exact.
  *   larger p: Lanczos with full reorthogonalization (at most

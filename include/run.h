@@ -90,7 +90,8 @@ typedef struct run {
     uint64_t ck_t;
 
     /* The last RUN_TRAIL iterates (consecutive steps), oldest first in
-     * ring order: the valley panel's trail and the bounce indicator.
+     * ring order: the valley panel's trail, the overshoot share
+     * (bounce_alt) and the crossing share along top_dir.
      * trail_t is the step of the newest; trail_len how many are valid. */
     double *trail;         /* RUN_TRAIL × p */
     signed char trail_flip[RUN_TRAIL]; /* did the step to that entry
