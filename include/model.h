@@ -95,7 +95,8 @@ typedef struct model_ops {
      * population loss for online models) times v, analytic:
      *   ∇²L = 2c/n Σ_i (∇h_i ∇h_iᵀ + r_i ∇²h_i).
      * ReLU nets use the Hessian almost everywhere (relu'' = 0 off the
-     * kinks).  No scratch, no allocation; out must not alias v. */
+     * kinks).  No allocation (a model may use scratch it owns, like
+     * extras: not re-entrant); out must not alias v. */
     void (*hvp)(const model *m, const double *theta, const double *v,
                 double *out);
     /* Model-specific metrics. */
