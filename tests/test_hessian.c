@@ -196,6 +196,18 @@ static void test_relu1d_against_fd(void **st)
     check_model(kv, 3000, "relu1d");
 }
 
+/* The sizes the app runs: Fig. 2's network (p = 400) and Fig. 4's
+ * (p = 300), where Lanczos stops well before p steps. */
+static void test_paper_sizes_against_fd(void **st)
+{
+    (void)st;
+    const char *const diag[] = {"model=diagnet", "n=80", "d=200", "r=20",
+                                "eta=0.24", "seed=3", NULL};
+    check_model(diag, 5000, "diagnet n=80 d=200");
+    const char *const relu[] = {"model=relu1d", "m=100", "eta=2e-4", NULL};
+    check_model(relu, 5000, "relu1d m=100");
+}
+
 static void test_quad1d_against_fd(void **st)
 {
     (void)st;
@@ -291,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_quad1d_against_fd),
         cmocka_unit_test(test_diagnet_against_fd),
         cmocka_unit_test(test_relu1d_against_fd),
+        cmocka_unit_test(test_paper_sizes_against_fd),
         cmocka_unit_test(test_run_sharpness_and_direction),
         cmocka_unit_test(test_fix_sign),
     };
