@@ -39,23 +39,24 @@ size_t metrics_kinks(const double *w, const double *b, const double *a,
  * statistics (type 7).  Sorts a copy in scratch (k doubles).  NaN if k = 0. */
 double metrics_quantile(const double *v, size_t k, double q, double *scratch);
 
-/* Bounce cosine of two consecutive updates d1 = θ1 − θ0, d2 = θ2 − θ1:
- * ⟨d1, d2⟩ / (‖d1‖ ‖d2‖), −1 for a perfect side-to-side bounce.
- * 0 if either update is zero. */
-double metrics_bounce_cos(const double *th0, const double *th1,
-                          const double *th2, size_t p);
+/* Minimizer of f on [lo, hi] (lo < hi) by Brent's method (golden section
+ * with parabolic steps), down to a bracket of about 4e-9 (hi − lo) plus
+ * 8ε|s|, in at most METRICS_LINE_EVALS + 1 evaluations of f (about a
+ * dozen for a smooth valley, where golden section alone needs 45): exact
+ * for a unimodal f up to that width and to the rounding of f; otherwise
+ * some local minimizer.  A minimum outside the bracket gives the nearer
+ * end.  Deterministic.  Used to find the valley floor along the Hessian's
+ * top direction. */
+#define METRICS_LINE_EVALS 100
+double metrics_line_min(double (*f)(void *ctx, double s), void *ctx,
+                        double lo, double hi);
 
-/* Bouncing along the valley's steep direction, measured from recent steps.
- * states[0..k] are consecutive iterates (p doubles each, any order of
- * time as long as it is consistent), giving k updates Δ_i = states[i+1] −
- * states[i].  The steep direction is the dominant direction of the
- * updates: v = Σ w_i Δ_i for w the top eigenvector of their Gram matrix
- * G_ij = ⟨Δ_i, Δ_j⟩ (deterministic power iteration).  Returns the share of
- * consecutive updates whose components along v have opposite signs (1: the
- * iterate jumps across the valley every step; about ½ for a random walk),
- * or NaN if k < 2 or every update is zero.  dir (p doubles, may be NULL)
- * receives v normalized.  gram needs k·k + 2k doubles. */
-double metrics_bounce(const double *const *states, size_t k, size_t p,
-                      double *gram, double *dir);
+/* Crossing share of a sequence of signed components c[0..k) (consecutive
+ * iterates' offsets from the valley floor along the steep direction): the
+ * share of the k − 1 consecutive pairs with strictly opposite signs (1: the
+ * iterate jumps across the floor every step; about ½ for a random walk
+ * around it; 0 on one side).  A component exactly 0 crosses nothing.
+ * NaN if k < 2. */
+double metrics_cross_share(const double *c, size_t k);
 
 #endif

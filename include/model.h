@@ -91,6 +91,14 @@ typedef struct model_ops {
      * Sets *rows, *cols. */
     void (*ntk_factor)(const model *m, const double *theta, double *F,
                        size_t *rows, size_t *cols);
+    /* out[0..p) = ∇²L(θ) v: the Hessian of the training loss (the
+     * population loss for online models) times v, analytic:
+     *   ∇²L = 2c/n Σ_i (∇h_i ∇h_iᵀ + r_i ∇²h_i).
+     * ReLU nets use the Hessian almost everywhere (relu'' = 0 off the
+     * kinks).  No allocation (a model may use scratch it owns, like
+     * extras: not re-entrant); out must not alias v. */
+    void (*hvp)(const model *m, const double *theta, const double *v,
+                double *out);
     /* Model-specific metrics. */
     void (*extras)(const model *m, const double *theta, const extras_cfg *c,
                    model_extras *out);
@@ -132,6 +140,9 @@ double model_loss_on(const model *m, const double *theta, const double *x,
                      const double *y, size_t count);
 /* Full-batch gradient g = ∇L(θ) (population gradient if online). */
 void model_full_grad(const model *m, const double *theta, double *g);
+/* out = ∇²L(θ) v (population Hessian if online); see model_ops.hvp. */
+void model_hvp(const model *m, const double *theta, const double *v,
+               double *out);
 /* Phi (row-major count × p) = ϕ_θ(x): rows ∇_θ h_θ(x_k). */
 void model_feature_matrix(const model *m, const double *theta,
                           const double *x, size_t count, double *phi);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "dynamics.h"
+#include "hessian.h"
 #include "history.h"
 #include "la.h"
 #include "model.h"
@@ -36,14 +37,29 @@ typedef struct run_metrics {
     double bounce_alt;            /* share of the trail's steps that
                                      overshot the points they used (their
                                      residuals reversed, dyn_overshoot):
-                                     the iterate jumped across their
-                                     valley; NaN if unknown */
-    int crossing;                 /* bounce_alt ≥ 0.75 */
-    int band_held;                /* band_lo > 0, band_hi < 1000 band_lo */
-    int bouncing;                 /* crossing and band_held: loss
-                                     stabilization by bouncing */
-    double bounce_frac;           /* share of bouncing evaluations in the
-                                     band window */
+                                     the sign rule for the sampled loss,
+                                     whose steep direction is ∇h_i; what
+                                     the verdict reads for SGD and
+                                     label-noise GD.  NaN if unknown */
+    double cross_share;           /* share of consecutive trail iterates on
+                                     opposite sides of the valley floor
+                                     along top_dir (see run_eval_spectrum):
+                                     the sign rule for L itself, what the
+                                     verdict reads for GD, gradient flow
+                                     and the SDE.  NaN if unknown.
+                                     Spectrum cadence */
+    int crossing;                 /* the verdict's share ≥ VERDICT_CROSS */
+    double floor;                 /* the loss floor of the verdict:
+                                     max(ε·loss0, rounding floor at θ) */
+    double fall;                  /* decades the band window's mean log
+                                     loss fell from its older to its newer
+                                     half (verdict_why.fall); NaN if
+                                     unknown */
+    double fall_t;                /* Welch's t of that fall */
+    int band_held;                /* the verdict's "held" (verdict.h) */
+    int bouncing;                 /* verdict == VERDICT_BOUNCING */
+    double bounce_frac;           /* share of bouncing verdicts in the band
+                                     window */
     double theta;                 /* θ[0] (quad1d's θ); NaN if p > 1 */
     verdict_kind verdict;         /* the run's state in one word */
     double sharpness;             /* λmax of the training-loss Hessian at
@@ -74,7 +90,8 @@ typedef struct run {
     uint64_t ck_t;
 
     /* The last RUN_TRAIL iterates (consecutive steps), oldest first in
-     * ring order: the valley panel's trail and the bounce indicator.
+     * ring order: the valley panel's trail, the overshoot share
+     * (bounce_alt) and the crossing share along top_dir.
      * trail_t is the step of the newest; trail_len how many are valid. */
     double *trail;         /* RUN_TRAIL × p */
     signed char trail_flip[RUN_TRAIL]; /* did the step to that entry
@@ -95,11 +112,19 @@ typedef struct run {
     /* Metric workspaces (allocated at creation). */
     la_ws la;
     double *F, *sv;
-    double *top_dir;       /* p: the valley's steep direction at the last
-                              spectrum evaluation (unit; zero when
-                              unknown) */
-    double *bounce_ws;     /* Gram workspace for metrics_bounce */
-    double *band, *band_scratch;
+    double *top_dir;       /* p: the valley's steep direction, the unit
+                              top eigenvector of ∇²L at the last spectrum
+                              evaluation (largest-magnitude entry > 0;
+                              zero when unknown) */
+    hessian_ws hess;       /* for sharpness and top_dir */
+    double *line;          /* p: θ + s·top_dir for the valley floor */
+    double *row;           /* p: a feature row for the rounding floor */
+    double loss0;          /* the training loss at t = 0 */
+    double *band, *band_scratch, *band_ord;
+    unsigned char *concave_ring; /* sign of λmax per spectrum evaluation
+                                    (run.c CURV_*), over the last
+                                    band_window of them */
+    size_t concave_len, concave_pos;
     unsigned char *bounce_ring;
     size_t band_len, band_pos;
     run_metrics last;
@@ -121,12 +146,20 @@ void run_destroy(run *r);
 uint64_t run_advance(run *r, uint64_t n);
 
 /* Evaluates every metric at the current state into r->last and appends
- * it to the histories (run_eval_losses then run_eval_spectrum). */
+ * it to the histories (run_eval_spectrum then run_eval_losses, so the
+ * verdict sees this state's crossing share). */
 void run_evaluate(run *r);
-/* The cheap part: losses, band, bounce; appends to h_train/h_test/h_eta. */
+/* The cheap part: losses, band, loss floor, trend and the verdict (with
+ * the latest crossing share); appends to h_train/h_test/h_eta/h_verdict. */
 void run_eval_losses(run *r);
-/* The NTK spectrum, rank and model extras (one SVD); appends to
- * h_rank/h_extra.  Skipped (values kept) when spectrum_on is 0. */
+/* The NTK spectrum, rank and model extras (one SVD); the sharpness λmax
+ * and top_dir (hessian_top, warm-started from the previous top_dir); the
+ * crossing share: with v = top_dir and c_k = ⟨θ_k − θ, v⟩ for the trail's
+ * iterates θ_k, the valley floor is s* = the minimizer of L(θ + s v) over
+ * the trail's span of c widened by a quarter on each side
+ * (metrics_line_min), and cross_share = metrics_cross_share(c_k − s*).
+ * Appends to h_rank/h_extra/h_sharp.  Skipped (values kept) when
+ * spectrum_on is 0. */
 void run_eval_spectrum(run *r);
 
 /* Forgets the loss-band and bounce windows (a headless run starts its

@@ -15,6 +15,7 @@
 
 #include "app.h"
 #include "canvas.h"
+#include "hessian.h"
 #include "run.h"
 #include "scene.h"
 #include "view.h"
@@ -97,6 +98,47 @@ static double fig2_protocol(void)
         run_destroy(r);
     }
     return best;
+}
+
+/* Milliseconds per evaluation, after `steps` steps (evaluating every 100
+ * on the way, so warm starts are what the app sees): the sharpness alone
+ * (hessian_top warm-started from top_dir, as run_eval_spectrum calls it),
+ * the whole run_eval_spectrum (NTK SVD, extras, sharpness, crossing
+ * share) and run_eval_losses (losses, band, floor, verdict).  Best of 3
+ * rounds of `reps`; *steps_out gets the Lanczos steps of the last call. */
+static void eval_ms(const char *const *kv, uint64_t steps, int reps,
+                    double *sharp, double *spec, double *loss, int *lanczos)
+{
+    run *r = make(kv);
+    while (r->t < steps && !r->diverged) {
+        run_advance(r, 100);
+        run_evaluate(r);
+    }
+    if (r->diverged) {
+        fprintf(stderr, "bench: evaluation run diverged: figure invalid\n");
+        exit(1);
+    }
+    *sharp = *spec = *loss = 1e9;
+    for (int rep = 0; rep < 3; rep++) {
+        double t0 = now();
+        for (int i = 0; i < reps; i++)
+            hessian_top(&r->hess, &r->m, r->theta, r->top_dir);
+        double t1 = now();
+        for (int i = 0; i < reps; i++)
+            run_eval_spectrum(r);
+        double t2 = now();
+        for (int i = 0; i < reps; i++)
+            run_eval_losses(r);
+        double t3 = now();
+        if ((t1 - t0) * 1e3 / reps < *sharp)
+            *sharp = (t1 - t0) * 1e3 / reps;
+        if ((t2 - t1) * 1e3 / reps < *spec)
+            *spec = (t2 - t1) * 1e3 / reps;
+        if ((t3 - t2) * 1e3 / reps < *loss)
+            *loss = (t3 - t2) * 1e3 / reps;
+    }
+    *lanczos = r->hess.steps;
+    run_destroy(r);
 }
 
 /* Peak resident memory (MB) of `sgdscope --headless SCENE ARGS`. */
@@ -270,6 +312,33 @@ int main(void)
            steps_per_sec(relu, 10000000) / 1e6);
     printf("  %-44s %8.3f s          (target <= 1.5)\n",
            "Fig. 2 protocol: 1e5 steps, 350 evaluations", fig2_protocol());
+    printf("evaluations (ms; the app evaluates the spectrum at most every "
+           "100 ms, a frame is 33 ms)\n");
+    const struct {
+        const char *name;
+        const char *const *kv;
+        uint64_t steps;
+        int reps;
+    } ev[] = {{"quad1d", quad, 1000, 20000},
+              {"diagnet 80x200", diag, 20000, 50},
+              {"relu1d m=100", relu, 20000, 50}};
+    for (size_t i = 0; i < sizeof ev / sizeof ev[0]; i++) {
+        double sh, sp, lo;
+        int lz;
+        eval_ms(ev[i].kv, ev[i].steps, ev[i].reps, &sh, &sp, &lo, &lz);
+        char label[64];
+        snprintf(label, sizeof label, "%s: sharpness, %d Lanczos steps",
+                 ev[i].name, lz);
+        printf("  %-44s %8.3f ms\n", label, sh);
+        snprintf(label, sizeof label, "%s: eval_spectrum (SVD, lmax, cross)",
+                 ev[i].name);
+        printf("  %-44s %8.3f ms         (%.1f%% of 100 ms)\n", label, sp,
+               sp / 100.0 * 100.0);
+        snprintf(label, sizeof label, "%s: eval_losses (band, verdict)",
+                 ev[i].name);
+        printf("  %-44s %8.3f ms         (%.1f%% of a 33 ms frame)\n",
+               label, lo, lo / 33.3 * 100.0);
+    }
     printf("interactive view\n");
     printf("  %-44s %8.3f ms         (target < 2)\n",
            "full 200x60 frame, diagnet (spectrum drawn only)",

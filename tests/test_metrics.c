@@ -256,61 +256,72 @@ static void test_quantile_large(void **state)
     assert_close(metrics_quantile(v, K, 0.5, s), 499.5, 1e-12);
 }
 
-/* ---- bounce cosine ------------------------------------------------------ */
+/* ---- valley floor and crossing share --------------------------------- */
 
-static void test_bounce_cos(void **state)
+static int line_calls;
+
+/* (s − 0.3)² + 1: minimum at 0.3. */
+static double parabola(void *ctx, double s)
 {
-    (void)state;
-    const double a[] = {0, 0}, b[] = {1, 2}, c[] = {0, 0}, d[] = {2, 4},
-                 e[] = {1, 0};
-    assert_close(metrics_bounce_cos(a, b, c, 2), -1.0, 1e-15);
-    assert_close(metrics_bounce_cos(a, b, d, 2), 1.0, 1e-15);
-    assert_close(metrics_bounce_cos(a, a, b, 2), 0.0, 0);
-    assert_close(metrics_bounce_cos(a, b, b, 2), 0.0, 0);
-    /* d1 = (1, 0), d2 = (1, 2) − (1, 0) = (0, 2): orthogonal. */
-    assert_close(metrics_bounce_cos(a, e, b, 2), 0.0, 1e-15);
-    /* d1 = (1, 2), d2 = (0, −2): cos = −4 / (√5·2) */
-    assert_close(metrics_bounce_cos(a, b, e, 2), -2.0 / sqrt(5.0), 1e-15);
+    (void)ctx;
+    line_calls++;
+    return (s - 0.3) * (s - 0.3) + 1.0;
 }
 
-/* metrics_bounce: the dominant direction of the updates and how often
- * consecutive updates reverse along it. */
-static void test_bounce_direction(void **state)
+/* quad1d's population loss along θ = 0.7 + s: ¼·E(1 − θ²)², minimum at
+ * θ* = 1 (s = 0.3), far from quadratic over [0.6, 1.2]. */
+static double quartic(void *ctx, double s)
+{
+    double th = *(const double *)ctx + s, d = 1.0 - th * th;
+    line_calls++;
+    return 0.25 * d * d;
+}
+
+/* |s − 2|: a kink, and a minimum outside [−1, 1]. */
+static double vee(void *ctx, double s)
+{
+    (void)ctx;
+    return fabs(s - 2.0);
+}
+
+static void test_line_min(void **state)
 {
     (void)state;
-    double gram[9 * 9 + 18], dir[3];
-    /* a zig-zag along e1 with a slow drift along e2: 8 updates, all
-     * reversing along e1 */
-    double pts[9][3];
-    for (int i = 0; i < 9; i++) {
-        pts[i][0] = i % 2 ? 1.0 : -1.0;
-        pts[i][1] = 0.01 * i;
-        pts[i][2] = 0.0;
-    }
-    const double *st[9];
-    for (int i = 0; i < 9; i++)
-        st[i] = pts[i];
-    assert_close(metrics_bounce(st, 8, 3, gram, dir), 1.0, 0);
-    assert_close(fabs(dir[0]), 1.0, 1e-3);
-    assert_close(dir[2], 0.0, 1e-12);
-    /* a straight walk along e2: no reversal */
-    for (int i = 0; i < 9; i++) {
-        pts[i][0] = 0.0;
-        pts[i][1] = (double)i;
-    }
-    assert_close(metrics_bounce(st, 8, 3, gram, dir), 0.0, 0);
-    assert_close(fabs(dir[1]), 1.0, 1e-12);
-    /* no movement, or too few points: unknown */
-    for (int i = 0; i < 9; i++)
-        pts[i][1] = 0.0;
-    assert_true(isnan(metrics_bounce(st, 8, 3, gram, dir)));
-    assert_true(isnan(metrics_bounce(st, 1, 3, gram, dir)));
+    line_calls = 0;
+    assert_close(metrics_line_min(parabola, NULL, -1.0, 1.0), 0.3, 2e-8);
+    print_message("parabola: %d evaluations\n", line_calls);
+    assert_true(line_calls <= 30); /* golden section alone needs 45 */
+    double th0 = 0.7;
+    line_calls = 0;
+    assert_close(metrics_line_min(quartic, &th0, -0.1, 0.5), 0.3, 1e-8);
+    print_message("quartic: %d evaluations\n", line_calls);
+    assert_true(line_calls <= 30);
+    /* The quadratic model from θ = 0.7 would put the floor elsewhere:
+     * s = −F'/F'' = 0.357 / 0.47 ≈ 0.76, i.e. θ ≈ 1.46. */
+    /* a minimum outside the bracket: the search ends at that edge */
+    assert_close(metrics_line_min(vee, NULL, -1.0, 1.0), 1.0, 1e-8);
+    assert_true(line_calls <= METRICS_LINE_EVALS + 1);
+}
+
+static void test_cross_share(void **state)
+{
+    (void)state;
+    const double alt[] = {-0.2, 0.1, -0.3, 0.12, -0.25};
+    assert_close(metrics_cross_share(alt, 5), 1.0, 0);
+    const double one_side[] = {0.1, 0.2, 0.05, 0.3};
+    assert_close(metrics_cross_share(one_side, 4), 0.0, 0);
+    /* pairs: (+,−) yes, (−,−) no, (−,+) yes, (+,0) no, (0,−) no */
+    const double mixed[] = {0.1, -0.1, -0.2, 0.3, 0.0, -0.1};
+    assert_close(metrics_cross_share(mixed, 6), 2.0 / 5.0, 1e-15);
+    assert_true(isnan(metrics_cross_share(alt, 1)));
+    assert_true(isnan(metrics_cross_share(alt, 0)));
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bounce_direction),
+        cmocka_unit_test(test_line_min),
+        cmocka_unit_test(test_cross_share),
         cmocka_unit_test(test_rank_known_spectra),
         cmocka_unit_test(test_l0_threshold_and_signs),
         cmocka_unit_test(test_sparsity_hand_built),
@@ -320,7 +331,6 @@ int main(void)
         cmocka_unit_test(test_kinks_cases),
         cmocka_unit_test(test_quantile_type7),
         cmocka_unit_test(test_quantile_large),
-        cmocka_unit_test(test_bounce_cos),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
  * cases. */
 #include "metrics.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,92 +237,81 @@ double metrics_quantile(const double *v, size_t k, double q, double *scratch)
     return scratch[i] + f * (scratch[i + 1] - scratch[i]);
 }
 
-double metrics_bounce_cos(const double *th0, const double *th1,
-                          const double *th2, size_t p)
+double metrics_line_min(double (*f)(void *ctx, double s), void *ctx,
+                        double lo, double hi)
 {
-    double dot = 0.0, n1 = 0.0, n2 = 0.0;
-    for (size_t i = 0; i < p; i++) {
-        double d1 = th1[i] - th0[i], d2 = th2[i] - th1[i];
-        dot += d1 * d2;
-        n1 += d1 * d1;
-        n2 += d2 * d2;
+    /* Brent's localmin (Algorithm Brent 1973, ch. 5): golden-section steps
+     * that keep a bracket, replaced by the vertex of the parabola through
+     * the three best points whenever that falls well inside the bracket
+     * and shrinks the step, so a smooth valley takes a dozen evaluations
+     * where golden section alone takes sixty.  x is the best point, w the
+     * second best, v the previous w; e the step before last. */
+    const double c = 0.3819660112501051; /* (3 − √5)/2 */
+    const double t = 1e-9 * (hi - lo) + 1e-300;
+    double a = lo, b = hi;
+    double x = a + c * (b - a), w = x, v = x;
+    double fx = f(ctx, x), fw = fx, fv = fx;
+    double d = 0.0, e = 0.0;
+    for (int it = 0; it < METRICS_LINE_EVALS; it++) {
+        double m = 0.5 * (a + b), tol = 2.0 * DBL_EPSILON * fabs(x) + t;
+        if (fabs(x - m) <= 2.0 * tol - 0.5 * (b - a))
+            break;
+        double p = 0.0, q = 0.0, r = 0.0;
+        if (fabs(e) > tol) { /* parabola through x, w, v */
+            r = (x - w) * (fx - fv);
+            q = (x - v) * (fx - fw);
+            p = (x - v) * q - (x - w) * r;
+            q = 2.0 * (q - r);
+            if (q > 0.0)
+                p = -p;
+            else
+                q = -q;
+            r = e;
+            e = d;
+        }
+        if (fabs(p) < fabs(0.5 * q * r) && p > q * (a - x) &&
+            p < q * (b - x)) {
+            d = p / q; /* parabolic step, kept tol away from the ends */
+            double u = x + d;
+            if (u - a < 2.0 * tol || b - u < 2.0 * tol)
+                d = x < m ? tol : -tol;
+        } else { /* golden-section step into the larger part */
+            e = x < m ? b - x : a - x;
+            d = c * e;
+        }
+        double u = fabs(d) >= tol ? x + d : x + (d > 0.0 ? tol : -tol);
+        double fu = f(ctx, u);
+        if (fu <= fx) { /* NaN never wins */
+            if (u < x)
+                b = x;
+            else
+                a = x;
+            v = w, fv = fw;
+            w = x, fw = fx;
+            x = u, fx = fu;
+        } else {
+            if (u < x)
+                a = u;
+            else
+                b = u;
+            if (fu <= fw || w == x) {
+                v = w, fv = fw;
+                w = u, fw = fu;
+            } else if (fu <= fv || v == x || v == w) {
+                v = u, fv = fu;
+            }
+        }
     }
-    if (n1 == 0.0 || n2 == 0.0)
-        return 0.0;
-    double c = dot / (sqrt(n1) * sqrt(n2));
-    /* Rounding can push a perfect (anti)alignment just past ±1. */
-    if (c > 1.0)
-        c = 1.0;
-    if (c < -1.0)
-        c = -1.0;
-    return c;
+    return x;
 }
 
-/* out = G w for the k × k row-major G. */
-static void gram_apply(const double *G, size_t k, const double *w,
-                       double *out)
-{
-    for (size_t i = 0; i < k; i++) {
-        double s = 0.0;
-        for (size_t j = 0; j < k; j++)
-            s += G[i * k + j] * w[j];
-        out[i] = s;
-    }
-}
-
-double metrics_bounce(const double *const *states, size_t k, size_t p,
-                      double *gram, double *dir)
+double metrics_cross_share(const double *c, size_t k)
 {
     if (k < 2)
         return NAN;
-    double *G = gram, *w = gram + k * k, *tmp = w + k;
-    /* G_ij = <Δ_i, Δ_j>, Δ_i = states[i+1] − states[i] */
-    for (size_t i = 0; i < k; i++)
-        for (size_t j = 0; j <= i; j++) {
-            double s = 0.0;
-            for (size_t c = 0; c < p; c++)
-                s += (states[i + 1][c] - states[i][c]) *
-                     (states[j + 1][c] - states[j][c]);
-            G[i * k + j] = G[j * k + i] = s;
-        }
-    double tr = 0.0;
-    for (size_t i = 0; i < k; i++)
-        tr += G[i * k + i];
-    if (!(tr > 0.0) || !isfinite(tr))
-        return NAN;
-    /* Power iteration from a fixed, generic start: deterministic, and
-     * the Gram matrix is tiny (k ≤ a few dozen). */
-    for (size_t i = 0; i < k; i++)
-        w[i] = 1.0 / (double)(i + 1) + (i % 2 ? -0.5 : 0.5);
-    for (int it = 0; it < 60; it++) {
-        gram_apply(G, k, w, tmp);
-        double nrm = 0.0;
-        for (size_t i = 0; i < k; i++)
-            nrm += tmp[i] * tmp[i];
-        nrm = sqrt(nrm);
-        if (!(nrm > 0.0))
-            return NAN;
-        for (size_t i = 0; i < k; i++)
-            w[i] = tmp[i] / nrm;
-    }
-    /* The component of Δ_i along v = Σ w_j Δ_j is (G w)_i. */
     size_t flips = 0;
-    gram_apply(G, k, w, tmp);
     for (size_t i = 0; i + 1 < k; i++)
-        flips += (tmp[i] > 0.0 && tmp[i + 1] < 0.0) ||
-                 (tmp[i] < 0.0 && tmp[i + 1] > 0.0);
-    if (dir) {
-        double nrm = 0.0;
-        for (size_t c = 0; c < p; c++) {
-            double v = 0.0;
-            for (size_t i = 0; i < k; i++)
-                v += w[i] * (states[i + 1][c] - states[i][c]);
-            dir[c] = v;
-            nrm += v * v;
-        }
-        nrm = sqrt(nrm);
-        for (size_t c = 0; c < p && nrm > 0.0; c++)
-            dir[c] /= nrm;
-    }
+        flips += (c[i] > 0.0 && c[i + 1] < 0.0) ||
+                 (c[i] < 0.0 && c[i + 1] > 0.0);
     return (double)flips / (double)(k - 1);
 }

@@ -103,6 +103,12 @@ void model_full_grad(const model *m, const double *theta, double *g)
         m->ops->grad_add(m, theta, m->x + i * m->dim, m->y[i], scale, g);
 }
 
+void model_hvp(const model *m, const double *theta, const double *v,
+               double *out)
+{
+    m->ops->hvp(m, theta, v, out);
+}
+
 void model_feature_matrix(const model *m, const double *theta,
                           const double *x, size_t count, double *phi)
 {

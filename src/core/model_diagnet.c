@@ -10,6 +10,7 @@
 #include "model.h"
 #include "model_registry.h"
 
+#include <cblas.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@ typedef struct diagnet_priv {
     double *beta_star; /* d: the planted predictor */
     double *R;         /* d × d row-major: R of the probe matrix's QR */
     double *beta;      /* d: scratch for β = u ⊙ v in extras */
+    double *hv;        /* 2n + 3d: scratch for diagnet_hvp */
 } diagnet_priv;
 
 /* Σ_j u_j v_j x_j with 8 independent partial sums: without -ffast-math a
@@ -91,12 +93,13 @@ static int diagnet_create(model *m, const model_params *prm, rng *data,
     pv->beta_star = calloc(d, sizeof *pv->beta_star);
     pv->R = malloc(d * d * sizeof *pv->R);
     pv->beta = malloc(d * sizeof *pv->beta);
+    pv->hv = malloc((2 * m->n + 3 * d) * sizeof *pv->hv);
     m->x = malloc(m->n * d * sizeof *m->x);
     m->y = malloc(m->n * sizeof *m->y);
     m->xt = malloc((m->n_test ? m->n_test : 1) * d * sizeof *m->xt);
     m->yt = malloc((m->n_test ? m->n_test : 1) * sizeof *m->yt);
     m->probe = malloc(m->p * d * sizeof *m->probe);
-    if (!pv->beta_star || !pv->R || !pv->beta || !m->x || !m->y || !m->xt ||
+    if (!pv->beta_star || !pv->R || !pv->beta || !pv->hv || !m->x || !m->y || !m->xt ||
         !m->yt || !m->probe)
         goto oom;
 
@@ -133,6 +136,7 @@ static void diagnet_destroy(model *m)
         free(pv->beta_star);
         free(pv->R);
         free(pv->beta);
+        free(pv->hv);
         free(pv);
     }
     free(m->x);
@@ -206,6 +210,41 @@ static double diagnet_sgd1(const model *m, double *theta, const double *x,
     return r;
 }
 
+/* H(a, b) for the direction (a, b) on (u, v), c = ½:
+ *   ∇h_i·(a, b) = s_i = Σ_j x_ij (v_j a_j + u_j b_j),
+ *   ∇²h_i (a, b) = (x_i ⊙ b, x_i ⊙ a),
+ * so with g = Xᵀs/n and q = Xᵀr/n (r = X(u ⊙ v) − y):
+ *   out_u = v ⊙ g + b ⊙ q,   out_v = u ⊙ g + a ⊙ q.
+ * Four matrix–vector products on X (n × d, row-major) through CBLAS, in
+ * the model's own scratch (so not re-entrant, like extras). */
+static void diagnet_hvp(const model *m, const double *theta, const double *dir,
+                        double *out)
+{
+    const diagnet_priv *pv = m->priv;
+    size_t d = m->dim, n = m->n;
+    const double *u = theta, *v = theta + d, *a = dir, *b = dir + d;
+    double *r = pv->hv, *sv = r + n, *w = sv + n, *g = w + d, *q = g + d;
+    int N = (int)n, D = (int)d;
+    double inv = 1.0 / (double)n;
+    for (size_t j = 0; j < d; j++)
+        w[j] = u[j] * v[j];
+    cblas_dcopy(N, m->y, 1, r, 1);
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, N, D, 1.0, m->x, D, w, 1, -1.0,
+                r, 1);
+    for (size_t j = 0; j < d; j++)
+        w[j] = v[j] * a[j] + u[j] * b[j];
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, N, D, 1.0, m->x, D, w, 1, 0.0,
+                sv, 1);
+    cblas_dgemv(CblasRowMajor, CblasTrans, N, D, inv, m->x, D, sv, 1, 0.0, g,
+                1);
+    cblas_dgemv(CblasRowMajor, CblasTrans, N, D, inv, m->x, D, r, 1, 0.0, q,
+                1);
+    for (size_t j = 0; j < d; j++) {
+        out[j] = v[j] * g[j] + b[j] * q[j];
+        out[d + j] = u[j] * g[j] + a[j] * q[j];
+    }
+}
+
 /* F = R · diag(√(u_j² + v_j²)), d × d (see diagnet_create). */
 static void diagnet_ntk_factor(const model *m, const double *theta, double *F,
                                size_t *rows, size_t *cols)
@@ -251,6 +290,7 @@ const model_ops model_diagnet_ops = {
     .sample = NULL,
     .pop_loss = NULL,
     .pop_grad = NULL,
+    .hvp = diagnet_hvp,
     .ntk_factor = diagnet_ntk_factor,
     .extras = diagnet_extras,
 };

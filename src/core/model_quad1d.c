@@ -126,6 +126,25 @@ static void quad1d_pop_grad(const model *m, const double *theta, double *g)
     g[0] = -quad1d_ex2(m) * theta[0] * d;
 }
 
+/* ℓ = ¼ r², r = xθ² − y: ℓ'' = ½ (2xθ)² + ½ r·2x = 2x²θ² + r x.
+ * Online: F''(θ) = E[x²] (3θ² − θ*²) exactly (y = xθ*²). */
+static void quad1d_hvp(const model *m, const double *theta, const double *v,
+                       double *out)
+{
+    double t = theta[0], h = 0.0;
+    if (m->n == 0) {
+        double ts = m->prm.theta_star;
+        h = quad1d_ex2(m) * (3.0 * t * t - ts * ts);
+    } else {
+        for (size_t i = 0; i < m->n; i++) {
+            double x = m->x[i], r = x * t * t - m->y[i];
+            h += 2.0 * x * x * t * t + r * x;
+        }
+        h /= (double)m->n;
+    }
+    out[0] = h * v[0];
+}
+
 static void quad1d_ntk_factor(const model *m, const double *theta, double *F,
                               size_t *rows, size_t *cols)
 {
@@ -154,6 +173,7 @@ const model_ops model_quad1d_ops = {
     .sample = quad1d_sample,
     .pop_loss = quad1d_pop_loss,
     .pop_grad = quad1d_pop_grad,
+    .hvp = quad1d_hvp,
     .ntk_factor = quad1d_ntk_factor,
     .extras = quad1d_extras,
 };

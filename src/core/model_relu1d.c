@@ -205,6 +205,42 @@ static double relu1d_sgd1(const model *m, double *theta, const double *x,
     return r;
 }
 
+/* H δ for δ = (dw, db, da), c = 1, with 1_j = 1{z_j > 0} (the Hessian
+ * almost everywhere: relu'' is a delta at the kink, dropped):
+ *   ∇h·δ = s = Σ_j a_j 1_j (x dw_j + db_j) + relu(z_j) da_j,
+ *   ∇²h δ = (1_j x da_j, 1_j da_j, 1_j (x dw_j + db_j))_j,
+ * out = 2/n Σ_i (s_i ∇h_i + r_i ∇²h_i δ). */
+static void relu1d_hvp(const model *m, const double *theta, const double *dir,
+                       double *out)
+{
+    size_t nn = m->p / 3;
+    const double *w = theta, *b = theta + nn, *a = theta + 2 * nn;
+    const double *dw = dir, *db = dir + nn, *da = dir + 2 * nn;
+    double *ow = out, *ob = out + nn, *oa = out + 2 * nn;
+    double k2 = 2.0 / (double)m->n;
+    for (size_t j = 0; j < m->p; j++)
+        out[j] = 0.0;
+    for (size_t i = 0; i < m->n; i++) {
+        double x = m->x[i];
+        double r = relu1d_eval(w, b, a, nn, x) - m->y[i], s = 0.0;
+        for (size_t j = 0; j < nn; j++) {
+            double z = w[j] * x + b[j];
+            if (z > 0.0)
+                s += a[j] * (x * dw[j] + db[j]) + z * da[j];
+        }
+        double sk = k2 * s, rk = k2 * r;
+        for (size_t j = 0; j < nn; j++) {
+            double z = w[j] * x + b[j];
+            if (!(z > 0.0))
+                continue;
+            double g = sk * a[j] + rk * da[j];
+            ow[j] += g * x;
+            ob[j] += g;
+            oa[j] += sk * z + rk * (x * dw[j] + db[j]);
+        }
+    }
+}
+
 /* ϕ = Ψ C: Ψ has, per neuron j, the columns 1_j(x)·x and 1_j(x), and
  * C_j = [[a, 0, w], [0, a, b]].  So ϕϕᵀ = Ψ blockdiag(C_j C_jᵀ) Ψᵀ with
  *   C_j C_jᵀ = [[a² + w², w b], [w b, a² + b²]] = L_j L_jᵀ,
@@ -270,6 +306,7 @@ const model_ops model_relu1d_ops = {
     .sample = NULL,
     .pop_loss = NULL,
     .pop_grad = NULL,
+    .hvp = relu1d_hvp,
     .ntk_factor = relu1d_ntk_factor,
     .extras = relu1d_extras,
 };

@@ -1,6 +1,7 @@
 /* run.c — advancing, checkpointing and measuring one run; see run.h. */
 #include "run.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,9 @@
 
 #define CK_EVERY 1024u   /* steps between divergence checkpoints */
 #define HIST_CAP 2048u   /* buckets per history series */
+
+/* concave_ring entries: the sign of λmax at a spectrum evaluation. */
+enum { CURV_UNKNOWN, CURV_CONVEX, CURV_CONCAVE };
 
 enum { STREAM_DATA = 1, STREAM_PROBE = 2, STREAM_INIT = 3, STREAM_STEP = 4 };
 
@@ -124,12 +128,16 @@ run *run_create(const scene *sc, char *err, size_t errlen)
     r->band = calloc(bw, sizeof *r->band);
     r->band_scratch = calloc(bw, sizeof *r->band_scratch);
     r->bounce_ring = calloc(bw, 1);
+    r->band_ord = calloc(bw, sizeof *r->band_ord);
+    r->concave_ring = calloc(bw, 1);
     r->top_dir = calloc(p, sizeof *r->top_dir);
-    r->bounce_ws = calloc(RUN_TRAIL * RUN_TRAIL + 2 * RUN_TRAIL,
-                          sizeof *r->bounce_ws);
+    r->line = calloc(p, sizeof *r->line);
+    r->row = calloc(p, sizeof *r->row);
     if (!r->theta || !r->ck_theta || !r->trail || !r->ck_prev_theta || !r->F ||
-        !r->sv || !r->band || !r->band_scratch || !r->bounce_ring ||
-        !r->top_dir || !r->bounce_ws ||
+        !r->sv || !r->band || !r->band_scratch || !r->band_ord ||
+        !r->concave_ring ||
+        !r->bounce_ring || !r->top_dir || !r->line || !r->row ||
+        hessian_ws_init(&r->hess, p) != 0 ||
         dyn_ws_init(&r->ws, &r->m) != 0 || la_ws_init(&r->la, p, p) != 0 ||
         history_init(&r->h_train, HIST_CAP) != 0 ||
         history_init(&r->h_test, HIST_CAP) != 0 ||
@@ -142,6 +150,9 @@ run *run_create(const scene *sc, char *err, size_t errlen)
         goto fail_quiet;
     }
     ops->init_theta(&r->m, r->theta, &init);
+    r->loss0 = model_train_loss(&r->m, r->theta);
+    r->last.sharpness = NAN;
+    r->last.cross_share = NAN;
     eta_invalidate(r);
     checkpoint(r);
     r->have_ck_prev = 0;
@@ -158,6 +169,7 @@ void run_destroy(run *r)
     model_destroy(&r->m);
     dyn_ws_free(&r->ws);
     la_ws_free(&r->la);
+    hessian_ws_free(&r->hess);
     history_free(&r->h_train);
     history_free(&r->h_test);
     history_free(&r->h_eta);
@@ -174,8 +186,11 @@ void run_destroy(run *r)
     free(r->band);
     free(r->band_scratch);
     free(r->bounce_ring);
+    free(r->band_ord);
+    free(r->concave_ring);
     free(r->top_dir);
-    free(r->bounce_ws);
+    free(r->line);
+    free(r->row);
     free(r);
 }
 
@@ -320,6 +335,7 @@ int run_rewind(run *r, double factor)
     history_truncate(&r->h_sharp, r->t);
     history_truncate(&r->h_verdict, r->t);
     r->band_len = r->band_pos = 0;
+    r->concave_len = r->concave_pos = 0;
     schedule_log(&r->sched, r->t, EV_REWIND, (double)r->t);
     schedule_scale_eta(&r->sched, r->t, 1.0 / factor);
     eta_invalidate(r);
@@ -385,6 +401,49 @@ void run_set_batch(run *r, size_t batch)
     after_event(r);
 }
 
+/* L(θ + s·top_dir), the loss along the steep direction. */
+static double line_loss(void *ctx, double s)
+{
+    run *r = ctx;
+    for (size_t j = 0; j < r->m.p; j++)
+        r->line[j] = r->theta[j] + s * r->top_dir[j];
+    return model_train_loss(&r->m, r->line);
+}
+
+/* The eigenvector sign rule (run.h, run_eval_spectrum): the trail's
+ * iterates' components along top_dir, measured from the valley floor on
+ * the line through θ.  The floor is the loss's own minimum on that line,
+ * not a quadratic model's: the toy valleys are far from quadratic at the
+ * bounce's amplitude (quad1d at θ = 0.8: the quadratic model puts the
+ * floor at 1.11, the line minimum is θ* = 1, so this is exactly
+ * sign(θ − θ*)).  The search range is the trail's span widened by a
+ * quarter each side, so a floor outside the span (all iterates on one
+ * side) is found outside it and nothing counts as crossing. */
+static double cross_share(run *r)
+{
+    size_t p = r->m.p, k = r->trail_len;
+    if (k < 3 || r->trail_t != r->t || !isfinite(r->last.sharpness))
+        return NAN;
+    double c[RUN_TRAIL], lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < k; i++) {
+        const double *th = run_trail_at(r, i);
+        double s = 0.0;
+        for (size_t j = 0; j < p; j++)
+            s += (th[j] - r->theta[j]) * r->top_dir[j];
+        c[i] = s;
+        lo = s < lo ? s : lo;
+        hi = s > hi ? s : hi;
+    }
+    double span = hi - lo;
+    if (!(span > 0.0) || !isfinite(span))
+        return NAN;
+    double s0 = metrics_line_min(line_loss, r, lo - 0.25 * span,
+                                 hi + 0.25 * span);
+    for (size_t i = 0; i < k; i++)
+        c[i] -= s0;
+    return metrics_cross_share(c, k);
+}
+
 void run_eval_spectrum(run *r)
 {
     run_metrics *mt = &r->last;
@@ -402,24 +461,81 @@ void run_eval_spectrum(run *r)
     }
     extras_cfg ec = {r->sc.l0_tol, r->sc.corr};
     m->ops->extras(m, r->theta, &ec, &mt->ex);
-    /* The valley's steep direction, from the trail's updates (newest
-     * first: consecutive iterates).  Here rather than with the losses:
-     * it costs O(k²p) and only the valley panel needs it. */
-    memset(r->top_dir, 0, m->p * sizeof *r->top_dir);
-    if (r->trail_len >= 3 && r->trail_t == r->t) {
-        const double *st[RUN_TRAIL];
-        for (size_t i = 0; i < r->trail_len; i++)
-            st[i] = run_trail_at(r, i);
-        metrics_bounce(st, r->trail_len - 1, m->p, r->bounce_ws,
-                       r->top_dir);
-    }
-    mt->sharpness = NAN; /* computed by the Hessian module (issue 7) */
+    /* The valley's steep direction and its curvature, warm-started
+     * from the last evaluation's direction. */
+    mt->sharpness = hessian_top(&r->hess, m, r->theta, r->top_dir);
+    mt->cross_share = cross_share(r);
+    size_t bw = r->sc.band_window ? r->sc.band_window : 1;
+    r->concave_ring[r->concave_pos] = mt->sharpness > 0.0    ? CURV_CONVEX
+                                      : mt->sharpness <= 0.0 ? CURV_CONCAVE
+                                                             : CURV_UNKNOWN;
+    r->concave_pos = (r->concave_pos + 1) % bw;
+    if (r->concave_len < bw)
+        r->concave_len++;
     mt->spectrum_step = r->t;
     history_push(&r->h_sharp, r->t, mt->sharpness);
     history_push(&r->h_rank, r->t, (double)mt->rank);
     const char *xn = run_extra_name(r);
     history_push(&r->h_extra, r->t,
                  !xn ? NAN : xn[0] == 'l' ? mt->ex.l0 : mt->ex.kinks);
+}
+
+/* The rounding floor of the loss at θ: a parameter can only be set to
+ * within half an ulp, which moves h(x) by up to ε·S(x) with
+ * S(x) = Σ_k |θ_k ∂h/∂θ_k (x)|, so no float iterate near a minimizer does
+ * much better than L = c·mean (ε S)².  ROUND_ULPS of headroom cover the
+ * rounding of the sums themselves.  Over the training inputs, or the
+ * probe inputs for an online model.  O(n·p), like the loss. */
+#define ROUND_ULPS 64.0
+static double round_floor(run *r)
+{
+    const model *m = &r->m;
+    size_t cnt = m->n ? m->n : m->p;
+    const double *x = m->n ? m->x : m->probe;
+    double acc = 0.0;
+    for (size_t i = 0; i < cnt; i++) {
+        m->ops->feature(m, r->theta, x + i * m->dim, r->row);
+        double sx = 0.0;
+        for (size_t k = 0; k < m->p; k++)
+            sx += fabs(r->theta[k] * r->row[k]);
+        double e = ROUND_ULPS * DBL_EPSILON * sx;
+        acc += e * e;
+    }
+    return m->loss_coef * acc / (double)cnt;
+}
+
+/* The crossing share of the loss the steps descend (see run.h): SGD and
+ * label-noise GD (the same path, Prop. 1) step on one sample's loss
+ * ℓ_i = c r_i², whose Hessian on its floor {h_i = y_i} is 2c ∇h_i ∇h_iᵀ:
+ * its top eigenvector is ∇h_i and the iterate's offset from that floor
+ * along it is r_i/‖∇h_i‖ to first order, so the sign rule is the sign of
+ * the sampled residual — the step overshot its point (bounce_alt).  The
+ * full-batch dynamics descend L itself: its Hessian's top eigenvector
+ * (cross_share). */
+static double verdict_cross(const run *r)
+{
+    if (r->dyn.kind == DYN_SGD || r->dyn.kind == DYN_LABELNOISE)
+        return r->last.bounce_alt;
+    return r->last.cross_share;
+}
+
+/* verdict_in.thrown: over the window's spectrum evaluations, oldest
+ * first, a λmax ≤ 0 after a λmax > 0 (an iterate that starts where the
+ * loss is concave, like quad1d from θ0 = 0.3 below θ* over √3, is not
+ * thrown). */
+static int thrown(const run *r)
+{
+    size_t bw = r->sc.band_window ? r->sc.band_window : 1;
+    size_t first = r->concave_len < bw ? 0 : r->concave_pos;
+    int convex = 0;
+    for (size_t i = 0; i < r->concave_len; i++) {
+        unsigned char f = r->concave_ring[(first + i) % bw];
+        if (f == CURV_CONVEX)
+            convex = 1;
+        else if (f == CURV_CONCAVE && convex)
+            return 1;
+    }
+    return 0;
 }
 
 void run_eval_losses(run *r)
@@ -432,9 +548,8 @@ void run_eval_losses(run *r)
     mt->train_loss = model_train_loss(m, r->theta);
     mt->test_loss = model_test_loss(m, r->theta);
 
-    /* Bounce: the trail's steps that overshot their points. */
+    /* Secondary indicator: the trail's steps that overshot their points. */
     mt->bounce_alt = NAN;
-    mt->bouncing = 0;
     if (r->trail_len >= 3 && r->trail_t == r->t) {
         size_t k = r->trail_len, known = 0, over = 0;
         for (size_t i = 0; i + 1 < k; i++) { /* the oldest has no step */
@@ -456,25 +571,39 @@ void run_eval_losses(run *r)
     r->band_pos = (r->band_pos + 1) % bw;
     if (r->band_len < bw)
         r->band_len++;
-    mt->band_lo = metrics_quantile(r->band, r->band_len, r->sc.band_lo,
+    size_t n = r->band_len;
+    mt->band_lo = metrics_quantile(r->band, n, r->sc.band_lo,
                                    r->band_scratch);
-    mt->band_hi = metrics_quantile(r->band, r->band_len, r->sc.band_hi,
+    mt->band_hi = metrics_quantile(r->band, n, r->sc.band_hi,
                                    r->band_scratch);
-    /* Bouncing, as Proposition 2 means it: the steps keep crossing the
-     * valley AND the loss is held in a band (within three decades, away from
-     * 0).  Crossing while the loss falls through the decades is an
-     * oscillating convergence, not loss stabilization. */
-    mt->crossing = mt->bounce_alt >= 0.75;
-    mt->band_held = mt->band_lo > 0.0 && mt->band_hi < 1000.0 * mt->band_lo;
-    mt->bouncing = mt->crossing && mt->band_held;
+    /* The window oldest first, for the verdict's trend. */
+    size_t first = n < bw ? 0 : r->band_pos;
+    for (size_t i = 0; i < n; i++)
+        r->band_ord[i] = r->band[(first + i) % bw];
+    verdict_in vi = {
+        .diverged = r->diverged,
+        .loss0 = r->loss0,
+        .round_floor = round_floor(r),
+        .band_lo = mt->band_lo,
+        .band_hi = mt->band_hi,
+        .window = r->band_ord,
+        .n = n,
+        .cross_share = verdict_cross(r),
+        .thrown = thrown(r),
+    };
+    verdict_why why;
+    mt->verdict = verdict_decide(&vi, &why);
+    mt->floor = why.floor;
+    mt->fall = why.fall;
+    mt->fall_t = why.t;
+    mt->crossing = why.crossing;
+    mt->band_held = why.held;
+    mt->bouncing = mt->verdict == VERDICT_BOUNCING;
     r->bounce_ring[slot] = (unsigned char)mt->bouncing;
     size_t nb = 0;
-    for (size_t i = 0; i < r->band_len; i++)
+    for (size_t i = 0; i < n; i++)
         nb += r->bounce_ring[i];
-    mt->bounce_frac = (double)nb / (double)r->band_len;
-    mt->verdict = r->diverged     ? VERDICT_DIVERGED
-                  : mt->bouncing  ? VERDICT_BOUNCING
-                                  : VERDICT_CONVERGING;
+    mt->bounce_frac = (double)nb / (double)n;
     r->have_metrics = 1;
 
     history_push(&r->h_train, r->t, mt->train_loss);
@@ -487,10 +616,12 @@ void run_reset_band(run *r)
 {
     r->band_len = 0;
     r->band_pos = 0;
+    r->concave_len = 0;
+    r->concave_pos = 0;
 }
 
 void run_evaluate(run *r)
 {
-    run_eval_losses(r);
     run_eval_spectrum(r);
+    run_eval_losses(r);
 }
