@@ -24,6 +24,8 @@
 #include "verdict.h"
 
 #define RUN_TRAIL 32
+/* Curvature evaluations over a scene's run length (see curv_every). */
+#define RUN_CURV_EVALS 128
 
 /* What one evaluation of the metrics found. */
 typedef struct run_metrics {
@@ -47,7 +49,7 @@ typedef struct run_metrics {
                                      the sign rule for L itself, what the
                                      verdict reads for GD, gradient flow
                                      and the SDE.  NaN if unknown.
-                                     Spectrum cadence */
+                                     Curvature cadence (curv_every) */
     int crossing;                 /* the verdict's share ≥ VERDICT_CROSS */
     double floor;                 /* the loss floor of the verdict:
                                      max(ε·loss0, rounding floor at θ) */
@@ -63,9 +65,10 @@ typedef struct run_metrics {
     double theta;                 /* θ[0] (quad1d's θ); NaN if p > 1 */
     verdict_kind verdict;         /* the run's state in one word */
     double sharpness;             /* λmax of the training-loss Hessian at
-                                     spectrum_step; NaN if unknown */
-    uint64_t spectrum_step;       /* when rank/nsv/ex/sharpness were
-                                     computed */
+                                     curv_step; NaN if unknown */
+    uint64_t curv_step;           /* when sharpness/top_dir/cross_share
+                                     were computed */
+    uint64_t spectrum_step;       /* when rank/nsv/ex were computed */
 } run_metrics;
 
 typedef struct run {
@@ -113,15 +116,22 @@ typedef struct run {
     la_ws la;
     double *F, *sv;
     double *top_dir;       /* p: the valley's steep direction, the unit
-                              top eigenvector of ∇²L at the last spectrum
+                              top eigenvector of ∇²L at the last curvature
                               evaluation (largest-magnitude entry > 0;
                               zero when unknown) */
+    uint64_t curv_every;   /* steps between curvature evaluations in
+                              run_eval_losses: a multiple of the scene's
+                              `every` fixed at creation (about
+                              RUN_CURV_EVALS per run), so the sharpness
+                              curve, the valley's direction and the
+                              verdict never depend on the frame rate or
+                              on when the spectrum was drawn */
     hessian_ws hess;       /* for sharpness and top_dir */
     double *line;          /* p: θ + s·top_dir for the valley floor */
     double *row;           /* p: a feature row for the rounding floor */
     double loss0;          /* the training loss at t = 0 */
     double *band, *band_scratch, *band_ord;
-    unsigned char *concave_ring; /* sign of λmax per spectrum evaluation
+    unsigned char *concave_ring; /* sign of λmax per curvature evaluation
                                     (run.c CURV_*), over the last
                                     band_window of them */
     size_t concave_len, concave_pos;
@@ -129,6 +139,8 @@ typedef struct run {
     size_t band_len, band_pos;
     run_metrics last;
     int have_metrics;
+    int have_curv;         /* last.curv_step holds a curvature evaluation
+                              of this trajectory (cleared by a rewind) */
 
     /* Bounded histories of the evaluations. */
     history h_train, h_test, h_eta, h_rank, h_extra, h_sharp;
@@ -146,20 +158,25 @@ void run_destroy(run *r);
 uint64_t run_advance(run *r, uint64_t n);
 
 /* Evaluates every metric at the current state into r->last and appends
- * it to the histories (run_eval_spectrum then run_eval_losses, so the
- * verdict sees this state's crossing share). */
+ * it to the histories: the spectrum, the curvature (whatever the cadence)
+ * and then the losses, so the verdict sees this state's crossing share.
+ * What headless rows and tests use. */
 void run_evaluate(run *r);
 /* The cheap part: losses, band, loss floor, trend and the verdict (with
- * the latest crossing share); appends to h_train/h_test/h_eta/h_verdict. */
+ * the latest crossing share); appends to h_train/h_test/h_eta/h_verdict.
+ * At multiples of curv_every it first evaluates the curvature. */
 void run_eval_losses(run *r);
-/* The NTK spectrum, rank and model extras (one SVD); the sharpness λmax
- * and top_dir (hessian_top, warm-started from the previous top_dir); the
- * crossing share: with v = top_dir and c_k = ⟨θ_k − θ, v⟩ for the trail's
- * iterates θ_k, the valley floor is s* = the minimizer of L(θ + s v) over
- * the trail's span of c widened by a quarter on each side
- * (metrics_line_min), and cross_share = metrics_cross_share(c_k − s*).
- * Appends to h_rank/h_extra/h_sharp.  Skipped (values kept) when
- * spectrum_on is 0. */
+/* The curvature: the sharpness λmax and top_dir (hessian_top,
+ * warm-started from the previous top_dir); the crossing share: with
+ * v = top_dir and c_k = ⟨θ_k − θ, v⟩ for the trail's iterates θ_k, the
+ * valley floor is s* = the minimizer of L(θ + s v) over the trail's span
+ * of c widened by a quarter on each side (metrics_line_min), and
+ * cross_share = metrics_cross_share(c_k − s*).  Appends to h_sharp. */
+void run_eval_curvature(run *r);
+/* The NTK spectrum, rank and model extras (one SVD); appends to
+ * h_rank/h_extra.  Skipped (values kept) when spectrum_on is 0.  Called
+ * by the app at its own (frame) cadence, so it feeds nothing the
+ * trajectory, the verdict or the drawn curves depend on. */
 void run_eval_spectrum(run *r);
 
 /* Forgets the loss-band and bounce windows (a headless run starts its

@@ -151,6 +151,11 @@ run *run_create(const scene *sc, char *err, size_t errlen)
     }
     ops->init_theta(&r->m, r->theta, &init);
     r->loss0 = model_train_loss(&r->m, r->theta);
+    {
+        uint64_t ev = sc->every ? sc->every : 1;
+        uint64_t k = (sc->steps / ev + RUN_CURV_EVALS - 1) / RUN_CURV_EVALS;
+        r->curv_every = ev * (k ? k : 1);
+    }
     r->last.sharpness = NAN;
     r->last.cross_share = NAN;
     eta_invalidate(r);
@@ -334,6 +339,7 @@ int run_rewind(run *r, double factor)
     history_truncate(&r->h_extra, r->t);
     history_truncate(&r->h_sharp, r->t);
     history_truncate(&r->h_verdict, r->t);
+    r->have_curv = 0;
     r->band_len = r->band_pos = 0;
     r->concave_len = r->concave_pos = 0;
     schedule_log(&r->sched, r->t, EV_REWIND, (double)r->t);
@@ -444,6 +450,26 @@ static double cross_share(run *r)
     return metrics_cross_share(c, k);
 }
 
+void run_eval_curvature(run *r)
+{
+    run_metrics *mt = &r->last;
+    const model *m = &r->m;
+    /* The valley's steep direction and its curvature, warm-started
+     * from the last evaluation's direction. */
+    mt->sharpness = hessian_top(&r->hess, m, r->theta, r->top_dir);
+    mt->cross_share = cross_share(r);
+    size_t bw = r->sc.band_window ? r->sc.band_window : 1;
+    r->concave_ring[r->concave_pos] = mt->sharpness > 0.0    ? CURV_CONVEX
+                                      : mt->sharpness <= 0.0 ? CURV_CONCAVE
+                                                             : CURV_UNKNOWN;
+    r->concave_pos = (r->concave_pos + 1) % bw;
+    if (r->concave_len < bw)
+        r->concave_len++;
+    mt->curv_step = r->t;
+    r->have_curv = 1;
+    history_push(&r->h_sharp, r->t, mt->sharpness);
+}
+
 void run_eval_spectrum(run *r)
 {
     run_metrics *mt = &r->last;
@@ -461,19 +487,7 @@ void run_eval_spectrum(run *r)
     }
     extras_cfg ec = {r->sc.l0_tol, r->sc.corr};
     m->ops->extras(m, r->theta, &ec, &mt->ex);
-    /* The valley's steep direction and its curvature, warm-started
-     * from the last evaluation's direction. */
-    mt->sharpness = hessian_top(&r->hess, m, r->theta, r->top_dir);
-    mt->cross_share = cross_share(r);
-    size_t bw = r->sc.band_window ? r->sc.band_window : 1;
-    r->concave_ring[r->concave_pos] = mt->sharpness > 0.0    ? CURV_CONVEX
-                                      : mt->sharpness <= 0.0 ? CURV_CONCAVE
-                                                             : CURV_UNKNOWN;
-    r->concave_pos = (r->concave_pos + 1) % bw;
-    if (r->concave_len < bw)
-        r->concave_len++;
     mt->spectrum_step = r->t;
-    history_push(&r->h_sharp, r->t, mt->sharpness);
     history_push(&r->h_rank, r->t, (double)mt->rank);
     const char *xn = run_extra_name(r);
     history_push(&r->h_extra, r->t,
@@ -543,6 +557,9 @@ void run_eval_losses(run *r)
     run_metrics *mt = &r->last;
     const model *m = &r->m;
     size_t p = m->p;
+    if (r->t % r->curv_every == 0 &&
+        !(mt->curv_step == r->t && r->have_curv))
+        run_eval_curvature(r);
     mt->step = r->t;
     mt->eta = run_eta(r);
     mt->train_loss = model_train_loss(m, r->theta);
@@ -623,5 +640,7 @@ void run_reset_band(run *r)
 void run_evaluate(run *r)
 {
     run_eval_spectrum(r);
+    if (!(r->have_curv && r->last.curv_step == r->t))
+        run_eval_curvature(r);
     run_eval_losses(r);
 }
