@@ -689,6 +689,18 @@ static void test_caption_key(void **st)
     app_press(&a, '?');
     assert_true(a.help);
     app_close(&a);
+    /* q quits from a key caption as from anywhere else (F10 too) */
+    const int quits[] = {'q', APP_KEY_F10};
+    for (size_t i = 0; i < 2; i++) {
+        open_text(&a, "model = quad1d\nsteps = 1000\n"
+                      "at 5: caption key \"K\"\n");
+        a.spf = 10;
+        app_tick(&a, 0);
+        assert_true(a.waitkey);
+        app_press(&a, quits[i]);
+        assert_true(a.quit);
+        app_close(&a);
+    }
 }
 
 /* At 80x24 a caption, even one of two lines, sits in the bottom rows

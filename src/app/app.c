@@ -1052,12 +1052,12 @@ void app_press(app *a, int key)
     if (a->waitkey) {
         /* The key that moves the lesson on does nothing else to the run
          * (a lecturer's space or Enter must not also decay η); keys that
-         * go elsewhere (another scene, a reset, the help, the prompt,
-         * F10) still do. */
+         * go elsewhere (quitting, another scene, a reset, the help, the
+         * prompt) still do: q always quits. */
         a->waitkey = 0;
         a->paused = 0;
         int act = app_key_action(key);
-        if (key == APP_KEY_F10 || act == ACT_NEXT_SCENE ||
+        if (act == ACT_QUIT || act == ACT_NEXT_SCENE ||
             act == ACT_PREV_SCENE || act == ACT_PICKER || act == ACT_RESET ||
             act == ACT_RESEED || act == ACT_HELP || act == ACT_PROMPT)
             app_act(a, (app_action)act);
