@@ -41,7 +41,7 @@ typedef struct verdict_in {
                                 direction of the loss the steps descend;
                                 NaN unknown */
     int thrown;              /* the iterate was thrown out of the valley:
-                                over the window's spectrum evaluations,
+                                over the window's curvature evaluations,
                                 one found λmax ≤ 0 after an earlier one
                                 found λmax > 0 */
 } verdict_in;
@@ -79,7 +79,7 @@ typedef struct verdict_why {
  *               loss has sat at its floor for half a window.
  *   erratic     thrown: within the window the iterate left the valley
  *               for a point where the loss is concave in every direction
- *               (λmax ≤ 0 after λmax > 0 at the spectrum evaluations).
+ *               (λmax ≤ 0 after λmax > 0 at the curvature evaluations).
  *   converging  falling, or fewer than 4 evaluations in the window
  *               (nothing to judge a band or a trend on yet).
  *   erratic     rising (without diverging), or crossing but not held: the
