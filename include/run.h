@@ -25,7 +25,7 @@
 
 #define RUN_TRAIL 32
 /* Curvature evaluations over a scene's run length (see curv_every). */
-#define RUN_CURV_EVALS 128
+#define RUN_CURV_EVALS 64
 
 /* What one evaluation of the metrics found. */
 typedef struct run_metrics {
@@ -130,6 +130,8 @@ typedef struct run {
     double *line;          /* p: θ + s·top_dir for the valley floor */
     double *row;           /* p: a feature row for the rounding floor */
     double loss0;          /* the training loss at t = 0 */
+    double round_floor;    /* the loss's rounding floor at the last
+                              curvature evaluation (run.c round_floor) */
     double *band, *band_scratch, *band_ord;
     unsigned char *concave_ring; /* sign of λmax per curvature evaluation
                                     (run.c CURV_*), over the last

@@ -450,6 +450,30 @@ static double cross_share(run *r)
     return metrics_cross_share(c, k);
 }
 
+/* The rounding floor of the loss at θ: a parameter can only be set to
+ * within half an ulp, which moves h(x) by up to ε·S(x) with
+ * S(x) = Σ_k |θ_k ∂h/∂θ_k (x)|, so no float iterate near a minimizer does
+ * much better than L = c·mean (ε S)².  ROUND_ULPS of headroom cover the
+ * rounding of the sums themselves.  Over the training inputs, or the
+ * probe inputs for an online model.  O(n·p), like the loss. */
+#define ROUND_ULPS 64.0
+static double round_floor(run *r)
+{
+    const model *m = &r->m;
+    size_t cnt = m->n ? m->n : m->p;
+    const double *x = m->n ? m->x : m->probe;
+    double acc = 0.0;
+    for (size_t i = 0; i < cnt; i++) {
+        m->ops->feature(m, r->theta, x + i * m->dim, r->row);
+        double sx = 0.0;
+        for (size_t k = 0; k < m->p; k++)
+            sx += fabs(r->theta[k] * r->row[k]);
+        double e = ROUND_ULPS * DBL_EPSILON * sx;
+        acc += e * e;
+    }
+    return m->loss_coef * acc / (double)cnt;
+}
+
 void run_eval_curvature(run *r)
 {
     run_metrics *mt = &r->last;
@@ -457,7 +481,12 @@ void run_eval_curvature(run *r)
     /* The valley's steep direction and its curvature, warm-started
      * from the last evaluation's direction. */
     mt->sharpness = hessian_top(&r->hess, m, r->theta, r->top_dir);
-    mt->cross_share = cross_share(r);
+    /* Only the full-batch dynamics' verdict reads it (verdict_cross), and
+     * its line search costs a dozen loss evaluations: SGD skips it on the
+     * larger models (on tiny ones it is cheap, and shows the two sign
+     * rules agree). */
+    int sampled = r->dyn.kind == DYN_SGD || r->dyn.kind == DYN_LABELNOISE;
+    mt->cross_share = sampled && m->p > 8 ? NAN : cross_share(r);
     size_t bw = r->sc.band_window ? r->sc.band_window : 1;
     r->concave_ring[r->concave_pos] = mt->sharpness > 0.0    ? CURV_CONVEX
                                       : mt->sharpness <= 0.0 ? CURV_CONCAVE
@@ -465,6 +494,9 @@ void run_eval_curvature(run *r)
     r->concave_pos = (r->concave_pos + 1) % bw;
     if (r->concave_len < bw)
         r->concave_len++;
+    /* The rounding floor moves with θ as slowly as the curvature and
+     * costs O(n·p) feature rows: measured at the curvature's cadence. */
+    r->round_floor = round_floor(r);
     mt->curv_step = r->t;
     r->have_curv = 1;
     history_push(&r->h_sharp, r->t, mt->sharpness);
@@ -494,29 +526,6 @@ void run_eval_spectrum(run *r)
                  !xn ? NAN : xn[0] == 'l' ? mt->ex.l0 : mt->ex.kinks);
 }
 
-/* The rounding floor of the loss at θ: a parameter can only be set to
- * within half an ulp, which moves h(x) by up to ε·S(x) with
- * S(x) = Σ_k |θ_k ∂h/∂θ_k (x)|, so no float iterate near a minimizer does
- * much better than L = c·mean (ε S)².  ROUND_ULPS of headroom cover the
- * rounding of the sums themselves.  Over the training inputs, or the
- * probe inputs for an online model.  O(n·p), like the loss. */
-#define ROUND_ULPS 64.0
-static double round_floor(run *r)
-{
-    const model *m = &r->m;
-    size_t cnt = m->n ? m->n : m->p;
-    const double *x = m->n ? m->x : m->probe;
-    double acc = 0.0;
-    for (size_t i = 0; i < cnt; i++) {
-        m->ops->feature(m, r->theta, x + i * m->dim, r->row);
-        double sx = 0.0;
-        for (size_t k = 0; k < m->p; k++)
-            sx += fabs(r->theta[k] * r->row[k]);
-        double e = ROUND_ULPS * DBL_EPSILON * sx;
-        acc += e * e;
-    }
-    return m->loss_coef * acc / (double)cnt;
-}
 
 /* The crossing share of the loss the steps descend (see run.h): SGD and
  * label-noise GD (the same path, Prop. 1) step on one sample's loss
@@ -600,7 +609,7 @@ void run_eval_losses(run *r)
     verdict_in vi = {
         .diverged = r->diverged,
         .loss0 = r->loss0,
-        .round_floor = round_floor(r),
+        .round_floor = r->round_floor,
         .band_lo = mt->band_lo,
         .band_hi = mt->band_hi,
         .window = r->band_ord,
