@@ -29,45 +29,7 @@ WORK=$(mktemp -d) || exit 1
 # The CSV and cast files here before the run: none may be added.
 before=$(ls -A "$PWD" | grep -E '\.(csv|cast)$')
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() {
-    fail=$((fail + 1))
-    echo "FAIL $1"
-    [ -n "$2" ] && printf '%s\n' "$2" | sed 's/^/     | /'
-}
-
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-# kill-server leaves the socket file behind: remove it too.
-cleanup() {
-    tm kill-server >/dev/null 2>&1
-    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT
-trap 'cleanup; exit 143' TERM
-
-screen() { tm capture-pane -p -t "$1" 2>/dev/null; }
-
-# poll CMD...: runs CMD every 0.1 s until it succeeds (or gives up).
-poll() {
-    i=0
-    while [ $i -lt $POLL_TRIES ]; do
-        "$@" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
-
-shows() { screen "$1" | grep -Eq -- "$2"; }
-hides() { ! screen "$1" | grep -Eq -- "$2"; }
-# wait_for SESSION EXTENDED-REGEX: until a line of the pane matches.
-wait_for() { poll shows "$1" "$2"; }
-# wait_gone SESSION EXTENDED-REGEX: until no line matches.
-wait_gone() { poll hides "$1" "$2"; }
+. "$(dirname "$0")/harness-e2e.sh"
 
 # An app pane stays after the app exits (remain-on-exit), so the screen it
 # left can be read; its exit status goes to a file, written once the app
@@ -94,30 +56,6 @@ app_pid() {
 in_state() { ps -o stat= -p "$1" 2>/dev/null | grep -Eq -- "^$2"; }
 wait_state() { poll in_state "$1" "$2"; }
 
-# The status line is the last line naming both the step size and the step
-# count; eta_of/step_of read the numbers off it.
-NUM='[0-9][0-9.]*([eE][-+]?[0-9]+)?'
-STATUS_RE="(η|eta)[ =:]*$NUM.*step[s]?[ =:]*[0-9]|step[s]?[ =:]*[0-9].*(η|eta)[ =:]*$NUM"
-PAUSED_RE="paused.*($STATUS_RE)|($STATUS_RE).*paused"
-status() { screen "$1" | grep -E -- "$STATUS_RE" | tail -n 1; }
-eta_of() {
-    status "$1" | grep -Eo -- "(η|eta)[ =:]*$NUM" | head -n 1 |
-        sed 's/^[^0-9]*//'
-}
-step_of() {
-    status "$1" | grep -Eo -- 'step[s]?[ =:]*[0-9]+' | head -n 1 |
-        sed 's/^[^0-9]*//'
-}
-
-# wait_change SESSION FUNC OLD: polls until FUNC SESSION differs from OLD;
-# prints the new value.
-changed() { v=$($2 "$1"); [ -n "$v" ] && [ "$v" != "$3" ]; }
-wait_change() {
-    if poll changed "$1" "$2" "$3"; then echo "$v"; else echo "$3"; fi
-}
-
-# float_lt A B: A < B (awk, for numbers like 1.1 or 9.5e-2).
-float_lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
 
 # start_app SESSION DIR ARGS: the app in a pane of its own, in DIR.
 start_app() {

@@ -14,80 +14,11 @@ BIN=${1:-./build/sgdscope}
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 SCENES=$PWD/scenes
 SOCK=sgdscope-e2e-keys-$$
-POLL_TRIES=50          # × 0.1 s: 5 s per wait
+POLL_TRIES=300         # × 0.1 s: 30 s at most per wait
 unset TMUX
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() {
-    fail=$((fail + 1))
-    echo "FAIL $1"
-    [ -n "$2" ] && printf '%s\n' "$2" | sed 's/^/     | /'
-}
-
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-TMP=$(mktemp -d)
-cleanup() {
-    tm kill-server >/dev/null 2>&1
-    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT
-trap 'cleanup; exit 143' TERM
-
-screen() { tm capture-pane -p -t "$1" 2>/dev/null; }
-
-# wait_for SESSION EXTENDED-REGEX: polls the pane until a line matches.
-wait_for() {
-    i=0
-    while [ $i -lt $POLL_TRIES ]; do
-        screen "$1" | grep -Eq -- "$2" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
-
-# wait_gone SESSION EXTENDED-REGEX: polls until no line matches.
-wait_gone() {
-    i=0
-    while [ $i -lt $POLL_TRIES ]; do
-        screen "$1" | grep -Eq -- "$2" || return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
-
-NUM='[0-9][0-9.]*([eE][-+]?[0-9]+)?'
-STATUS_RE="(η|eta)[ =:]*$NUM.*step[s]?[ =:]*[0-9]"
-status() { screen "$1" | grep -E -- "$STATUS_RE" | tail -n 1; }
-eta_of() {
-    status "$1" | grep -Eo -- "(η|eta)[ =:]*$NUM" | head -n 1 |
-        sed 's/^[^0-9]*//'
-}
-step_of() {
-    status "$1" | grep -Eo -- 'step[s]?[ =:]*[0-9]+' | head -n 1 |
-        sed 's/^[^0-9]*//'
-}
-
-# wait_change SESSION FUNC OLD: polls until FUNC differs from OLD.
-wait_change() {
-    i=0
-    while [ $i -lt $POLL_TRIES ]; do
-        v=$($2 "$1")
-        if [ -n "$v" ] && [ "$v" != "$3" ]; then
-            echo "$v"
-            return 0
-        fi
-        sleep 0.1
-        i=$((i + 1))
-    done
-    echo "$3"
-    return 1
-}
+WORK=$(mktemp -d) || exit 1
+. "$(dirname "$0")/harness-e2e.sh"
 
 # holds SESSION FUNC N: FUNC gives the same non-empty value over N polls
 # (a run that must not move); prints it.
@@ -107,15 +38,14 @@ holds() {
     return 0
 }
 
-float_lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
 
 start_app() { # SESSION COLS ROWS SCENE
-    tm new-session -d -s "$1" -x "$2" -y "$3" -c "$TMP" \
+    tm new-session -d -s "$1" -x "$2" -y "$3" -c "$WORK" \
         "env LANG=C.UTF-8 LC_ALL= SGDSCOPE_SCENES='$SCENES' '$BIN' $4; echo SGDSCOPE-EXITED-\$?; sleep 30"
 }
 
 # ---- --list outside the repository (no tmux needed) ---------------------------
-out=$(cd "$TMP" && env -u SGDSCOPE_SCENES "$BIN" --list 2>&1)
+out=$(cd "$WORK" && env -u SGDSCOPE_SCENES "$BIN" --list 2>&1)
 rc=$?
 if [ $rc -eq 1 ]; then
     if printf '%s\n' "$out" | grep -q 'looked in' &&
@@ -131,9 +61,9 @@ else
     bad "1 --list outside the repository (rc $rc)" "$out"
 fi
 
-mkdir -p "$TMP/extra"
-printf 'title = "An extra scene"\nmodel = quad1d\n' >"$TMP/extra/zz-extra.scene"
-out=$(cd "$TMP" && SGDSCOPE_SCENES="$TMP/extra:$SCENES" "$BIN" --list 2>&1)
+mkdir -p "$WORK/extra"
+printf 'title = "An extra scene"\nmodel = quad1d\n' >"$WORK/extra/zz-extra.scene"
+out=$(cd "$WORK" && SGDSCOPE_SCENES="$WORK/extra:$SCENES" "$BIN" --list 2>&1)
 if printf '%s\n' "$out" | grep -q '^zz-extra  *An extra scene' &&
     printf '%s\n' "$out" | grep -q '^tour '; then
     ok "2 SGDSCOPE_SCENES adds directories to the shipped scenes in --list"
@@ -248,7 +178,7 @@ if wait_for h "$STATUS_RE"; then
     else
         bad "13 ':goto 1500' runs to the step" "$(screen h)"
     fi
-    POLL_TRIES=50
+    POLL_TRIES=300
 
     # ---- o on the online quad1d says why ------------------------------------------
     tm send-keys -t h -l 'o'
@@ -330,7 +260,7 @@ if wait_for l 'SGD, batch 1, a large step.*\[any key\]' && wait_for l 'paused'; 
     else
         bad "23 a caption in seconds stays up while it is read" "$(screen l)"
     fi
-    POLL_TRIES=50
+    POLL_TRIES=300
 else
     bad "20 the tour opens on a caption that waits for a key" "$(screen l)"
 fi
