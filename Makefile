@@ -75,7 +75,7 @@ $(BUILD)/%.o: %.c
 
 # Unit tests link everything but the curses front end: the build proves
 # that the core and the view never need <curses.h>.
-$(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ)
+$(BUILD)/tests/%: tests/%.c tests/testutil.h tests/testrun.h $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests $(LDFLAGS) -o $@ $< \
 	    $(LIB_OBJ) $(CMOCKA_LIBS) $(CORE_LIBS) -lm

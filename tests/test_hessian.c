@@ -4,6 +4,7 @@
  * (LAPACKE_dsyev), for every model at its initialization and after some
  * steps; quad1d against the closed form; warm starts. */
 #include "testutil.h"
+#include "testrun.h"
 
 #include <lapacke.h>
 
@@ -13,19 +14,7 @@
 
 static run *make_run(const char *const *kv)
 {
-    scene s;
-    scene_err e;
-    char err[256];
-    scene_init(&s);
-    for (; *kv; kv++)
-        if (scene_set(&s, *kv, &e) != 0)
-            fail_msg("scene_set(%s): %s", *kv, e.msg);
-    if (scene_finalize(&s, &e) != 0)
-        fail_msg("scene_finalize: %s", e.msg);
-    run *r = run_create(&s, err, sizeof err);
-    if (!r)
-        fail_msg("run_create: %s", err);
-    return r;
+    return test_run(NULL, kv);
 }
 
 /* H (p × p, symmetric) by central differences of the full gradient,

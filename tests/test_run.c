@@ -1,32 +1,15 @@
 /* test_run.c — determinism, divergence, events, bounded history, and the
  * paper's result on a reduced diagonal network. */
 #include "testutil.h"
+#include "testrun.h"
 
 #include "run.h"
 #include "scene.h"
 
 /* A finalized scene from "key=value" settings (NULL-terminated). */
-static scene make_scene(const char *const *kv)
-{
-    scene s;
-    scene_err e;
-    scene_init(&s);
-    for (; *kv; kv++)
-        if (scene_set(&s, *kv, &e) != 0)
-            fail_msg("scene_set(%s): %s", *kv, e.msg);
-    if (scene_finalize(&s, &e) != 0)
-        fail_msg("scene_finalize: %s", e.msg);
-    return s;
-}
-
 static run *make_run(const char *const *kv)
 {
-    scene s = make_scene(kv);
-    char err[256];
-    run *r = run_create(&s, err, sizeof err);
-    if (!r)
-        fail_msg("run_create: %s", err);
-    return r;
+    return test_run(NULL, kv);
 }
 
 static const char *const diag_small[] = {
@@ -340,22 +323,9 @@ static void test_paper_later_decay_is_sparser(void **st)
 /* A shipped scene (tests run from the repository root) with settings. */
 static run *scene_run(const char *name, const char *const *kv)
 {
-    scene s;
-    scene_err e;
-    char path[256], err[256];
+    char path[256];
     snprintf(path, sizeof path, "scenes/%s.scene", name);
-    scene_init(&s);
-    if (scene_load_file(&s, path, &e) != 0)
-        fail_msg("%s: %s", path, e.msg);
-    for (; kv && *kv; kv++)
-        if (scene_set(&s, *kv, &e) != 0)
-            fail_msg("scene_set(%s): %s", *kv, e.msg);
-    if (scene_finalize(&s, &e) != 0)
-        fail_msg("scene_finalize: %s", e.msg);
-    run *r = run_create(&s, err, sizeof err);
-    if (!r)
-        fail_msg("run_create: %s", err);
-    return r;
+    return test_run(path, kv);
 }
 
 typedef struct verdict_case {
