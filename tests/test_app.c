@@ -358,8 +358,39 @@ static void test_online_dynamics_say_why(void **st)
     assert_int_equal(a.r->dyn.kind, DYN_GD);
     app_press(&a, 'o');
     assert_int_equal(a.r->dyn.kind, DYN_SGD);
-    assert_non_null(strstr(a.msg, "label-noise GD, SDE skipped"));
-    assert_non_null(strstr(a.msg, "finite training set"));
+    assert_non_null(strstr(a.msg, "skipped label-noise GD, SDE"));
+    /* whole at 80 columns: the hint line keeps "? help  q quit" (16
+     * cells) and a margin, the help says why */
+    assert_true(strlen(a.msg) <= 80 - 16 - 3);
+    app_close(&a);
+}
+
+/* The messages a user meets often fit the hint line whole at 80 columns
+ * (it keeps "? help  q quit" on the right): a bad command, the next
+ * scene, a divergence. */
+static void test_messages_fit_80(void **st)
+{
+    (void)st;
+    const size_t room = 80 - 16 - 3;
+    app a;
+    open_scene(&a, NULL, NULL);
+    assert_int_equal(app_command(&a, "frobnicate 3"), -1);
+    assert_true(strlen(a.msg) <= room);
+    assert_non_null(strstr(a.msg, "goto"));
+    assert_int_equal(app_command(&a, "eta"), -1);
+    assert_true(strlen(a.msg) <= room);
+    app_press(&a, 'm');
+    assert_non_null(strstr(a.msg, "scene "));
+    assert_true(strlen(a.msg) <= room);
+    app_close(&a);
+    const char *const hot[] = {"eta=5", NULL};
+    open_scene(&a, NULL, hot);
+    a.spf = 64;
+    for (int i = 0; i < 50 && !a.r->diverged; i++)
+        app_tick(&a, 0);
+    assert_true(a.r->diverged);
+    assert_non_null(strstr(a.msg, "diverged"));
+    assert_true(strlen(a.msg) <= room + 4); /* η is two bytes */
     app_close(&a);
 }
 
@@ -422,7 +453,7 @@ static void test_prompt(void **st)
     type(&a, "eta");
     assert_non_null(strstr(a.msg, "eta needs a value"));
     type(&a, "jump 5");
-    assert_non_null(strstr(a.msg, "unknown command 'jump'"));
+    assert_non_null(strstr(a.msg, "unknown 'jump'"));
     type(&a, "decay now");
     assert_non_null(strstr(a.msg, "decay takes no value"));
     type(&a, "dynamics sde");
@@ -866,6 +897,7 @@ int main(void)
         cmocka_unit_test(test_help_keys_and_pause),
         cmocka_unit_test(test_help_text),
         cmocka_unit_test(test_online_dynamics_say_why),
+        cmocka_unit_test(test_messages_fit_80),
         cmocka_unit_test(test_fine_eta),
         cmocka_unit_test(test_prompt),
         cmocka_unit_test(test_goto),
