@@ -391,6 +391,15 @@ static void test_messages_fit_80(void **st)
     assert_true(a.r->diverged);
     assert_non_null(strstr(a.msg, "diverged"));
     assert_true(strlen(a.msg) <= room + 4); /* η is two bytes */
+    /* a frozen run keeps the η it blew up with until u or r */
+    double eta = run_eta(a.r);
+    app_press(&a, 'd');
+    app_press(&a, '+');
+    app_press(&a, 'o');
+    assert_int_equal(app_command(&a, "eta 0.5"), -1);
+    assert_true(run_eta(a.r) == eta);
+    assert_int_equal(a.r->dyn.kind, DYN_SGD);
+    assert_non_null(strstr(a.msg, "frozen"));
     app_close(&a);
 }
 

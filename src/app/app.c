@@ -647,9 +647,24 @@ static void speed_message(app *a)
                     (unsigned long long)a->spf);
 }
 
+/* Actions that change the run's settings: refused on a frozen
+ * (diverged) run, whose η and dynamics must stay those it blew up with
+ * until u rewinds it or r resets it. */
+static int changes_settings(app_action act)
+{
+    return act == ACT_ETA_UP || act == ACT_ETA_DOWN ||
+           act == ACT_ETA_FINE_UP || act == ACT_ETA_FINE_DOWN ||
+           act == ACT_DECAY || act == ACT_WARMUP || act == ACT_DYNAMICS ||
+           act == ACT_BATCH_DOWN || act == ACT_BATCH_UP;
+}
+
 void app_act(app *a, app_action act)
 {
     run *r = a->r;
+    if (r->diverged && changes_settings(act)) {
+        app_message(a, "the run is frozen: u rewinds (η/2), r resets");
+        return;
+    }
     switch (act) {
     case ACT_PAUSE:
         if (a->headless) /* nothing could resume a run without a screen */
@@ -891,6 +906,11 @@ int app_command(app *a, const char *line)
                             no_arg ? "no value" : "one value",
                             words[nw - 1]);
     run *r = a->r;
+    if (r->diverged && (strcmp(cmd, "eta") == 0 || strcmp(cmd, "batch") == 0 ||
+                        strcmp(cmd, "decay") == 0 ||
+                        strcmp(cmd, "dynamics") == 0 ||
+                        strcmp(cmd, "goto") == 0))
+        return command_fail(a, " the run is frozen: u rewinds, r resets");
     if (strcmp(cmd, "eta") == 0) {
         double x;
         if (parse_double(arg, &x) != 0 || !(x > 0))

@@ -160,7 +160,7 @@ static void help_overlay(canvas *c, const app *a)
              "dynamics D | help   (Enter runs, Esc cancels)");
     snprintf(notes[nn++], sizeof notes[0],
              "Scene list (p): Up/Down or j/k, Enter opens, Esc closes.  "
-             "Any key closes this help.");
+             "Any key closes this help (F10 quits).");
     int widest = 0, longest = 0;
     for (size_t i = 0; i < nr; i++) {
         int l = canvas_text_cells(c, rows[i]);
