@@ -99,11 +99,14 @@ int schedule_is_smooth(const schedule *s, uint64_t t);
 /* Logs an event that is not about η (dynamics switch, batch change). */
 void schedule_log(schedule *s, uint64_t t, event_kind kind, double value);
 
-typedef enum { PHASE_WARMUP, PHASE_PREDECAY, PHASE_DECAYED } sched_phase;
+typedef enum {
+    PHASE_WARMUP, PHASE_PREDECAY, PHASE_DECAYED, PHASE_CONSTANT
+} sched_phase;
 
-/* Phase at step t: warming up, before any decay, or after one. */
+/* Phase at step t: warming up, before a scheduled decay, after a decay,
+ * or constant (no decay scheduled and none made). */
 sched_phase schedule_phase(const schedule *s, uint64_t t);
-/* "warmup", "pre-decay", "decayed": the schedule's phase only (whether
+/* "warmup", "pre-decay", "decayed", "constant": the schedule's phase only (whether
  * the loss is stabilized is the verdict's business, verdict.h). */
 const char *schedule_phase_name(sched_phase p);
 

@@ -22,7 +22,7 @@ static void test_constant(void **st)
     assert_int_equal(schedule_init(&s, &c, err, sizeof err), 0);
     for (uint64_t t = 0; t < 5000; t += 7)
         assert_true(schedule_eta(&s, t) == 0.25);
-    assert_int_equal(schedule_phase(&s, 10), PHASE_PREDECAY);
+    assert_int_equal(schedule_phase(&s, 10), PHASE_CONSTANT);
 }
 
 static void test_decays_fractions_and_steps(void **st)
@@ -91,7 +91,7 @@ static void test_power_warmup(void **st)
     double a = schedule_eta(&s, 1000) - schedule_eta(&s, 0);
     double b = schedule_eta(&s, 1999) - schedule_eta(&s, 1000);
     assert_true(a > b);
-    assert_int_equal(schedule_phase(&s, 2000), PHASE_PREDECAY);
+    assert_int_equal(schedule_phase(&s, 2000), PHASE_CONSTANT);
 }
 
 static void test_exp_warmup(void **st)
@@ -110,7 +110,7 @@ static void test_exp_warmup(void **st)
     assert_close(schedule_eta(&s, 25), 0.01 * 1.05 * 1.05, 1e-12);
     assert_close(schedule_eta(&s, 900), 0.0125, 1e-15);
     assert_int_equal(schedule_phase(&s, 10), PHASE_WARMUP);
-    assert_int_equal(schedule_phase(&s, 900), PHASE_PREDECAY);
+    assert_int_equal(schedule_phase(&s, 900), PHASE_CONSTANT);
 }
 
 static void test_manual_events(void **st)

@@ -197,7 +197,12 @@ sched_phase schedule_phase(const schedule *s, uint64_t t)
     for (size_t i = 0; i < s->nlog && !decayed; i++)
         if (s->log[i].kind == EV_DECAY_NOW && s->log[i].step <= t)
             decayed = 1;
-    return decayed ? PHASE_DECAYED : PHASE_PREDECAY;
+    if (decayed)
+        return PHASE_DECAYED;
+    /* Nothing scheduled to change η: not "before" anything. */
+    int pending = s->cfg.ndecays > 0 ||
+                  (s->cfg.has_warmup && s->cfg.warm_decay != 1.0);
+    return pending ? PHASE_PREDECAY : PHASE_CONSTANT;
 }
 
 const char *schedule_phase_name(sched_phase p)
@@ -206,6 +211,7 @@ const char *schedule_phase_name(sched_phase p)
     case PHASE_WARMUP: return "warmup";
     case PHASE_PREDECAY: return "pre-decay";
     case PHASE_DECAYED: return "decayed";
+    case PHASE_CONSTANT: return "constant";
     }
     return "?";
 }
