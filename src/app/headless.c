@@ -139,7 +139,8 @@ void headless_csv_row(const run *r, FILE *f)
     /* One evaluation: its minimum and maximum are the value itself. */
     csv_row w = {
         .step = m->step, .eta = m->eta, .dyn = (int)r->dyn.kind,
-        .batch = (double)r->dyn.batch, .train = m->train_loss,
+        .batch = r->dyn.kind == DYN_SGD ? (double)r->dyn.batch : NAN,
+        .train = m->train_loss,
         .test = m->test_loss, .train_min = m->train_loss,
         .train_max = m->train_loss, .band_lo = m->band_lo,
         .band_hi = m->band_hi, .bounce = m->bounce_alt,
@@ -166,7 +167,11 @@ void headless_summary(const run *r, FILE *f)
             (unsigned long long)r->sc.seed, (unsigned long long)r->t);
     fputs(",\"dynamics\":", f);
     json_str(f, dyn_name(r->dyn.kind));
-    fprintf(f, ",\"batch\":%zu", r->dyn.batch);
+    /* a batch size means something for SGD only (GD uses every point) */
+    if (r->dyn.kind == DYN_SGD)
+        fprintf(f, ",\"batch\":%zu", r->dyn.batch);
+    else
+        fputs(",\"batch\":null", f);
     json_num(f, "eta", m->eta);
     json_num(f, "train_loss", m->train_loss);
     json_num(f, "test_loss", m->test_loss);
@@ -371,7 +376,9 @@ int app_export_csv(const app *a, const char *path, char *err, size_t errlen)
         csv_row w = {
             .step = s, .eta = series_at(&r->h_eta, s),
             .dyn = known ? seg[k].dyn : -1,
-            .batch = known ? (double)seg[k].batch : NAN, .train = b->last,
+            .batch = known && seg[k].dyn == DYN_SGD ? (double)seg[k].batch
+                                                    : NAN,
+            .train = b->last,
             .test = series_at(&r->h_test, s), .train_min = b->min,
             .train_max = b->max, .band_lo = NAN, .band_hi = NAN,
             .bounce = NAN, .rank = series_at(&r->h_rank, s),
