@@ -103,6 +103,8 @@ typedef struct app {
     uint64_t caption_seq;  /* counts captions put up (recording markers) */
     int waitkey;           /* a `caption key` holds the run until a key */
     int ended;             /* an `end` event stopped the lesson */
+    int past_end;          /* the live run has stopped once at the scene's
+                              run length (space runs on past it) */
     double hold_until;     /* no steps before this clock time (a recording
                               holding a pause, a timed pause) */
     int auto_resume;       /* a timed pause: resume at hold_until */

@@ -184,7 +184,7 @@ if wait_for h "$STATUS_RE"; then
     tm send-keys -t h -l 'o'
     wait_for h 'dynamics: GD' >/dev/null
     tm send-keys -t h -l 'o'
-    if wait_for h 'skipped: they need a finite training set'; then
+    if wait_for h 'skipped label-noise GD, SDE'; then
         ok "14 o on quad1d says why label-noise GD and the SDE are skipped"
     else
         bad "14 o on quad1d says why it skips" "$(screen h)"
@@ -196,8 +196,8 @@ if wait_for h "$STATUS_RE"; then
         ok "15 p lists the scenes with their titles"
         tm send-keys -t h Down
         tm send-keys -t h Enter
-        if wait_gone h 'Scenes .*Enter opens' && wait_for h 'scene [0-9]+/[0-9]+ '; then
-            ok "16 Down, Enter opens the next scene of the list ($(screen h | grep -Eo 'scene [0-9]+/[0-9]+ [a-z0-9-]+'))"
+        if wait_gone h 'Scenes .*Enter opens' && wait_for h 'scene [0-9]+/[0-9]+: '; then
+            ok "16 Down, Enter opens the next scene of the list ($(screen h | grep -Eo 'scene [0-9]+/[0-9]+: [a-z0-9-]+'))"
         else
             bad "16 Enter in the picker opens a scene" "$(screen h)"
         fi
@@ -205,13 +205,13 @@ if wait_for h "$STATUS_RE"; then
         bad "15 p lists the scenes with their titles" "$(screen h)"
     fi
     tm send-keys -t h -l 'M'
-    if wait_for h 'scene [0-9]+/[0-9]+ prop2-quad:'; then
+    if wait_for h 'scene [0-9]+/[0-9]+: prop2-quad( |$)'; then
         ok "17 M goes back to the previous scene"
     else
         bad "17 M goes back to the previous scene" "$(screen h)"
     fi
     tm send-keys -t h -l 'm'
-    if wait_for h 'scene [0-9]+/[0-9]+ prop2-quad-above:'; then
+    if wait_for h 'scene [0-9]+/[0-9]+: prop2-quad-above'; then
         ok "18 m goes to the next scene in the order of --list"
     else
         bad "18 m goes to the next scene in the order of --list" "$(screen h)"

@@ -155,7 +155,7 @@ static void test_diverge_and_rewind(void **st)
     (void)st;
     app a;
     open_scene(&a, NULL, NULL);
-    a.spf = 2000;
+    a.spf = 500; /* the run stops at its length, 2000 */
     app_tick(&a, 0);
     for (int i = 0; i < 8; i++)
         app_act(&a, ACT_ETA_UP); /* η = 1.1 · 1.1^8 ≈ 2.36: diverges */
@@ -362,6 +362,35 @@ static void test_online_dynamics_say_why(void **st)
     /* whole at 80 columns: the hint line keeps "? help  q quit" (16
      * cells) and a margin, the help says why */
     assert_true(strlen(a.msg) <= 80 - 16 - 3);
+    app_close(&a);
+}
+
+/* A live run stops once at the scene's run length, where the figure
+ * ends, whatever the speed; space runs on past it; a reset re-arms it.
+ * A jump (goto, --snapshot) is not stopped. */
+static void test_stop_at_run_length(void **st)
+{
+    (void)st;
+    app a;
+    open_scene(&a, NULL, NULL); /* 2000 steps */
+    a.spf = 768;
+    for (int i = 0; i < 5; i++)
+        app_tick(&a, 0);
+    assert_int_equal(a.r->t, 2000);
+    assert_true(a.paused);
+    assert_non_null(strstr(a.msg, "end of the run"));
+    app_press(&a, ' ');
+    app_tick(&a, 0);
+    assert_int_equal(a.r->t, 2768);
+    app_press(&a, 'r');
+    assert_int_equal(a.r->t, 0);
+    for (int i = 0; i < 5; i++)
+        app_tick(&a, 0);
+    assert_int_equal(a.r->t, 2000);
+    assert_int_equal(app_command(&a, "goto 5000"), 0);
+    for (int i = 0; i < 200 && a.going; i++)
+        app_tick(&a, 0);
+    assert_int_equal(a.r->t, 5000);
     app_close(&a);
 }
 
@@ -907,6 +936,7 @@ int main(void)
         cmocka_unit_test(test_help_text),
         cmocka_unit_test(test_online_dynamics_say_why),
         cmocka_unit_test(test_messages_fit_80),
+        cmocka_unit_test(test_stop_at_run_length),
         cmocka_unit_test(test_fine_eta),
         cmocka_unit_test(test_prompt),
         cmocka_unit_test(test_goto),

@@ -387,6 +387,12 @@ static uint64_t advance(app *a, uint64_t n, int paced)
         uint64_t ev = app_next_event(a);
         if (ev > r->t && ev - r->t < chunk)
             chunk = ev - r->t;
+        /* A live run stops once at the scene's run length, where its
+         * figure ends (a jump — goto, --snapshot — may go past it). */
+        uint64_t N = a->base.steps;
+        int stop_at_end = paced && !a->headless && !a->past_end && r->t < N;
+        if (stop_at_end && N - r->t < chunk)
+            chunk = N - r->t;
         done += run_advance(r, chunk);
         /* events due now fire before the metrics, so a row at an event's
          * step shows the η it set (and a reset's fresh run) */
@@ -395,6 +401,16 @@ static uint64_t advance(app *a, uint64_t n, int paced)
         r = a->r;
         if (r->diverged || (every > 0 && r->t % every == 0))
             run_eval_losses(r);
+        if (stop_at_end && r == a->r && r->t == N && !r->diverged &&
+            !a->ended) {
+            if (r->last.step != r->t)
+                run_eval_losses(r);
+            a->past_end = 1;
+            a->paused = 1;
+            app_message(a, "end of the run (%llu steps): space runs on",
+                        (unsigned long long)N);
+            break;
+        }
     }
     if (!a->quit)
         fire_due(a, paced);
@@ -540,6 +556,7 @@ static int reopen(app *a, const scene *sc, const char *what,
     }
     a->base = s;
     a->going = 0;
+    a->past_end = 0;
     if (!same_scene) {
         a->spf = default_spf(&s);
         a->slow = 1;
