@@ -430,12 +430,22 @@ static void valley_line(canvas *c, rect r, const app *a)
         {{"∙ last steps", NULL}, 0, ROLE_TRAIL, 0},
     };
     size_t np = sizeof parts / sizeof parts[0];
-    char cross[40], cross_s[24];
-    if (isfinite(R->last.bounce_alt) && !R->diverged) {
-        snprintf(cross, sizeof cross, "%.0f%% of steps cross",
-                 100.0 * R->last.bounce_alt);
-        snprintf(cross_s, sizeof cross_s, "%.0f%% cross",
-                 100.0 * R->last.bounce_alt);
+    /* The crossing share the verdict read, named for what it measures:
+     * SGD steps on one sample's loss, whose floor is that sample's
+     * residual = 0 (the step overshot it); the full-batch dynamics cross
+     * the floor of L along the eigenvector drawn here.  Not shown at
+     * convergence, where a residual's sign is rounding noise. */
+    char cross[48], cross_s[24];
+    int sampled = R->dyn.kind == DYN_SGD || R->dyn.kind == DYN_LABELNOISE;
+    double share = sampled ? R->last.bounce_alt : R->last.cross_share;
+    if (isfinite(share) && !R->diverged &&
+        R->last.verdict != VERDICT_CONVERGED) {
+        snprintf(cross, sizeof cross, sampled
+                 ? "%.0f%% of steps overshoot their sample"
+                 : "%.0f%% of steps cross the floor", 100.0 * share);
+        snprintf(cross_s, sizeof cross_s, sampled ? "%.0f%% overshoot"
+                                                  : "%.0f%% cross",
+                 100.0 * share);
         parts[3].v[0] = cross;
         parts[3].v[1] = cross_s;
     }
