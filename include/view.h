@@ -19,7 +19,7 @@
 #define VIEW_MIN_H 18
 
 /* Rows a lesson's captions get above the status line (scenes with caption
- * or end events only). */
+ * or end events only; one below 30 lines). */
 #define VIEW_CAPTION_ROWS 2
 
 /* Draws everything into c (already sized to the terminal). */

@@ -211,12 +211,14 @@ static void hint_line(canvas *c, int y, const app *a)
  * for its captions, between the panels and the status line, so a caption
  * never hides a panel nor the key hints.  The layout depends on the scene
  * only, so it does not jump when a caption comes or goes. */
-static int view_caption_rows(const app *a)
+static int view_caption_rows(const app *a, int h)
 {
     const timeline *tl = &a->base.tl;
     for (size_t i = 0; i < tl->n; i++)
         if (tl->ev[i].kind == TL_CAPTION || tl->ev[i].kind == TL_END)
-            return VIEW_CAPTION_ROWS;
+            /* one row below 30 lines, where every panel row counts (a
+             * longer caption rises into the bottom panels) */
+            return h < 30 ? 1 : VIEW_CAPTION_ROWS;
     return 0;
 }
 
@@ -251,7 +253,7 @@ void view_draw(canvas *c, const app *a)
      * the loss (with its sharpness strip, sharing its x axis) over the
      * spectrum, the loss getting the larger share: it carries two plots
      * and is what a lecture points at. */
-    int cap = view_caption_rows(a);
+    int cap = view_caption_rows(a, c->h);
     int ph = c->h - 3 - cap;
     int lw = c->w / 2, rw = c->w - lw;
     int th = (ph + 1) / 2, bh = ph - th;
