@@ -422,7 +422,7 @@ static void valley_line(canvas *c, rect r, const app *a)
                                  : "along the last step";
     const char *along_s = measured ? "top eigvec" : "last step";
     fit_part parts[] = {
-        {{"Valley", NULL}, 3, ROLE_TITLE, ATTR_BOLD},
+        {{"Valley", NULL}, 6, ROLE_TITLE, ATTR_BOLD},
         {{along, along_s, NULL}, 2, ROLE_TITLE, 0},
         {{verdict_word(R), NULL}, FIT_KEEP, verdict_role(R), ATTR_BOLD},
         {{NULL}, 5, ROLE_TEXT, 0}, /* share of crossing steps */
@@ -492,8 +492,15 @@ static void valley_line(canvas *c, rect r, const app *a)
         tn += R->theta[j] * R->theta[j];
     double smax = 10.0 * sqrt(tn) + 10.0;
     double s0 = smax_tr > 0 ? smax_tr : 1e-3 * (1.0 + sqrt(tn));
-    double sl = slice_reach(R, dir, -1.0, s0, smax, top, th);
-    double sr = slice_reach(R, dir, +1.0, s0, smax, top, th);
+    /* The walls are found at twice the band's top (the loss's upper
+     * quantile over the band window) rather than at the window's
+     * highest loss: one SGD spike would otherwise widen the frame for W
+     * steps (the width goes as the square root of the level). */
+    double bh = R->last.band_hi, level = top;
+    if (bh > 0 && isfinite(bh) && 2.0 * bh < top)
+        level = 2.0 * bh;
+    double sl = slice_reach(R, dir, -1.0, s0, smax, level, th);
+    double sr = slice_reach(R, dir, +1.0, s0, smax, level, th);
     /* the floor of the slice, on a grid between the two walls */
     double smin = 0.0, lmin = L0;
     for (int i = 0; i <= 64; i++) {
@@ -501,9 +508,11 @@ static void valley_line(canvas *c, rect r, const app *a)
         if (L < lmin)
             lmin = L, smin = s;
     }
+    /* The width is the valley's at the window's top loss: like the
+     * height it holds while the loss does.  The trail does not widen it
+     * (SGD's iterates lie off this line, and their projections jump with
+     * every sample): one beyond the frame is drawn on its edge. */
     double S = fmax(sr - smin, smin + sl);
-    for (size_t k = 0; k < nt; k++)
-        S = fmax(S, fabs(zs[k] - smin));
     S = nice_ceil(1.05 * S);
     if (!(S > 0) || !isfinite(S))
         S = 1e-3;
@@ -525,7 +534,7 @@ static void valley_line(canvas *c, rect r, const app *a)
     }
     plot_line(&p, xs, ys, n, ROLE_TRAIN);
     for (size_t k = 0; k < nt; k++) {
-        xs[k] = zs[k] - smin;
+        xs[k] = fmax(-S, fmin(S, zs[k] - smin));
         ys[k] = fmin(tr_y[k], top);
     }
     trail(&p, nt);
