@@ -50,7 +50,11 @@ typedef struct run_metrics {
                                      verdict reads for GD, gradient flow
                                      and the SDE.  NaN if unknown.
                                      Curvature cadence (curv_every) */
-    int crossing;                 /* the verdict's share ≥ VERDICT_CROSS */
+    double cross_mean;            /* the verdict's crossing share (bounce_alt
+                                     or cross_share, by dynamics) averaged
+                                     over the band window's evaluations;
+                                     NaN if unknown */
+    int crossing;                 /* the verdict's "crossing" (verdict.h) */
     double floor;                 /* the loss floor of the verdict:
                                      max(ε·loss0, rounding floor at θ) */
     double fall;                  /* decades the band window's mean log
@@ -148,6 +152,13 @@ typedef struct run {
                                     band_window of them */
     size_t concave_len, concave_pos;
     unsigned char *bounce_ring;
+    double *cross_ring;    /* the verdict's crossing share per fed
+                              evaluation (NaN unknown), over the band
+                              window: one trail of 31 steps is a noisy
+                              sample of the rate (a held relu1d loss
+                              gives 0–32%), the verdict reads the
+                              window's mean */
+    double *cross_ord;     /* cross_ring oldest first, for the verdict */
     size_t band_len, band_pos;
     uint64_t fed_t;        /* the step of the band window's newest value
                               (valid when band_len > 0): the window, the
@@ -155,7 +166,8 @@ typedef struct run {
                               once per step, only at the scene's cadence
                               (see run_eval_losses) */
     verdict_kind fed_verdict; /* the verdict at fed_t: the previous
-                                 verdict the rule's hysteresis reads */
+                                 verdict the rule's hysteresis reads
+                                 (VERDICT_COUNT: none in this window) */
     run_metrics last;
     int have_metrics;
     int have_curv;         /* last.curv_step holds a curvature evaluation

@@ -128,6 +128,8 @@ run *run_create(const scene *sc, char *err, size_t errlen)
     r->band = calloc(bw, sizeof *r->band);
     r->band_scratch = calloc(bw, sizeof *r->band_scratch);
     r->bounce_ring = calloc(bw, 1);
+    r->cross_ring = calloc(bw, sizeof *r->cross_ring);
+    r->cross_ord = calloc(bw, sizeof *r->cross_ord);
     r->band_ord = calloc(bw, sizeof *r->band_ord);
     r->concave_ring = calloc(bw, 1);
     r->top_dir = calloc(p, sizeof *r->top_dir);
@@ -137,7 +139,7 @@ run *run_create(const scene *sc, char *err, size_t errlen)
     if (!r->theta || !r->ck_theta || !r->trail || !r->ck_prev_theta || !r->F ||
         !r->sv || !r->band || !r->band_scratch || !r->band_ord ||
         !r->concave_ring ||
-        !r->bounce_ring || !r->top_dir || !r->line || !r->row || !r->top_now ||
+        !r->bounce_ring || !r->cross_ring || !r->cross_ord || !r->top_dir || !r->line || !r->row || !r->top_now ||
         hessian_ws_init(&r->hess, p) != 0 ||
         dyn_ws_init(&r->ws, &r->m) != 0 || la_ws_init(&r->la, p, p) != 0 ||
         history_init(&r->h_train, HIST_CAP) != 0 ||
@@ -160,6 +162,8 @@ run *run_create(const scene *sc, char *err, size_t errlen)
     r->last.sharpness = NAN;
     r->last.cross_share = NAN;
     r->last.sharpness_now = NAN;
+    r->last.cross_mean = NAN;
+    r->fed_verdict = VERDICT_COUNT;
     eta_invalidate(r);
     checkpoint(r);
     r->have_ck_prev = 0;
@@ -193,6 +197,8 @@ void run_destroy(run *r)
     free(r->band);
     free(r->band_scratch);
     free(r->bounce_ring);
+    free(r->cross_ring);
+    free(r->cross_ord);
     free(r->band_ord);
     free(r->concave_ring);
     free(r->top_dir);
@@ -345,6 +351,7 @@ int run_rewind(run *r, double factor)
     r->have_curv = 0;
     r->band_len = r->band_pos = 0;
     r->concave_len = r->concave_pos = 0;
+    r->fed_verdict = VERDICT_COUNT;
     schedule_log(&r->sched, r->t, EV_REWIND, (double)r->t);
     schedule_scale_eta(&r->sched, r->t, 1.0 / factor);
     eta_invalidate(r);
@@ -657,6 +664,7 @@ void run_eval_losses(run *r)
     /* Loss band over a trailing window of evaluations. */
     size_t bw = r->sc.band_window ? r->sc.band_window : 1;
     r->band[r->band_pos] = mt->train_loss;
+    r->cross_ring[r->band_pos] = verdict_cross(r);
     size_t slot = r->band_pos;
     r->band_pos = (r->band_pos + 1) % bw;
     if (r->band_len < bw)
@@ -669,8 +677,10 @@ void run_eval_losses(run *r)
                                    r->band_scratch);
     /* The window oldest first, for the verdict's trend. */
     size_t first = n < bw ? 0 : r->band_pos;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         r->band_ord[i] = r->band[(first + i) % bw];
+        r->cross_ord[i] = r->cross_ring[(first + i) % bw];
+    }
     verdict_in vi = {
         .diverged = r->diverged,
         .loss0 = r->loss0,
@@ -679,8 +689,10 @@ void run_eval_losses(run *r)
         .band_hi = mt->band_hi,
         .window = r->band_ord,
         .n = n,
-        .cross_share = verdict_cross(r),
+        .cross = r->cross_ord,
         .thrown = thrown(r),
+        .was_bouncing = r->fed_verdict == VERDICT_BOUNCING,
+        .was_converging = r->fed_verdict == VERDICT_CONVERGING,
     };
     verdict_why why;
     mt->verdict = verdict_decide(&vi, &why);
@@ -689,6 +701,7 @@ void run_eval_losses(run *r)
     mt->fall = why.fall;
     mt->fall_t = why.t;
     mt->crossing = why.crossing;
+    mt->cross_mean = why.cross;
     mt->band_held = why.held;
     mt->bouncing = mt->verdict == VERDICT_BOUNCING;
     r->bounce_ring[slot] = (unsigned char)mt->bouncing;
@@ -705,6 +718,7 @@ void run_reset_band(run *r)
     r->band_pos = 0;
     r->concave_len = 0;
     r->concave_pos = 0;
+    r->fed_verdict = VERDICT_COUNT;
 }
 
 void run_evaluate(run *r)
