@@ -133,7 +133,9 @@ typedef struct run {
     uint64_t curv_every;   /* steps between curvature evaluations in
                               run_eval_losses: a multiple of the scene's
                               `every` fixed at creation (about
-                              RUN_CURV_EVALS per run), so the sharpness
+                              RUN_CURV_EVALS per run; `every` itself for
+                              at most HESSIAN_DENSE_MAX parameters), so
+                              the sharpness
                               curve, the valley's direction and the
                               verdict never depend on the frame rate or
                               on when the spectrum was drawn */

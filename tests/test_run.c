@@ -155,8 +155,10 @@ static void test_quad_metrics_bounce_band(void **st)
             assert_int_equal(r->last.verdict, VERDICT_BOUNCING);
         }
         /* online SGD on quad1d: every sample's floor is θ*, so the
-         * per-step rule and the eigenvector rule agree exactly */
-        assert_close(r->last.cross_share, r->last.bounce_alt, 0);
+         * per-step rule and the eigenvector rule agree exactly (the
+         * latter at the curvature's steps) */
+        if (r->last.curv_step == r->t)
+            assert_close(r->last.cross_share, r->last.bounce_alt, 0);
     }
     assert_close(r->last.bounce_frac, 1.0, 0);
     assert_true(r->last.band_lo > 0.005);
@@ -198,7 +200,10 @@ static void test_bounce_large_vs_small_step(void **st)
                   sb);
     assert_true(sa > 0.8);
     assert_true(sb < 0.5);
-    assert_true(a->last.bouncing);
+    /* (ten evaluations hold the early fall: the verdict's word is the
+     * table's business below; its crossing is this indicator's) */
+    assert_true(a->last.crossing);
+    assert_false(b->last.crossing);
     run_destroy(a);
     run_destroy(b);
 }
@@ -475,7 +480,8 @@ static void test_verdict_diverged(void **st)
 /* Fig. 2, SGD with η decayed at 30%: after its early fall the loss holds
  * in a band while every step overshoots its sample — bouncing — until the
  * decay; after it the steps stop overshooting and the loss creeps down —
- * converging, never bouncing.  (The full loss's own top direction is not
+ * converging, never bouncing (from VERDICT_STOP_K evaluations after the
+ * decay on).  (The full loss's own top direction is not
  * where SGD bounces: its λmax ≈ 1.1 is far under 2/η ≈ 8.3; the sampled
  * loss's is, see run.c verdict_cross.) */
 static void test_verdict_fig2(void **st)
@@ -492,7 +498,9 @@ static void test_verdict_fig2(void **st)
             pre_b += v == VERDICT_BOUNCING;
             assert_true(r->last.sharpness < 2.0 / r->last.eta);
         }
-        if (r->t >= 31000) {
+        /* the shares after the decay are 0.03, 0.03, 0.06, 0 ...: the
+         * stop rule's four evaluations under VERDICT_STOP end at 31920 */
+        if (r->t >= 32000) {
             post++;
             post_c += v == VERDICT_CONVERGING;
             assert_true(v != VERDICT_BOUNCING);
