@@ -26,6 +26,8 @@
 #define RUN_TRAIL 32
 /* Curvature evaluations over a scene's run length (see curv_every). */
 #define RUN_CURV_EVALS 64
+/* ...for models of at most HESSIAN_DENSE_MAX parameters (see curv_every). */
+#define RUN_CURV_DENSE 4096
 
 /* What one evaluation of the metrics found. */
 typedef struct run_metrics {
@@ -133,7 +135,7 @@ typedef struct run {
     uint64_t curv_every;   /* steps between curvature evaluations in
                               run_eval_losses: a multiple of the scene's
                               `every` fixed at creation (about
-                              RUN_CURV_EVALS per run; `every` itself for
+                              RUN_CURV_EVALS per run, RUN_CURV_DENSE for
                               at most HESSIAN_DENSE_MAX parameters), so
                               the sharpness
                               curve, the valley's direction and the

@@ -156,11 +156,14 @@ run *run_create(const scene *sc, char *err, size_t errlen)
     r->loss0 = model_train_loss(&r->m, r->theta);
     {
         uint64_t ev = sc->every ? sc->every : 1;
-        uint64_t k = (sc->steps / ev + RUN_CURV_EVALS - 1) / RUN_CURV_EVALS;
         /* The whole Hessian of a tiny model costs p products: its
-         * curvature keeps up with every fed evaluation, so a quad1d
-         * iterate thrown past θ*∕√3 is seen whenever it is there. */
-        r->curv_every = r->m.p <= HESSIAN_DENSE_MAX ? ev : ev * (k ? k : 1);
+         * curvature keeps up with every fed evaluation (up to
+         * RUN_CURV_DENSE of them per run), so a quad1d iterate thrown
+         * past θ*∕√3 is seen whenever it is there. */
+        uint64_t per = r->m.p <= HESSIAN_DENSE_MAX ? RUN_CURV_DENSE
+                                                   : RUN_CURV_EVALS;
+        uint64_t k = (sc->steps / ev + per - 1) / per;
+        r->curv_every = ev * (k ? k : 1);
     }
     r->last.sharpness = NAN;
     r->last.cross_share = NAN;
