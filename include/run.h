@@ -26,6 +26,8 @@
 #define RUN_TRAIL 32
 /* Curvature evaluations over a scene's run length (see curv_every). */
 #define RUN_CURV_EVALS 64
+/* ...for models of at most HESSIAN_DENSE_MAX parameters (see curv_every). */
+#define RUN_CURV_DENSE 4096
 
 /* What one evaluation of the metrics found. */
 typedef struct run_metrics {
@@ -50,7 +52,11 @@ typedef struct run_metrics {
                                      verdict reads for GD, gradient flow
                                      and the SDE.  NaN if unknown.
                                      Curvature cadence (curv_every) */
-    int crossing;                 /* the verdict's share ≥ VERDICT_CROSS */
+    double cross_mean;            /* the verdict's crossing share (bounce_alt
+                                     or cross_share, by dynamics) averaged
+                                     over the band window's evaluations;
+                                     NaN if unknown */
+    int crossing;                 /* the verdict's "crossing" (verdict.h) */
     double floor;                 /* the loss floor of the verdict:
                                      max(ε·loss0, rounding floor at θ) */
     double fall;                  /* decades the band window's mean log
@@ -65,7 +71,14 @@ typedef struct run_metrics {
     double theta;                 /* θ[0] (quad1d's θ); NaN if p > 1 */
     verdict_kind verdict;         /* the run's state in one word */
     double sharpness;             /* λmax of the training-loss Hessian at
-                                     curv_step; NaN if unknown */
+                                     curv_step (the curvature cadence:
+                                     what h_sharp, top_dir and the verdict
+                                     use); NaN if unknown */
+    double sharpness_now;         /* λmax at spectrum_step, the state the
+                                     readout shows (run_eval_spectrum,
+                                     warm-started from a copy of top_dir,
+                                     so computing it moves nothing on the
+                                     curvature cadence); NaN if unknown */
     uint64_t curv_step;           /* when sharpness/top_dir/cross_share
                                      were computed */
     uint64_t spectrum_step;       /* when rank/nsv/ex were computed */
@@ -122,11 +135,16 @@ typedef struct run {
     uint64_t curv_every;   /* steps between curvature evaluations in
                               run_eval_losses: a multiple of the scene's
                               `every` fixed at creation (about
-                              RUN_CURV_EVALS per run), so the sharpness
+                              RUN_CURV_EVALS per run, RUN_CURV_DENSE for
+                              at most HESSIAN_DENSE_MAX parameters), so
+                              the sharpness
                               curve, the valley's direction and the
                               verdict never depend on the frame rate or
                               on when the spectrum was drawn */
     hessian_ws hess;       /* for sharpness and top_dir */
+    double *top_now;       /* p: scratch copy of top_dir that
+                              run_eval_spectrum's sharpness_now iterates
+                              on, so top_dir stays on its cadence */
     double *line;          /* p: θ + s·top_dir for the valley floor */
     double *row;           /* p: a feature row for the rounding floor */
     double loss0;          /* the training loss at t = 0 */
@@ -138,7 +156,22 @@ typedef struct run {
                                     band_window of them */
     size_t concave_len, concave_pos;
     unsigned char *bounce_ring;
+    double *cross_ring;    /* the verdict's crossing share per fed
+                              evaluation (NaN unknown), over the band
+                              window: one trail of 31 steps is a noisy
+                              sample of the rate (a held relu1d loss
+                              gives 0–32%), the verdict reads the
+                              window's mean */
+    double *cross_ord;     /* cross_ring oldest first, for the verdict */
     size_t band_len, band_pos;
+    uint64_t fed_t;        /* the step of the band window's newest value
+                              (valid when band_len > 0): the window, the
+                              bounce ring and the verdict's trend are fed
+                              once per step, only at the scene's cadence
+                              (see run_eval_losses) */
+    verdict_kind fed_verdict; /* the verdict at fed_t: the previous
+                                 verdict the rule's hysteresis reads
+                                 (VERDICT_COUNT: none in this window) */
     run_metrics last;
     int have_metrics;
     int have_curv;         /* last.curv_step holds a curvature evaluation
@@ -159,14 +192,23 @@ void run_destroy(run *r);
  * Never allocates. */
 uint64_t run_advance(run *r, uint64_t n);
 
-/* Evaluates every metric at the current state into r->last and appends
- * it to the histories: the spectrum, the curvature (whatever the cadence)
- * and then the losses, so the verdict sees this state's crossing share.
+/* Evaluates every metric at the current state into r->last: the spectrum
+ * (with sharpness_now) and then the losses (run_eval_losses, which keeps
+ * the band, the verdict's inputs and the curvature on their cadence).
  * What headless rows and tests use. */
 void run_evaluate(run *r);
-/* The cheap part: losses, band, loss floor, trend and the verdict (with
- * the latest crossing share); appends to h_train/h_test/h_eta/h_verdict.
- * At multiples of curv_every it first evaluates the curvature. */
+/* The cheap part: train/test loss, η, θ and the overshoot share at the
+ * current state.  At the scene's cadence — a multiple of the scene's
+ * `every` (every evaluation if it is 0), or the first evaluation of a
+ * run, after a rewind or run_reset_band — and once per step, it also
+ * feeds the loss band window and the bounce ring and decides the verdict
+ * (first evaluating the curvature at multiples of curv_every).  At any
+ * other step (a caller's own row cadence, one manual step, a frozen
+ * divergence, the final step) band, trend and verdict stay those of the
+ * last fed step (the verdict says diverged once the run is frozen), so
+ * none of them depends on how often the caller evaluates.  Appends to
+ * h_train/h_test/h_eta/h_verdict when the step is newer than their
+ * newest sample. */
 void run_eval_losses(run *r);
 /* The curvature: the sharpness λmax and top_dir (hessian_top,
  * warm-started from the previous top_dir); the crossing share: with
@@ -175,8 +217,10 @@ void run_eval_losses(run *r);
  * of c widened by a quarter on each side (metrics_line_min), and
  * cross_share = metrics_cross_share(c_k − s*).  Appends to h_sharp. */
 void run_eval_curvature(run *r);
-/* The NTK spectrum, rank and model extras (one SVD); appends to
- * h_rank/h_extra.  Skipped (values kept) when spectrum_on is 0.  Called
+/* The NTK spectrum, rank and model extras (one SVD), and sharpness_now
+ * (λmax at this θ, Lanczos warm-started from a copy of top_dir; for
+ * quad1d the closed form); appends to h_rank/h_extra.  Skipped (values
+ * kept) when spectrum_on is 0.  Called
  * by the app at its own (frame) cadence, so it feeds nothing the
  * trajectory, the verdict or the drawn curves depend on. */
 void run_eval_spectrum(run *r);

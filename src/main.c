@@ -402,8 +402,6 @@ static int build_scene(scene *sc, const opts *o)
             return 2;
         }
     }
-    if (o->every_set)
-        sc->every = o->every;
     return 0;
 }
 
@@ -463,7 +461,10 @@ static int run_headless(app *a, const opts *o, uint64_t at)
     }
     /* a headless run with no output would be pointless */
     int summary = o->summary || !o->csv_path;
-    headless_opts ho = {csv, summary ? stdout : NULL, a->base.every, at};
+    /* --every sets the rows only: the metrics' own cadence (band,
+     * verdict, curvature) stays the scene's `every` */
+    headless_opts ho = {csv, summary ? stdout : NULL,
+                        o->every_set ? o->every : a->base.every, at};
     int rc = headless_run(a, &ho);
     if (csv && csv != stdout && fclose(csv) != 0)
         rc = -1;

@@ -960,6 +960,38 @@ static void test_manuals_render_clean(void **st)
     }
 }
 
+/* The band and the verdict are the run's, fed at the scene's own cadence
+ * (every = 285 here): rows every 1, 7 or 100 steps, or none before the
+ * end, report the same band, bounce share and verdict at step 20000
+ * (they gave band_lo 0.0156 / 0.011 / 9.2e-5 / 0.039 when the rows fed
+ * the band). */
+static void test_band_independent_of_rows(void **st)
+{
+    (void)st;
+    static char first[4096];
+    const char *every[] = {"1", "7", "100", "0"};
+    for (size_t i = 0; i < sizeof every / sizeof every[0]; i++) {
+        char a[256];
+        snprintf(a, sizeof a, "--headless --summary fig2-diag-decay30 "
+                 "--at 20000 --every %s", every[i]);
+        assert_int_equal(sh(a), 0);
+        const char *b = strstr(out_text, "\"band_lo\"");
+        const char *e = strstr(out_text, "\"sharpness\"");
+        assert_non_null(b);
+        assert_non_null(e);
+        assert_true(e > b && (size_t)(e - b) < sizeof first);
+        if (i == 0) {
+            memcpy(first, b, (size_t)(e - b));
+            first[e - b] = 0;
+            assert_non_null(strstr(first, "\"verdict\":\"bouncing\""));
+        } else if (strncmp(first, b, (size_t)(e - b)) != 0 ||
+                   first[e - b] != 0) {
+            fail_msg("--every %s: %.*s\nvs --every 1: %s", every[i],
+                     (int)(e - b), b, first);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -984,6 +1016,7 @@ int main(void)
         cmocka_unit_test(test_manual_covers_help),
         cmocka_unit_test(test_manuals_render_clean),
         cmocka_unit_test(test_docs_name_real_scenes),
+        cmocka_unit_test(test_band_independent_of_rows),
     };
     return cmocka_run_group_tests_name("cli", tests, setup, teardown);
 }

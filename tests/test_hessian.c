@@ -234,8 +234,10 @@ static void test_quad1d_closed_form(void **st)
 }
 
 /* Between evaluations the run warm-starts from top_dir: the sharpness it
- * reports matches a cold computation, h_sharp records it, and top_dir is a
- * unit vector with its largest entry positive. */
+ * reports at its curvature cadence (curv_every) and the readout's
+ * sharpness_now at any step match a cold computation, h_sharp records
+ * only the former, and top_dir is a unit vector with its largest entry
+ * positive. */
 static void test_run_sharpness_and_direction(void **st)
 {
     (void)st;
@@ -247,12 +249,24 @@ static void test_run_sharpness_and_direction(void **st)
     double *cold = malloc(p * sizeof *cold);
     assert_non_null(cold);
     assert_int_equal(hessian_ws_init(&ws, p), 0);
+    uint64_t ce = r->curv_every;
+    assert_true(ce > 1);
     for (int k = 0; k < 5; k++) {
-        run_advance(r, 400);
+        /* off the cadence: the readout is fresh, the curve is not fed */
+        run_advance(r, ce - 1);
         run_evaluate(r);
         memset(cold, 0, p * sizeof *cold);
         double lc = hessian_top(&ws, &r->m, r->theta, cold);
+        assert_within(r->last.sharpness_now, lc, 1e-9 * fabs(lc));
+        assert_int_equal(r->h_sharp.total, (uint64_t)k);
+        /* on it */
+        run_advance(r, 1);
+        run_evaluate(r);
+        memset(cold, 0, p * sizeof *cold);
+        lc = hessian_top(&ws, &r->m, r->theta, cold);
+        assert_int_equal(r->last.curv_step, r->t);
         assert_within(r->last.sharpness, lc, 1e-9 * fabs(lc));
+        assert_within(r->last.sharpness_now, lc, 1e-9 * fabs(lc));
         assert_int_equal(r->h_sharp.total, (uint64_t)k + 1);
         double n = 0.0, big = 0.0;
         for (size_t j = 0; j < p; j++) {

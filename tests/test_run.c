@@ -155,8 +155,10 @@ static void test_quad_metrics_bounce_band(void **st)
             assert_int_equal(r->last.verdict, VERDICT_BOUNCING);
         }
         /* online SGD on quad1d: every sample's floor is θ*, so the
-         * per-step rule and the eigenvector rule agree exactly */
-        assert_close(r->last.cross_share, r->last.bounce_alt, 0);
+         * per-step rule and the eigenvector rule agree exactly (the
+         * latter at the curvature's steps) */
+        if (r->last.curv_step == r->t)
+            assert_close(r->last.cross_share, r->last.bounce_alt, 0);
     }
     assert_close(r->last.bounce_frac, 1.0, 0);
     assert_true(r->last.band_lo > 0.005);
@@ -198,7 +200,10 @@ static void test_bounce_large_vs_small_step(void **st)
                   sb);
     assert_true(sa > 0.8);
     assert_true(sb < 0.5);
-    assert_true(a->last.bouncing);
+    /* (ten evaluations hold the early fall: the verdict's word is the
+     * table's business below; its crossing is this indicator's) */
+    assert_true(a->last.crossing);
+    assert_false(b->last.crossing);
     run_destroy(a);
     run_destroy(b);
 }
@@ -475,7 +480,8 @@ static void test_verdict_diverged(void **st)
 /* Fig. 2, SGD with η decayed at 30%: after its early fall the loss holds
  * in a band while every step overshoots its sample — bouncing — until the
  * decay; after it the steps stop overshooting and the loss creeps down —
- * converging, never bouncing.  (The full loss's own top direction is not
+ * converging, never bouncing (from VERDICT_STOP_K evaluations after the
+ * decay on).  (The full loss's own top direction is not
  * where SGD bounces: its λmax ≈ 1.1 is far under 2/η ≈ 8.3; the sampled
  * loss's is, see run.c verdict_cross.) */
 static void test_verdict_fig2(void **st)
@@ -492,7 +498,9 @@ static void test_verdict_fig2(void **st)
             pre_b += v == VERDICT_BOUNCING;
             assert_true(r->last.sharpness < 2.0 / r->last.eta);
         }
-        if (r->t >= 31000) {
+        /* the shares after the decay are 0.03, 0.03, 0.06, 0 ...: the
+         * stop rule's four evaluations under VERDICT_STOP end at 31920 */
+        if (r->t >= 32000) {
             post++;
             post_c += v == VERDICT_CONVERGING;
             assert_true(v != VERDICT_BOUNCING);
@@ -503,6 +511,137 @@ static void test_verdict_fig2(void **st)
     assert_false(r->diverged);
     assert_true(pre_b >= pre * 9 / 10);
     assert_true(post_c >= post * 9 / 10);
+    run_destroy(r);
+}
+
+/* The number of times the verdict changes over fed evaluations of a
+ * scene run at its own cadence from step `from` to `to`. */
+static int verdict_changes(const char *name, uint64_t from, uint64_t to)
+{
+    run *r = scene_run(name, NULL);
+    int changes = 0;
+    verdict_kind prev = VERDICT_COUNT;
+    run_eval_losses(r);
+    while (r->t < to) {
+        run_advance(r, r->sc.every);
+        run_eval_losses(r);
+        verdict_kind v = r->last.verdict;
+        if (r->t >= from && prev != VERDICT_COUNT && v != prev) {
+            print_message("%s: %s -> %s at %llu\n", name,
+                          verdict_name(prev), verdict_name(v),
+                          (unsigned long long)r->t);
+            changes++;
+        }
+        prev = v;
+    }
+    assert_false(r->diverged);
+    run_destroy(r);
+    return changes;
+}
+
+/* While the loss is held, the verdict holds too: the tour's first 25000
+ * steps (SGD at η = 0.24: its band wanders over two decades and its
+ * trend by ±1.3 decades, which used to flip bouncing / converging /
+ * erratic every few hundred steps) and Fig. 2 decayed at 30% (bouncing,
+ * then one change at the decay) change word at most twice after the
+ * start. */
+static void test_verdict_no_flicker(void **st)
+{
+    (void)st;
+    int a = verdict_changes("tour", 1000, 25000);
+    int b = verdict_changes("fig2-diag-decay30", 1000, 100000);
+    print_message("verdict changes: tour %d, fig2-diag-decay30 %d\n", a, b);
+    assert_true(a <= 2);
+    assert_true(b <= 2);
+}
+
+/* The band, the bounce ring and the verdict are fed only at the scene's
+ * cadence: evaluating also every 7 steps (rows, manual steps) changes
+ * nothing the run reports at its own evaluations, nor its trajectory. */
+static void test_eval_off_cadence_feeds_nothing(void **st)
+{
+    (void)st;
+    const char *const kv[] = {"steps=20000", NULL};
+    run *a = scene_run("fig2-diag-decay30", kv);
+    run *b = scene_run("fig2-diag-decay30", kv);
+    run_eval_losses(a);
+    run_eval_losses(b);
+    uint64_t every = a->sc.every;
+    int checked = 0;
+    while (a->t < 20000) {
+        run_advance(a, every);
+        run_eval_losses(a);
+        while (b->t < a->t) {
+            uint64_t n = 7 - b->t % 7;
+            uint64_t to_own = every - b->t % every;
+            run_advance(b, n < to_own ? n : to_own);
+            run_evaluate(b);
+        }
+        assert_int_equal(a->t, b->t);
+        assert_memory_equal(a->theta, b->theta, a->m.p * sizeof(double));
+        assert_true(a->last.band_lo == b->last.band_lo);
+        assert_true(a->last.band_hi == b->last.band_hi);
+        assert_int_equal(a->last.verdict, b->last.verdict);
+        assert_true(a->last.bounce_frac == b->last.bounce_frac);
+        checked++;
+    }
+    /* an evaluation off the cadence reports its own losses and keeps
+     * the fed band and verdict */
+    double lo = b->last.band_lo;
+    verdict_kind v = b->last.verdict;
+    run_advance(b, 3);
+    run_evaluate(b);
+    assert_int_equal(b->last.step, b->t);
+    assert_true(b->last.band_lo == lo);
+    assert_int_equal(b->last.verdict, v);
+    assert_true(checked > 60);
+    run_destroy(a);
+    run_destroy(b);
+}
+
+/* The λmax readout is computed at the state it stands beside: with the
+ * curvature every 2 steps, at odd steps of prop2-quad sharpness_now is
+ * the closed form F''(θ) = E[x²](3θ² − θ*²) while the cadence's value
+ * (the curve's) is a step old. */
+static void test_sharpness_now_fresh(void **st)
+{
+    (void)st;
+    const char *const kv[] = {"every=2", NULL};
+    run *r = scene_run("prop2-quad", kv);
+    double a = r->sc.mp.a, b = r->sc.mp.b, ts = r->sc.mp.theta_star;
+    double ex2 = (b * b * b - a * a * a) / (3.0 * (b - a));
+    int stale = 0;
+    for (int k = 0; k < 400; k++) {
+        run_advance(r, 1);
+        run_eval_losses(r);
+        run_eval_spectrum(r);
+        double th = r->theta[0];
+        double want = ex2 * (3.0 * th * th - ts * ts);
+        assert_close(r->last.sharpness_now, want, 1e-9);
+        if (r->t % 2 == 1) {
+            assert_true(r->last.curv_step == r->t - 1);
+            stale += fabs(r->last.sharpness - want) > 0.1;
+        }
+    }
+    assert_true(stale > 100); /* the bounce moves λmax every step */
+    run_destroy(r);
+}
+
+/* At the rounding floor the sign of a residual is noise: converged GD
+ * on fig10-diag-gd reports its crossing shares as unknown. */
+static void test_cross_unknown_at_floor(void **st)
+{
+    (void)st;
+    run *r = scene_run("fig10-diag-gd", NULL);
+    run_eval_losses(r);
+    while (r->t < 20000) {
+        run_advance(r, r->sc.every);
+        run_eval_losses(r);
+    }
+    assert_int_equal(r->last.verdict, VERDICT_CONVERGED);
+    assert_true(r->last.train_loss <= r->last.floor);
+    assert_true(isnan(r->last.bounce_alt));
+    assert_true(isnan(r->last.cross_share));
     run_destroy(r);
 }
 
@@ -526,6 +665,10 @@ int main(void)
         cmocka_unit_test(test_verdict_decay_step_by_step),
         cmocka_unit_test(test_verdict_diverged),
         cmocka_unit_test(test_verdict_fig2),
+        cmocka_unit_test(test_verdict_no_flicker),
+        cmocka_unit_test(test_eval_off_cadence_feeds_nothing),
+        cmocka_unit_test(test_sharpness_now_fresh),
+        cmocka_unit_test(test_cross_unknown_at_floor),
     };
     return cmocka_run_group_tests_name("run", tests, NULL, NULL);
 }

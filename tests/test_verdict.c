@@ -10,6 +10,15 @@
 #define W 50
 
 static double win[W];
+static double xs[W]; /* the crossing share per evaluation */
+
+/* Every evaluation of the window crossed on a share c of its steps. */
+static void set_cross(verdict_in *in, double c)
+{
+    for (int i = 0; i < W; i++)
+        xs[i] = c;
+    in->cross = xs;
+}
 
 /* An input over win[0..n) with the band's 10% / 90% quantiles given. */
 static verdict_in base(size_t n, double lo, double hi, double cross)
@@ -22,9 +31,9 @@ static verdict_in base(size_t n, double lo, double hi, double cross)
         .band_hi = hi,
         .window = win,
         .n = n,
-        .cross_share = cross,
         .thrown = 0,
     };
+    set_cross(&in, cross);
     return in;
 }
 
@@ -82,12 +91,15 @@ static void test_bouncing(void **st)
             fail_msg("n=%zu fall %g", n, why.fall);
     }
     /* the same band without crossing: nothing holds it up but the
-     * landscape — converging (a minimum above the floor) */
-    verdict_in in = base(W, 0.02, 0.05, 0.5);
-    assert_int_equal(verdict_decide(&in, &why), VERDICT_CONVERGING);
-    in.cross_share = NAN;
-    assert_int_equal(verdict_decide(&in, NULL), VERDICT_CONVERGING);
-    in.cross_share = VERDICT_CROSS;
+     * landscape and nothing falls — converged (a minimum above the
+     * floor), never converging */
+    verdict_in in = base(W, 0.02, 0.05, 0.05);
+    assert_int_equal(verdict_decide(&in, &why), VERDICT_CONVERGED);
+    set_cross(&in, NAN);
+    assert_int_equal(verdict_decide(&in, NULL), VERDICT_CONVERGED);
+    in.cross = NULL;
+    assert_int_equal(verdict_decide(&in, NULL), VERDICT_CONVERGED);
+    set_cross(&in, VERDICT_CROSS);
     assert_int_equal(verdict_decide(&in, NULL), VERDICT_BOUNCING);
 }
 
@@ -187,9 +199,10 @@ static void test_erratic(void **st)
     assert_int_equal(verdict_decide(&in, &why), VERDICT_ERRATIC);
     assert_false(why.held);
     assert_true(why.spread > VERDICT_SPREAD);
-    /* the same band without crossing is not erratic */
-    in.cross_share = 0.2;
-    assert_int_equal(verdict_decide(&in, NULL), VERDICT_CONVERGING);
+    /* the same band without crossing or trend: neither held nor
+     * falling, still erratic (never converging) */
+    set_cross(&in, 0.0);
+    assert_int_equal(verdict_decide(&in, NULL), VERDICT_ERRATIC);
     /* rising through the decades */
     for (int i = 0; i < W; i++)
         win[i] = 1e-6 * pow(10.0, 0.1 * i) * (i % 2 ? 1.5 : 1.0);
@@ -202,6 +215,77 @@ static void test_erratic(void **st)
     in.round_floor = 1e-20;
     assert_int_equal(verdict_decide(&in, &why), VERDICT_ERRATIC);
     assert_false(why.held);
+}
+
+/* A loss held without crossing is never converging; a slow but
+ * significant creep is (Fig. 2 after its decay: 0.04–0.3 decades per
+ * half window, t 4–11). */
+static void test_held_not_converging(void **st)
+{
+    (void)st;
+    verdict_why why;
+    /* held with noise and no trend (fig11-relu-overreg after 24000) */
+    for (int i = 0; i < W; i++)
+        win[i] = 0.3 * (1.0 + 0.3 * sin(1.7 * i));
+    verdict_in in = base(W, 0.22, 0.38, 0.0);
+    assert_int_equal(verdict_decide(&in, &why), VERDICT_CONVERGED);
+    assert_true(why.held && !why.crossing);
+    assert_true(fabs(why.fall) < VERDICT_CREEP);
+    /* crossing at a rate no descent gives: bouncing */
+    set_cross(&in, 0.16);
+    assert_int_equal(verdict_decide(&in, &why), VERDICT_BOUNCING);
+    /* ...which a short dip of the share keeps (hysteresis), and which
+     * the same share does not reach from nothing */
+    set_cross(&in, 0.12);
+    assert_int_equal(verdict_decide(&in, NULL), VERDICT_CONVERGED);
+    in.was_bouncing = 1;
+    assert_int_equal(verdict_decide(&in, NULL), VERDICT_BOUNCING);
+    in.was_bouncing = 0;
+    /* a creep: 0.1 decades per half window, far beyond the noise */
+    for (int i = 0; i < W; i++)
+        win[i] = 1e-6 * pow(10.0, -0.004 * i) * (1.0 + 0.02 * (i % 3));
+    in = base(W, win[45], win[4], 0.0);
+    assert_int_equal(verdict_decide(&in, &why), VERDICT_CONVERGING);
+    assert_true(why.fall > VERDICT_CREEP && why.fall < VERDICT_FALL);
+    assert_true(why.t > VERDICT_T);
+    /* the same creep under a crossing iterate is a bounce's wander */
+    set_cross(&in, 0.9);
+    assert_int_equal(verdict_decide(&in, NULL), VERDICT_BOUNCING);
+}
+
+/* A bounce's loss wanders by a decade without the run changing state
+ * (the tour at 16200: 1.3 decades, t 8.8), a decay ends it at once. */
+static void test_hysteresis_and_stop(void **st)
+{
+    (void)st;
+    verdict_why why;
+    for (int i = 0; i < W; i++)
+        win[i] = 1e-2 * pow(10.0, -0.05 * i) * (i % 2 ? 3.0 : 1.0);
+    verdict_in in = base(W, win[45], win[4], 0.9);
+    assert_int_equal(verdict_decide(&in, &why), VERDICT_CONVERGING);
+    assert_true(why.fall > VERDICT_FALL && why.fall < VERDICT_FALL_KEEP);
+    in.was_bouncing = 1;
+    assert_int_equal(verdict_decide(&in, NULL), VERDICT_BOUNCING);
+    /* the same wander upward */
+    for (int i = 0; i < W; i++)
+        win[i] = 1e-4 * pow(10.0, 0.05 * i) * (i % 2 ? 3.0 : 1.0);
+    in = base(W, win[4], win[45], 0.9);
+    assert_int_equal(verdict_decide(&in, NULL), VERDICT_ERRATIC);
+    in.was_bouncing = 1;
+    assert_int_equal(verdict_decide(&in, NULL), VERDICT_BOUNCING);
+    /* a held bounce whose newest VERDICT_STOP_K evaluations stopped
+     * crossing (a decay): converging before the window's mean sees it */
+    fill_bounce(0.02, 0.05);
+    in = base(W, 0.02, 0.05, 0.9);
+    in.was_bouncing = 1;
+    for (int i = W - VERDICT_STOP_K + 1; i < W; i++)
+        xs[i] = 0.0;
+    assert_int_equal(verdict_decide(&in, &why), VERDICT_BOUNCING);
+    assert_false(why.stopped);
+    xs[W - VERDICT_STOP_K] = 0.03;
+    assert_int_equal(verdict_decide(&in, &why), VERDICT_CONVERGING);
+    assert_true(why.stopped && !why.crossing);
+    assert_true(why.cross > VERDICT_CROSS);
 }
 
 static void test_diverged_first(void **st)
@@ -228,6 +312,8 @@ int main(void)
         cmocka_unit_test(test_converging_drop),
         cmocka_unit_test(test_too_few),
         cmocka_unit_test(test_erratic),
+        cmocka_unit_test(test_held_not_converging),
+        cmocka_unit_test(test_hysteresis_and_stop),
         cmocka_unit_test(test_diverged_first),
     };
     return cmocka_run_group_tests_name("verdict", tests, NULL, NULL);

@@ -688,7 +688,7 @@ static void fake_sharpness(app *a)
     history_clear(&r->h_sharp);
     for (uint64_t s = 0; s <= r->t; s += 100)
         history_push(&r->h_sharp, s, 5.0 + 15.0 * (double)s / (double)r->t);
-    r->last.sharpness = 23.1;
+    r->last.sharpness_now = 23.1; /* the readout */
 }
 
 static void test_sharpness_strip(void **st)
@@ -717,7 +717,7 @@ static void test_sharpness_strip(void **st)
     assert_true(dots > 10);
     canvas_free(&c);
     /* unknown sharpness reads "–", never nan */
-    a.r->last.sharpness = NAN;
+    a.r->last.sharpness_now = NAN;
     history_clear(&a.r->h_sharp);
     char *u = draw_app(&a, GLYPH_BRAILLE, 80, 24);
     assert_non_null(strstr(u, "λmax –"));

@@ -144,7 +144,7 @@ void headless_csv_row(const run *r, FILE *f)
         .test = m->test_loss, .train_min = m->train_loss,
         .train_max = m->train_loss, .band_lo = m->band_lo,
         .band_hi = m->band_hi, .bounce = m->bounce_alt,
-        .rank = (double)m->rank, .sharpness = m->sharpness,
+        .rank = (double)m->rank, .sharpness = m->sharpness_now,
         .verdict = (int)m->verdict};
     const char *xn[CSV_MAX_EXTRA];
     size_t nx = csv_extra_names(r, xn);
@@ -194,7 +194,7 @@ void headless_summary(const run *r, FILE *f)
     json_str(f, verdict_name(r->diverged ? VERDICT_DIVERGED : m->verdict));
     /* λmax belongs to the final state only if it was computed there */
     json_num(f, "sharpness",
-             m->spectrum_step == r->t ? m->sharpness : NAN);
+             m->spectrum_step == r->t ? m->sharpness_now : NAN);
     fputs(",\"phase\":", f);
     json_str(f, schedule_phase_name(schedule_phase(&r->sched, r->t)));
     fprintf(f, ",\"events\":%zu", r->sched.nlog + r->sched.dropped);
@@ -216,21 +216,32 @@ int headless_run(app *a, const headless_opts *o)
         headless_csv_header(a->r, o->csv);
     size_t rows = 0;
     uint64_t last_row = 0;
-    if (o->every > 0 && a->r->t < N) {
-        run_evaluate(a->r);
-        if (o->csv)
-            headless_csv_row(a->r, o->csv);
-        rows++;
-        last_row = a->r->t;
+    if (a->r->t < N) {
+        /* the band window starts here, whether or not a row does */
+        if (o->every > 0)
+            run_evaluate(a->r);
+        else
+            run_eval_losses(a->r);
+        if (o->every > 0) {
+            if (o->csv)
+                headless_csv_row(a->r, o->csv);
+            rows++;
+            last_row = a->r->t;
+        }
     }
     while (a->r->t < N && !a->r->diverged && !a->quit) {
         app_fire_due(a);
         run *r = a->r; /* an event may have reset it */
         if (a->quit || r->diverged)
             break;
+        /* The run's own cadence (the scene's `every`) feeds the band and
+         * the verdict whatever the rows' cadence, so both stop there. */
+        uint64_t own = r->sc.every;
         uint64_t chunk = N - r->t;
         if (o->every > 0 && o->every - r->t % o->every < chunk)
             chunk = o->every - r->t % o->every;
+        if (own > 0 && own - r->t % own < chunk)
+            chunk = own - r->t % own;
         uint64_t ev = app_next_event(a);
         if (ev > r->t && ev - r->t < chunk)
             chunk = ev - r->t;
@@ -249,6 +260,8 @@ int headless_run(app *a, const headless_opts *o)
                 headless_csv_row(r, o->csv);
             rows++;
             last_row = r->t;
+        } else if (own > 0 && r->t % own == 0) {
+            run_eval_losses(r);
         }
     }
     run *r = a->r;

@@ -128,15 +128,18 @@ run *run_create(const scene *sc, char *err, size_t errlen)
     r->band = calloc(bw, sizeof *r->band);
     r->band_scratch = calloc(bw, sizeof *r->band_scratch);
     r->bounce_ring = calloc(bw, 1);
+    r->cross_ring = calloc(bw, sizeof *r->cross_ring);
+    r->cross_ord = calloc(bw, sizeof *r->cross_ord);
     r->band_ord = calloc(bw, sizeof *r->band_ord);
     r->concave_ring = calloc(bw, 1);
     r->top_dir = calloc(p, sizeof *r->top_dir);
     r->line = calloc(p, sizeof *r->line);
+    r->top_now = calloc(p, sizeof *r->top_now);
     r->row = calloc(p, sizeof *r->row);
     if (!r->theta || !r->ck_theta || !r->trail || !r->ck_prev_theta || !r->F ||
         !r->sv || !r->band || !r->band_scratch || !r->band_ord ||
         !r->concave_ring ||
-        !r->bounce_ring || !r->top_dir || !r->line || !r->row ||
+        !r->bounce_ring || !r->cross_ring || !r->cross_ord || !r->top_dir || !r->line || !r->row || !r->top_now ||
         hessian_ws_init(&r->hess, p) != 0 ||
         dyn_ws_init(&r->ws, &r->m) != 0 || la_ws_init(&r->la, p, p) != 0 ||
         history_init(&r->h_train, HIST_CAP) != 0 ||
@@ -153,11 +156,20 @@ run *run_create(const scene *sc, char *err, size_t errlen)
     r->loss0 = model_train_loss(&r->m, r->theta);
     {
         uint64_t ev = sc->every ? sc->every : 1;
-        uint64_t k = (sc->steps / ev + RUN_CURV_EVALS - 1) / RUN_CURV_EVALS;
+        /* The whole Hessian of a tiny model costs p products: its
+         * curvature keeps up with every fed evaluation (up to
+         * RUN_CURV_DENSE of them per run), so a quad1d iterate thrown
+         * past θ*∕√3 is seen whenever it is there. */
+        uint64_t per = r->m.p <= HESSIAN_DENSE_MAX ? RUN_CURV_DENSE
+                                                   : RUN_CURV_EVALS;
+        uint64_t k = (sc->steps / ev + per - 1) / per;
         r->curv_every = ev * (k ? k : 1);
     }
     r->last.sharpness = NAN;
     r->last.cross_share = NAN;
+    r->last.sharpness_now = NAN;
+    r->last.cross_mean = NAN;
+    r->fed_verdict = VERDICT_COUNT;
     eta_invalidate(r);
     checkpoint(r);
     r->have_ck_prev = 0;
@@ -191,10 +203,13 @@ void run_destroy(run *r)
     free(r->band);
     free(r->band_scratch);
     free(r->bounce_ring);
+    free(r->cross_ring);
+    free(r->cross_ord);
     free(r->band_ord);
     free(r->concave_ring);
     free(r->top_dir);
     free(r->line);
+    free(r->top_now);
     free(r->row);
     free(r);
 }
@@ -342,6 +357,7 @@ int run_rewind(run *r, double factor)
     r->have_curv = 0;
     r->band_len = r->band_pos = 0;
     r->concave_len = r->concave_pos = 0;
+    r->fed_verdict = VERDICT_COUNT;
     schedule_log(&r->sched, r->t, EV_REWIND, (double)r->t);
     schedule_scale_eta(&r->sched, r->t, 1.0 / factor);
     eta_invalidate(r);
@@ -474,6 +490,14 @@ static double round_floor(run *r)
     return m->loss_coef * acc / (double)cnt;
 }
 
+/* The verdict's loss floor, max(ε·loss0, rounding floor) (verdict.h). */
+static double loss_floor(const run *r)
+{
+    double rel = isfinite(r->loss0) ? DBL_EPSILON * r->loss0 : 0.0;
+    double rf = isfinite(r->round_floor) ? r->round_floor : 0.0;
+    return rel > rf ? rel : rf;
+}
+
 void run_eval_curvature(run *r)
 {
     run_metrics *mt = &r->last;
@@ -486,7 +510,15 @@ void run_eval_curvature(run *r)
      * larger models (on tiny ones it is cheap, and shows the two sign
      * rules agree). */
     int sampled = r->dyn.kind == DYN_SGD || r->dyn.kind == DYN_LABELNOISE;
-    mt->cross_share = sampled && m->p > 8 ? NAN : cross_share(r);
+    /* The rounding floor moves with θ as slowly as the curvature and
+     * costs O(n·p) feature rows: measured at the curvature's cadence. */
+    r->round_floor = round_floor(r);
+    /* At the floor the valley floor's position is rounding noise, and so
+     * is which side of it an iterate is on: unknown, not crossing. */
+    if (model_train_loss(m, r->theta) <= loss_floor(r))
+        mt->cross_share = NAN;
+    else
+        mt->cross_share = sampled && m->p > 8 ? NAN : cross_share(r);
     size_t bw = r->sc.band_window ? r->sc.band_window : 1;
     r->concave_ring[r->concave_pos] = mt->sharpness > 0.0    ? CURV_CONVEX
                                       : mt->sharpness <= 0.0 ? CURV_CONCAVE
@@ -494,9 +526,6 @@ void run_eval_curvature(run *r)
     r->concave_pos = (r->concave_pos + 1) % bw;
     if (r->concave_len < bw)
         r->concave_len++;
-    /* The rounding floor moves with θ as slowly as the curvature and
-     * costs O(n·p) feature rows: measured at the curvature's cadence. */
-    r->round_floor = round_floor(r);
     mt->curv_step = r->t;
     r->have_curv = 1;
     history_push(&r->h_sharp, r->t, mt->sharpness);
@@ -519,6 +548,12 @@ void run_eval_spectrum(run *r)
     }
     extras_cfg ec = {r->sc.l0_tol, r->sc.corr};
     m->ops->extras(m, r->theta, &ec, &mt->ex);
+    /* λmax at this θ for the readout: the last curvature evaluation may
+     * be up to curv_every steps old (quad1d's λmax moves by a factor 4
+     * within a bounce).  A copy of top_dir warm-starts it, so top_dir,
+     * the crossing share and the curve stay on their fixed cadence. */
+    memcpy(r->top_now, r->top_dir, m->p * sizeof *r->top_now);
+    mt->sharpness_now = hessian_top(&r->hess, m, r->theta, r->top_now);
     mt->spectrum_step = r->t;
     history_push(&r->h_rank, r->t, (double)mt->rank);
     const char *xn = run_extra_name(r);
@@ -561,12 +596,44 @@ static int thrown(const run *r)
     return 0;
 }
 
+/* Whether this evaluation feeds the band window, the bounce ring and
+ * the verdict: once per step, at the scene's cadence (multiples of
+ * `every`, every evaluation when it is 0) or at the start of the window
+ * (a new run, a rewind, run_reset_band), never in a frozen run.  Rows,
+ * manual steps and final steps at other steps only read them, so the
+ * band and the verdict are the same whoever evaluates how often. */
+static int feeds(const run *r)
+{
+    if (r->diverged)
+        return 0;
+    if (r->band_len == 0)
+        return 1;
+    if (r->fed_t >= r->t)
+        return 0;
+    return r->sc.every == 0 || r->t % r->sc.every == 0;
+}
+
+/* Appends to the loss histories unless they already hold this step (or
+ * a later one): an evaluation repeated at a step adds nothing. */
+static void push_losses(run *r)
+{
+    const run_metrics *mt = &r->last;
+    if (r->h_train.len > 0 &&
+        history_at(&r->h_train, r->h_train.len - 1)->step_last >= r->t)
+        return;
+    history_push(&r->h_train, r->t, mt->train_loss);
+    history_push(&r->h_test, r->t, mt->test_loss);
+    history_push(&r->h_eta, r->t, mt->eta);
+    history_push(&r->h_verdict, r->t, (double)mt->verdict);
+}
+
 void run_eval_losses(run *r)
 {
     run_metrics *mt = &r->last;
     const model *m = &r->m;
     size_t p = m->p;
-    if (r->t % r->curv_every == 0 &&
+    int feed = feeds(r);
+    if (feed && r->t % r->curv_every == 0 &&
         !(mt->curv_step == r->t && r->have_curv))
         run_eval_curvature(r);
     mt->step = r->t;
@@ -574,9 +641,11 @@ void run_eval_losses(run *r)
     mt->train_loss = model_train_loss(m, r->theta);
     mt->test_loss = model_test_loss(m, r->theta);
 
-    /* Secondary indicator: the trail's steps that overshot their points. */
+    /* Secondary indicator: the trail's steps that overshot their points.
+     * At the floor a residual's sign is rounding noise: unknown. */
     mt->bounce_alt = NAN;
-    if (r->trail_len >= 3 && r->trail_t == r->t) {
+    if (r->trail_len >= 3 && r->trail_t == r->t &&
+        !(mt->train_loss <= loss_floor(r))) {
         size_t k = r->trail_len, known = 0, over = 0;
         for (size_t i = 0; i + 1 < k; i++) { /* the oldest has no step */
             size_t at = (r->trail_head + RUN_TRAIL - i) % RUN_TRAIL;
@@ -589,14 +658,24 @@ void run_eval_losses(run *r)
             mt->bounce_alt = (double)over / (double)known;
     }
     mt->theta = p == 1 ? r->theta[0] : NAN;
+    r->have_metrics = 1;
+    if (!feed) {
+        /* band, trend and verdict as of fed_t; a frozen run says so */
+        if (r->diverged)
+            mt->verdict = VERDICT_DIVERGED;
+        push_losses(r);
+        return;
+    }
 
     /* Loss band over a trailing window of evaluations. */
     size_t bw = r->sc.band_window ? r->sc.band_window : 1;
     r->band[r->band_pos] = mt->train_loss;
+    r->cross_ring[r->band_pos] = verdict_cross(r);
     size_t slot = r->band_pos;
     r->band_pos = (r->band_pos + 1) % bw;
     if (r->band_len < bw)
         r->band_len++;
+    r->fed_t = r->t;
     size_t n = r->band_len;
     mt->band_lo = metrics_quantile(r->band, n, r->sc.band_lo,
                                    r->band_scratch);
@@ -604,8 +683,10 @@ void run_eval_losses(run *r)
                                    r->band_scratch);
     /* The window oldest first, for the verdict's trend. */
     size_t first = n < bw ? 0 : r->band_pos;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         r->band_ord[i] = r->band[(first + i) % bw];
+        r->cross_ord[i] = r->cross_ring[(first + i) % bw];
+    }
     verdict_in vi = {
         .diverged = r->diverged,
         .loss0 = r->loss0,
@@ -614,15 +695,19 @@ void run_eval_losses(run *r)
         .band_hi = mt->band_hi,
         .window = r->band_ord,
         .n = n,
-        .cross_share = verdict_cross(r),
+        .cross = r->cross_ord,
         .thrown = thrown(r),
+        .was_bouncing = r->fed_verdict == VERDICT_BOUNCING,
+        .was_converging = r->fed_verdict == VERDICT_CONVERGING,
     };
     verdict_why why;
     mt->verdict = verdict_decide(&vi, &why);
+    r->fed_verdict = mt->verdict;
     mt->floor = why.floor;
     mt->fall = why.fall;
     mt->fall_t = why.t;
     mt->crossing = why.crossing;
+    mt->cross_mean = why.cross;
     mt->band_held = why.held;
     mt->bouncing = mt->verdict == VERDICT_BOUNCING;
     r->bounce_ring[slot] = (unsigned char)mt->bouncing;
@@ -630,12 +715,7 @@ void run_eval_losses(run *r)
     for (size_t i = 0; i < n; i++)
         nb += r->bounce_ring[i];
     mt->bounce_frac = (double)nb / (double)n;
-    r->have_metrics = 1;
-
-    history_push(&r->h_train, r->t, mt->train_loss);
-    history_push(&r->h_test, r->t, mt->test_loss);
-    history_push(&r->h_eta, r->t, mt->eta);
-    history_push(&r->h_verdict, r->t, (double)mt->verdict);
+    push_losses(r);
 }
 
 void run_reset_band(run *r)
@@ -644,12 +724,11 @@ void run_reset_band(run *r)
     r->band_pos = 0;
     r->concave_len = 0;
     r->concave_pos = 0;
+    r->fed_verdict = VERDICT_COUNT;
 }
 
 void run_evaluate(run *r)
 {
     run_eval_spectrum(r);
-    if (!(r->have_curv && r->last.curv_step == r->t))
-        run_eval_curvature(r);
     run_eval_losses(r);
 }

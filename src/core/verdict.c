@@ -34,11 +34,11 @@ static void half_stats(const double *x, size_t k, double floor, double *mean,
     *var = v / (double)(k - 1);
 }
 
-/* The window's newest VERDICT_DROP_K values all lie more than VERDICT_FALL
+/* The window's newest VERDICT_DROP_K values all lie more than `by`
  * decades under the lowest value of its older half (under the floor
  * clamp): the loss has just left its band downward — a decay, a switch to
  * GD — before the halves' means can show it. */
-static int dropped(const double *x, size_t n, double floor)
+static int dropped(const double *x, size_t n, double floor, double by)
 {
     size_t h = n / 2;
     if (h < VERDICT_DROP_K || n - h < VERDICT_DROP_K)
@@ -49,7 +49,7 @@ static int dropped(const double *x, size_t n, double floor)
         lo = v < lo ? v : lo;
     }
     for (size_t i = n - VERDICT_DROP_K; i < n; i++)
-        if (!(lg_floor(x[i], floor) < lo - VERDICT_FALL))
+        if (!(lg_floor(x[i], floor) < lo - by))
             return 0;
     return 1;
 }
@@ -80,9 +80,24 @@ verdict_kind verdict_decide(const verdict_in *in, verdict_why *why)
     w.t = t;
     double hi = lg_floor(in->band_hi, clamp);
     double lo = lg_floor(in->band_lo, clamp);
+    int keep = in->was_bouncing;
     w.spread = hi - lo;
-    w.held = n >= 4 && in->band_lo > w.floor && w.spread <= VERDICT_SPREAD;
-    w.crossing = in->cross_share >= VERDICT_CROSS;
+    w.held = n >= 4 && in->band_lo > w.floor &&
+             w.spread <= (keep ? VERDICT_SPREAD_KEEP : VERDICT_SPREAD);
+    double cs = 0.0;
+    size_t known = 0;
+    for (size_t i = 0; in->cross && i < n; i++)
+        if (!isnan(in->cross[i])) {
+            cs += in->cross[i];
+            known++;
+        }
+    w.cross = known ? cs / (double)known : NAN;
+    w.stopped = in->cross && n >= VERDICT_STOP_K;
+    for (size_t i = n - (n < VERDICT_STOP_K ? n : VERDICT_STOP_K);
+         w.stopped && i < n; i++)
+        w.stopped = in->cross[i] < VERDICT_STOP; /* NaN: not known */
+    int crosses = w.cross >= (keep ? VERDICT_CROSS_KEEP : VERDICT_CROSS);
+    w.crossing = crosses && !w.stopped;
     if (why)
         *why = w;
 
@@ -90,20 +105,28 @@ verdict_kind verdict_decide(const verdict_in *in, verdict_why *why)
     int settled = n > 0;
     for (size_t i = n / 2; i < n; i++)
         settled = settled && in->window[i] <= w.floor;
-    int falling = (fall >= VERDICT_FALL && t >= VERDICT_T) ||
-                  (n >= 4 && dropped(in->window, n, clamp));
-    int rising = fall <= -VERDICT_FALL && t <= -VERDICT_T;
+    double F = !w.crossing ? VERDICT_CREEP
+               : keep      ? VERDICT_FALL_KEEP
+                           : VERDICT_FALL;
+    int falling = (fall >= F && t >= VERDICT_T) ||
+                  (in->was_converging && fall >= F / 2.0 &&
+                   t >= VERDICT_T_KEEP) ||
+                  (n >= 4 && dropped(in->window, n, clamp,
+                                      keep ? VERDICT_FALL_KEEP : VERDICT_FALL));
+    int rising = fall <= -F && t <= -VERDICT_T;
     if (in->diverged)
         return VERDICT_DIVERGED;
     if (settled)
         return VERDICT_CONVERGED;
     if (in->thrown)
         return VERDICT_ERRATIC;
-    if (falling || n < 4)
+    if (falling || n < 4 || (crosses && w.stopped))
         return VERDICT_CONVERGING;
     if (rising || (w.crossing && !w.held))
         return VERDICT_ERRATIC;
     if (w.crossing)
         return VERDICT_BOUNCING;
-    return VERDICT_CONVERGING;
+    if (!(w.spread <= VERDICT_SPREAD) && in->band_lo > w.floor)
+        return VERDICT_ERRATIC;
+    return VERDICT_CONVERGED;
 }

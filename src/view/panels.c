@@ -580,8 +580,10 @@ static void sharp_strip(canvas *c, rect r, const app *a, axis x, int gutter,
 {
     const run *R = a->r;
     char b1[16], b2[16], lam[40], line[40];
+    /* the readout is λmax at the state drawn (the curve below is on the
+     * curvature's fixed cadence) */
     snprintf(lam, sizeof lam, "λmax %s",
-             plot_fmt(R->last.sharpness, b1, sizeof b1));
+             plot_fmt(R->last.sharpness_now, b1, sizeof b1));
     snprintf(line, sizeof line, "2/η %s",
              plot_fmt(two_over(run_eta(R)), b2, sizeof b2));
     int gd = R->dyn.kind == DYN_GD || R->dyn.kind == DYN_FLOW;
