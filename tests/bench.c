@@ -215,6 +215,7 @@ static double steps_while_drawing(double *fps_out, uint64_t *spf_out)
         canvas c;
         open_app(&a, "scenes/fig2-diag-decay10.scene", 3);
         a.r->sc.steps = UINT64_MAX; /* keep going past the scene's end */
+        a.past_end = 1;             /* (the app would stop there once) */
         a.spf = spf;
         canvas_init(&c, 200, 60, GLYPH_BRAILLE);
         double t0 = now(), last_spec = 0.0, frame = 1.0 / 30.0;
