@@ -38,6 +38,11 @@ size_t metrics_kinks(const double *w, const double *b, const double *a,
 /* Quantile q ∈ [0, 1] of v[0..k) by linear interpolation between order
  * statistics (type 7).  Sorts a copy in scratch (k doubles).  NaN if k = 0. */
 double metrics_quantile(const double *v, size_t k, double q, double *scratch);
+/* Quantiles q1 and q2 of v[0..k) into *out1, *out2, exactly as two
+ * metrics_quantile calls would give them, from one sort (the loss band
+ * needs both at every evaluation).  scratch holds k doubles. */
+void metrics_quantile_pair(const double *v, size_t k, double q1, double q2,
+                           double *scratch, double *out1, double *out2);
 
 /* Minimizer of f on [lo, hi] (lo < hi) by Brent's method (golden section
  * with parabolic steps), down to a bracket of about 4e-9 (hi − lo) plus

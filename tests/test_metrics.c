@@ -317,6 +317,19 @@ static void test_cross_share(void **state)
     assert_true(isnan(metrics_cross_share(alt, 0)));
 }
 
+/* The pair gives both quantiles exactly as two single calls do. */
+static void test_quantile_pair(void **state)
+{
+    (void)state;
+    const double v[] = {3.0, -1.0, 7.5, 0.25, 2.0, 2.0, 9.0};
+    double sc[7], lo, hi;
+    metrics_quantile_pair(v, 7, 0.1, 0.9, sc, &lo, &hi);
+    assert_true(lo == metrics_quantile(v, 7, 0.1, sc));
+    assert_true(hi == metrics_quantile(v, 7, 0.9, sc));
+    metrics_quantile_pair(v, 0, 0.1, 0.9, sc, &lo, &hi);
+    assert_true(isnan(lo) && isnan(hi));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -329,6 +342,7 @@ int main(void)
         cmocka_unit_test(test_sparsity_constant_columns),
         cmocka_unit_test(test_sparsity_degenerate),
         cmocka_unit_test(test_kinks_cases),
+        cmocka_unit_test(test_quantile_pair),
         cmocka_unit_test(test_quantile_type7),
         cmocka_unit_test(test_quantile_large),
     };

@@ -216,7 +216,8 @@ static int double_cmp(const void *pa, const void *pb)
     return (a > b) - (a < b);
 }
 
-double metrics_quantile(const double *v, size_t k, double q, double *scratch)
+/* Quantile q of the sorted s[0..k), type 7. */
+static double quantile_sorted(const double *s, size_t k, double q)
 {
     if (k == 0 || isnan(q))
         return NAN;
@@ -224,17 +225,35 @@ double metrics_quantile(const double *v, size_t k, double q, double *scratch)
         q = 0.0;
     if (q > 1.0)
         q = 1.0;
-    memcpy(scratch, v, k * sizeof(double));
-    qsort(scratch, k, sizeof(double), double_cmp);
     /* Type 7 (R's default, numpy's "linear"): h = (k − 1) q. */
     double h = (double)(k - 1) * q;
     size_t i = (size_t)floor(h);
     if (i >= k - 1)
-        return scratch[k - 1];
+        return s[k - 1];
     double f = h - (double)i;
     if (f == 0.0)
-        return scratch[i]; /* exact order statistic, no 0·Inf */
-    return scratch[i] + f * (scratch[i + 1] - scratch[i]);
+        return s[i]; /* exact order statistic, no 0·Inf */
+    return s[i] + f * (s[i + 1] - s[i]);
+}
+
+double metrics_quantile(const double *v, size_t k, double q, double *scratch)
+{
+    if (k == 0 || isnan(q))
+        return NAN;
+    memcpy(scratch, v, k * sizeof(double));
+    qsort(scratch, k, sizeof(double), double_cmp);
+    return quantile_sorted(scratch, k, q);
+}
+
+void metrics_quantile_pair(const double *v, size_t k, double q1, double q2,
+                           double *scratch, double *out1, double *out2)
+{
+    if (k > 0) {
+        memcpy(scratch, v, k * sizeof(double));
+        qsort(scratch, k, sizeof(double), double_cmp);
+    }
+    *out1 = quantile_sorted(scratch, k, q1);
+    *out2 = quantile_sorted(scratch, k, q2);
 }
 
 double metrics_line_min(double (*f)(void *ctx, double s), void *ctx,

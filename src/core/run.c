@@ -677,10 +677,8 @@ void run_eval_losses(run *r)
         r->band_len++;
     r->fed_t = r->t;
     size_t n = r->band_len;
-    mt->band_lo = metrics_quantile(r->band, n, r->sc.band_lo,
-                                   r->band_scratch);
-    mt->band_hi = metrics_quantile(r->band, n, r->sc.band_hi,
-                                   r->band_scratch);
+    metrics_quantile_pair(r->band, n, r->sc.band_lo, r->sc.band_hi,
+                          r->band_scratch, &mt->band_lo, &mt->band_hi);
     /* The window oldest first, for the verdict's trend. */
     size_t first = n < bw ? 0 : r->band_pos;
     for (size_t i = 0; i < n; i++) {
