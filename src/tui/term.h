@@ -36,8 +36,10 @@ int term_wait(int timeout_ms);
 /* The signal (SIGINT, SIGTERM) that asked the app to quit, or 0. */
 int term_quit_signal(void);
 
-/* After SIGWINCH or SIGCONT: re-reads the window size and resizes curses
- * to it.  Returns 1 if the screen must be redrawn in full. */
+/* After Ctrl-Z: restores the terminal and stops until fg.  After
+ * SIGWINCH or SIGCONT (and so after a stop): re-reads the window size
+ * and resizes curses to it.  Returns 1 if the screen must be redrawn in
+ * full.  Called at the top of every turn of the loop. */
 int term_check_resize(void);
 
 #endif
