@@ -95,8 +95,8 @@ typedef struct run {
     uint64_t t;            /* steps taken */
     int diverged;
     uint64_t diverged_at;  /* the step the run froze at (see run.c freeze:
-                              the newest state within diverge_loss, never
-                              before the last evaluation) */
+                              the newest state within diverge_loss since
+                              the last checkpoint) */
     int spectrum_on;       /* evaluate the NTK spectrum (default 1) */
 
     /* Checkpoint, refreshed every CK_EVERY steps and at every event:
@@ -195,8 +195,12 @@ uint64_t run_advance(run *r, uint64_t n);
 /* Evaluates every metric at the current state into r->last: the spectrum
  * (with sharpness_now) and then the losses (run_eval_losses, which keeps
  * the band, the verdict's inputs and the curvature on their cadence).
- * What headless rows and tests use. */
-void run_evaluate(run *r);
+ * What headless rows and tests use.  Returns 0, or 1 if the state's
+ * training loss is beyond diverge_loss (or not finite): such a state is
+ * never recorded — r->last and the histories keep the last state within
+ * the bound — because a run that freezes later freezes at or after every
+ * recorded state (see run_check). */
+int run_evaluate(run *r);
 /* The cheap part: train/test loss, η, θ and the overshoot share at the
  * current state.  At the scene's cadence — a multiple of the scene's
  * `every` (every evaluation if it is 0), or the first evaluation of a
@@ -208,8 +212,9 @@ void run_evaluate(run *r);
  * last fed step (the verdict says diverged once the run is frozen), so
  * none of them depends on how often the caller evaluates.  Appends to
  * h_train/h_test/h_eta/h_verdict when the step is newer than their
- * newest sample. */
-void run_eval_losses(run *r);
+ * newest sample.  Returns 1 (and records nothing) for a state beyond the
+ * bound, like run_evaluate. */
+int run_eval_losses(run *r);
 /* The curvature: the sharpness λmax and top_dir (hessian_top,
  * warm-started from the previous top_dir); the crossing share: with
  * v = top_dir and c_k = ⟨θ_k − θ, v⟩ for the trail's iterates θ_k, the
@@ -222,8 +227,21 @@ void run_eval_curvature(run *r);
  * quad1d the closed form); appends to h_rank/h_extra.  Skipped (values
  * kept) when spectrum_on is 0.  Called
  * by the app at its own (frame) cadence, so it feeds nothing the
- * trajectory, the verdict or the drawn curves depend on. */
-void run_eval_spectrum(run *r);
+ * trajectory, the verdict or the drawn curves depend on.  Returns 1 (and
+ * records nothing) for a state beyond the bound, like run_evaluate. */
+int run_eval_spectrum(run *r);
+
+/* Where a run stops (the end of its length, a snapshot's step), checks
+ * what the stepping checks only per sample: if the state's training loss
+ * is beyond diverge_loss or not finite, the run freezes — at the newest
+ * state within the bound since its last checkpoint, exactly as if a step
+ * had blown up here.  The stepping detects a blow-up by each step's
+ * sampled loss (or the full loss for the full-batch dynamics), by the
+ * full loss at every checkpoint (every CK_EVERY steps and at every
+ * event) and by this call; none of them depends on how often anything
+ * is evaluated, so neither does the frozen step.  Returns 1 if the run
+ * is frozen. */
+int run_check(run *r);
 
 /* Forgets the loss-band and bounce windows (a headless run starts its
  * statistics at its first row, not at the app's opening evaluation). */

@@ -320,6 +320,28 @@ else
     bad "12c q quits the tour with status 0" "$(screen l)"
 fi
 
+# ---- 14 issue 8.2: the live app freezes where headless does --------------
+# At the default pace and at ×64 the app stops at the same frozen step as
+# the headless run (and the snapshot, test_cli), with a loss within
+# diverge_loss on screen.
+want=$("$BIN" --headless fig2-diag-small --set eta=0.29 --steps 5000 --summary |
+       sed 's/.*"diverged_at":\([0-9]*\).*/\1/')
+for spd in slow fast; do
+    keys=""
+    [ $spd = fast ] && keys=">>>>>>"
+    start_app "d$spd" "$WORK" "fig2-diag-small --set eta=0.29 --steps 5000"
+    wait_for "d$spd" 'step [0-9]+/5000'
+    [ -n "$keys" ] && tm send-keys -t "d$spd" -l "$keys"
+    if wait_for "d$spd" "Diverged at step $want " &&
+        shows "d$spd" "DIVERGED .* step $want/5000"; then
+        ok "14 $spd: the app freezes at step $want like headless"
+    else
+        bad "14 $spd: the app freezes at step $want" "$(screen "d$spd")"
+    fi
+    tm send-keys -t "d$spd" -l 'q'
+    wait_exit "d$spd"
+done
+
 # ---- 13 nothing written into the directory the suite runs in ----------------
 after=$(ls -A "$PWD" | grep -E '\.(csv|cast)$')
 if [ "$after" = "$before" ]; then

@@ -992,6 +992,51 @@ static void test_band_independent_of_rows(void **st)
     }
 }
 
+
+/* Issue 8.2: a diverged run ends the same whatever --every (the same
+ * summary, byte for byte), a snapshot freezes at the same step, and the
+ * final state is never null or beyond diverge_loss. */
+static void test_freeze_independent_of_every(void **st)
+{
+    (void)st;
+    static char first[sizeof out_text];
+    const struct { const char *args; const char *at; } runs[] = {
+        {"prop2-quad --set eta=1e308 --steps 20", "step 0"},
+        {"fig2-diag-small --set eta=0.4", "step 21"},
+        {"fig2-diag-small --set eta=0.29 --steps 5000", "step 677"},
+        {"fig4-relu-decay50 --set eta=0.005 --steps 3000", "step 15"},
+    };
+    const char *every[] = {"0", "1", "7", "100"};
+    for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+        for (size_t i = 0; i < sizeof every / sizeof every[0]; i++) {
+            char a[512];
+            snprintf(a, sizeof a, "--headless %s --every %s --summary",
+                     runs[k].args, every[i]);
+            assert_int_equal(sh(a), 0);
+            assert_non_null(strstr(out_text, "\"diverged\":true"));
+            assert_null(strstr(out_text, "\"train_loss\":null"));
+            const char *tl = strstr(out_text, "\"train_loss\":");
+            assert_non_null(tl);
+            double L = strtod(tl + 13, NULL);
+            if (!(L <= 1e10))
+                fail_msg("%s: final loss %g beyond diverge_loss", a, L);
+            if (i == 0)
+                snprintf(first, sizeof first, "%s", out_text);
+            else if (strcmp(first, out_text) != 0)
+                fail_msg("%s:\n%s\nvs --every 0:\n%s", a, out_text, first);
+        }
+        char a[512], want[64];
+        snprintf(a, sizeof a, "--snapshot %s --size 100x30", runs[k].args);
+        assert_int_equal(sh(a), 0);
+        snprintf(want, sizeof want, "Diverged at %s ", runs[k].at);
+        if (!strstr(out_text, want))
+            fail_msg("%s: no '%s' in\n%s", a, want, out_text);
+        snprintf(want, sizeof want, "\"diverged_at\":%s}", runs[k].at + 5);
+        if (!strstr(first, want))
+            fail_msg("headless %s: no '%s' in\n%s", runs[k].args, want, first);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1017,6 +1062,7 @@ int main(void)
         cmocka_unit_test(test_manuals_render_clean),
         cmocka_unit_test(test_docs_name_real_scenes),
         cmocka_unit_test(test_band_independent_of_rows),
+        cmocka_unit_test(test_freeze_independent_of_every),
     };
     return cmocka_run_group_tests_name("cli", tests, setup, teardown);
 }

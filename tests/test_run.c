@@ -645,6 +645,138 @@ static void test_cross_unknown_at_floor(void **st)
     run_destroy(r);
 }
 
+
+/* Issue 8.2: where a diverging run freezes depends on its trajectory
+ * alone.  Advanced in one go without evaluations, one step at a time
+ * with every metric after each, or in chunks of 7 with the losses: the
+ * same frozen step and the same θ bits, a final loss within the bound,
+ * and no evaluation ever records a state beyond it. */
+static void freeze_same(const char *path, const char *const *kv)
+{
+    run *a = test_run(path, kv), *b = test_run(path, kv),
+        *c = test_run(path, kv);
+    uint64_t N = a->sc.steps;
+    run_advance(a, N);
+    while (b->t < N && !b->diverged) {
+        run_advance(b, 1);
+        if (run_evaluate(b) == 0)
+            assert_int_equal(b->last.step, b->t);
+        assert_true(isfinite(b->last.train_loss));
+        assert_true(b->last.train_loss <= b->dyn.max_loss);
+    }
+    while (c->t < N && !c->diverged) {
+        run_advance(c, N - c->t < 7 ? N - c->t : 7);
+        run_eval_losses(c);
+        assert_true(c->last.train_loss <= c->dyn.max_loss);
+    }
+    assert_true(a->diverged);
+    assert_true(b->diverged && c->diverged);
+    assert_int_equal(a->diverged_at, b->diverged_at);
+    assert_int_equal(a->diverged_at, c->diverged_at);
+    assert_int_equal(a->t, a->diverged_at);
+    assert_memory_equal(a->theta, b->theta, a->m.p * sizeof(double));
+    assert_memory_equal(a->theta, c->theta, a->m.p * sizeof(double));
+    run_evaluate(a);
+    assert_true(isfinite(a->last.train_loss));
+    assert_true(a->last.train_loss <= a->dyn.max_loss);
+    /* the histories end at the frozen step */
+    assert_true(history_at(&b->h_train, b->h_train.len - 1)->step_last <=
+                b->diverged_at);
+    run_destroy(a);
+    run_destroy(b);
+    run_destroy(c);
+}
+
+static void test_freeze_independent_of_evaluations(void **st)
+{
+    (void)st;
+    /* η = 1e308 overflows θ in the first step: frozen at θ0 */
+    const char *const huge[] = {"eta=1e308", "steps=20", NULL};
+    run *r = test_run("scenes/prop2-quad.scene", huge);
+    run_advance(r, 20);
+    assert_true(r->diverged);
+    assert_int_equal(r->diverged_at, 0);
+    assert_true(r->theta[0] == 0.3);
+    run_destroy(r);
+    freeze_same("scenes/prop2-quad.scene", huge);
+    const char *const fig2[] = {"eta=0.4", "steps=2000", NULL};
+    freeze_same("scenes/fig2-diag-small.scene", fig2);
+    const char *const fig2b[] = {"eta=0.29", "steps=5000", NULL};
+    freeze_same("scenes/fig2-diag-small.scene", fig2b);
+    const char *const quad[] = {"eta=3", "steps=200", NULL};
+    freeze_same("scenes/prop2-quad.scene", quad);
+    const char *const relu[] = {"model=relu1d", "eta=1", "steps=100", NULL};
+    freeze_same(NULL, relu);
+    const char *const gd[] = {"dynamics=gd", "eta=5", "steps=3000", NULL};
+    freeze_same("scenes/fig2-diag-small.scene", gd);
+}
+
+/* The run's last step is checked like a checkpoint: a state beyond the
+ * bound that no per-sample check has caught yet freezes the run when
+ * the run length ends there, at the newest state within the bound. */
+static void test_end_of_run_checked(void **st)
+{
+    (void)st;
+    int found = 0;
+    for (int seed = 1; seed <= 12 && !found; seed++) {
+        char sd[32];
+        snprintf(sd, sizeof sd, "seed=%d", seed);
+        const char *const kv[] = {"eta=0.4", "steps=100000", sd, NULL};
+        run *u = test_run("scenes/fig2-diag-small.scene", kv);
+        /* a step s whose state is beyond the bound, not yet detected */
+        uint64_t s = 0, good = 0;
+        while (!u->diverged && u->t < 100000) {
+            run_advance(u, 1);
+            if (u->diverged)
+                break;
+            double L = model_train_loss(&u->m, u->theta);
+            if (isfinite(L) && L <= u->dyn.max_loss) {
+                good = u->t;
+            } else {
+                s = u->t;
+                break;
+            }
+        }
+        run_destroy(u);
+        if (!s)
+            continue;
+        found = 1;
+        char steps[32];
+        snprintf(steps, sizeof steps, "steps=%llu", (unsigned long long)s);
+        const char *const kv2[] = {"eta=0.4", steps, sd, NULL};
+        run *r = test_run("scenes/fig2-diag-small.scene", kv2);
+        run_advance(r, s);
+        assert_true(r->diverged);
+        assert_int_equal(r->diverged_at, good);
+        assert_true(model_train_loss(&r->m, r->theta) <= r->dyn.max_loss);
+        run_destroy(r);
+        /* run_check does the same where a snapshot stops */
+        run *q = test_run("scenes/fig2-diag-small.scene", kv);
+        run_advance(q, s);
+        assert_false(q->diverged);
+        assert_int_equal(run_check(q), 1);
+        assert_int_equal(q->diverged_at, good);
+        run_destroy(q);
+    }
+    assert_true(found);
+}
+
+/* A run cannot start beyond its own bound: the freeze would have no state
+ * to return to. */
+static void test_initial_state_beyond_bound(void **st)
+{
+    (void)st;
+    scene s;
+    scene_err e;
+    scene_init(&s);
+    assert_int_equal(scene_set(&s, "diverge_loss=1e-3", &e), 0);
+    assert_int_equal(scene_finalize(&s, &e), 0);
+    char err[256];
+    run *r = run_create(&s, err, sizeof err);
+    assert_null(r);
+    assert_non_null(strstr(err, "initial training loss"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -669,6 +801,9 @@ int main(void)
         cmocka_unit_test(test_eval_off_cadence_feeds_nothing),
         cmocka_unit_test(test_sharpness_now_fresh),
         cmocka_unit_test(test_cross_unknown_at_floor),
+        cmocka_unit_test(test_freeze_independent_of_evaluations),
+        cmocka_unit_test(test_end_of_run_checked),
+        cmocka_unit_test(test_initial_state_beyond_bound),
     };
     return cmocka_run_group_tests_name("run", tests, NULL, NULL);
 }

@@ -510,6 +510,10 @@ void app_run_to(app *a, uint64_t n)
      * stands at n (each event fires once, so this ends). */
     while (a->r->t < n && !a->r->diverged && !a->quit && !a->ended)
         advance(a, n - a->r->t, 0);
+    /* where it stops, its state is checked (run_check), as headless
+     * does at its last step */
+    if (a->r->t == n)
+        run_check(a->r);
     a->jumping = 0;
     /* A jump to a state, not a frame: transient key feedback does not
      * belong on it, nor a caption timed in seconds from an earlier step

@@ -218,11 +218,12 @@ int headless_run(app *a, const headless_opts *o)
     uint64_t last_row = 0;
     if (a->r->t < N) {
         /* the band window starts here, whether or not a row does */
+        int out;
         if (o->every > 0)
-            run_evaluate(a->r);
+            out = run_evaluate(a->r);
         else
-            run_eval_losses(a->r);
-        if (o->every > 0) {
+            out = run_eval_losses(a->r);
+        if (o->every > 0 && !out) {
             if (o->csv)
                 headless_csv_row(a->r, o->csv);
             rows++;
@@ -246,6 +247,10 @@ int headless_run(app *a, const headless_opts *o)
         if (ev > r->t && ev - r->t < chunk)
             chunk = ev - r->t;
         run_advance(r, chunk);
+        /* where the run stops, its state is checked like a checkpoint's
+         * (the run length's end is checked by the stepping itself) */
+        if (r->t == N)
+            run_check(r);
         if (!r->diverged)
             app_fire_due(a);
         r = a->r;
@@ -255,21 +260,26 @@ int headless_run(app *a, const headless_opts *o)
         int due = r->diverged || r->t == N ||
                   (o->every && r->t % o->every == 0);
         if (due && !(rows && r->t == last_row)) {
-            run_evaluate(r);
-            if (o->csv)
-                headless_csv_row(r, o->csv);
-            rows++;
-            last_row = r->t;
+            if (run_evaluate(r) == 0) {
+                if (o->csv)
+                    headless_csv_row(r, o->csv);
+                rows++;
+                last_row = r->t;
+            }
         } else if (own > 0 && r->t % own == 0) {
             run_eval_losses(r);
         }
     }
     run *r = a->r;
-    if (!rows || last_row != r->t) {
-        run_evaluate(r);
-        if (o->csv)
-            headless_csv_row(r, o->csv);
-    }
+    /* a run stopped by an event or a quit may stand beyond the bound */
+    run_check(r);
+    /* A frozen run is measured again after its freeze even if a row was
+     * written at that step before it: the freeze rebuilds the trail the
+     * overshoot share reads, and the summary must not depend on whether
+     * --every happened to evaluate that step first. */
+    int fresh = !rows || last_row != r->t;
+    if ((fresh || r->diverged) && run_evaluate(r) == 0 && fresh && o->csv)
+        headless_csv_row(r, o->csv);
     if (o->summary)
         headless_summary(r, o->summary);
     int bad = 0;

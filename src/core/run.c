@@ -154,6 +154,15 @@ run *run_create(const scene *sc, char *err, size_t errlen)
     }
     ops->init_theta(&r->m, r->theta, &init);
     r->loss0 = model_train_loss(&r->m, r->theta);
+    /* Every freeze returns to a checkpoint, the first being θ0: a run
+     * must start where it may stand. */
+    if (!(isfinite(r->loss0) && r->loss0 <= r->dyn.max_loss)) {
+        snprintf(err, errlen,
+                 "the initial training loss %.4g is beyond diverge_loss "
+                 "%.4g: raise diverge_loss or change the initialization",
+                 r->loss0, r->dyn.max_loss);
+        goto fail_quiet;
+    }
     {
         uint64_t ev = sc->every ? sc->every : 1;
         /* The whole Hessian of a tiny model costs p products: its
@@ -239,15 +248,19 @@ const double *run_trail_at(const run *r, size_t k)
 
 static void after_event(run *r);
 
-/* Step t_bad blew up.  Replay from the checkpoint (the trail restarts
- * there, so the checkpoint state is a candidate too), then freeze at the
- * newest state whose loss is within diverge_loss — a blow-up multiplies
- * the loss many times a step, so the last finite state can be far out —
- * but never before the last evaluated step, so nothing already reported
- * is taken back.  θ is exactly the state at the frozen step; the
- * generator is not meaningful in a frozen run (u and r restore from
- * checkpoints, which carry theirs). */
-static void freeze(run *r, uint64_t t_bad)
+/* Whether θ is a state the run may stand at: its training loss finite and
+ * within diverge_loss.  O(n·p), like one evaluation of the loss. */
+static int in_bound(const run *r, const double *th)
+{
+    double L = model_train_loss(&r->m, th);
+    return isfinite(L) && L <= r->dyn.max_loss;
+}
+
+/* Steps the replay state from the checkpoint to step `to` (at most),
+ * pushing every state onto the trail; stops early at a step that blows
+ * up again (it cannot: the replay repeats steps that went through).
+ * With `good` it also finds the newest state within the bound. */
+static void replay(run *r, uint64_t to, uint64_t *good)
 {
     size_t p = r->m.p;
     memcpy(r->theta, r->ck_theta, p * sizeof *r->theta);
@@ -255,7 +268,7 @@ static void freeze(run *r, uint64_t t_bad)
     r->t = r->ck_t;
     r->trail_len = 0;
     trail_push(r, -1);
-    while (r->t < t_bad) {
+    while (r->t < to) {
         rng saved = r->step_rng;
         int bad = dyn_step(&r->m, r->theta, eta_at(r, r->t), &r->dyn,
                            &r->step_rng, &r->ws);
@@ -267,22 +280,40 @@ static void freeze(run *r, uint64_t t_bad)
         }
         r->t++;
         trail_push(r, dyn_overshoot(&r->m, r->theta, &r->ws));
+        if (good && in_bound(r, r->theta))
+            *good = r->t;
     }
-    uint64_t floor_t =
-        r->have_metrics && r->last.step <= r->t ? r->last.step : 0;
-    for (size_t k = 0; k < r->trail_len && r->trail_t - k >= floor_t; k++) {
-        const double *th = run_trail_at(r, k);
-        double L = model_train_loss(&r->m, th);
-        if (isfinite(L) && L <= r->dyn.max_loss) {
-            if (k > 0) {
-                memcpy(r->theta, th, p * sizeof *r->theta);
-                r->t = r->trail_t - k;
-                /* the trail keeps what led up to the frozen state */
-                r->trail_head = (r->trail_head + RUN_TRAIL - k) % RUN_TRAIL;
-                r->trail_len -= k;
-                r->trail_t -= k;
-            }
-            break;
+}
+
+/* The run blew up at step t_bad: the step from state t_bad failed its
+ * check, or state t_bad itself is beyond the bound (found at a
+ * checkpoint, an event or the end of the run).  It freezes at the newest
+ * state from the checkpoint to t_bad whose training loss is within
+ * diverge_loss.  Only the trajectory and t_bad decide that state, and
+ * t_bad is found by the stepping alone (per-step checks, checkpoints at
+ * fixed steps, events), so the frozen step and θ are the same whoever
+ * evaluates how often; and as no evaluation of a state beyond the bound
+ * is ever recorded (run_eval_losses), every recorded step is at or
+ * before the frozen one.  The checkpoint is always within the bound
+ * (checked when it is taken), so such a state exists.  The generator is
+ * not meaningful in a frozen run (u and r restore from checkpoints,
+ * which carry theirs). */
+static void freeze(run *r, uint64_t t_bad)
+{
+    uint64_t good = r->ck_t;
+    replay(r, t_bad, &good);
+    if (good != r->t) {
+        uint64_t back = r->t - good;
+        if (back < r->trail_len) {
+            memcpy(r->theta, run_trail_at(r, (size_t)back),
+                   r->m.p * sizeof *r->theta);
+            r->t = good;
+            /* the trail keeps what led up to the frozen state */
+            r->trail_head = (r->trail_head + RUN_TRAIL - back) % RUN_TRAIL;
+            r->trail_len -= back;
+            r->trail_t = good;
+        } else {
+            replay(r, good, NULL);
         }
     }
     /* Evaluations made past the frozen step describe states the run no
@@ -295,14 +326,36 @@ static void freeze(run *r, uint64_t t_bad)
     r->diverged_at = r->t;
 }
 
+/* Called where the stepping loop alone would not look (a checkpoint, an
+ * event, the end of the run): freezes the run if its state is beyond the
+ * bound.  Returns 1 if the run is (now) frozen. */
+static int guard(run *r)
+{
+    if (r->diverged)
+        return 1;
+    if (in_bound(r, r->theta))
+        return 0;
+    freeze(r, r->t);
+    return 1;
+}
+
+int run_check(run *r)
+{
+    return guard(r);
+}
+
 uint64_t run_advance(run *r, uint64_t n)
 {
     uint64_t done = 0;
     if (r->trail_len == 0 && !r->diverged)
         trail_push(r, -1);
     while (done < n && !r->diverged) {
-        if (r->t % CK_EVERY == 0 && r->ck_t != r->t)
+        if (r->t % CK_EVERY == 0 && r->ck_t != r->t) {
+            /* a checkpoint is a state a freeze may return to */
+            if (guard(r))
+                return done;
             checkpoint(r);
+        }
         /* The last RUN_TRAIL steps keep copies of θ for the trail and the
          * bounce indicator; the others run without any extra work. */
         uint64_t left = n - done;
@@ -314,6 +367,10 @@ uint64_t run_advance(run *r, uint64_t n)
             stretch = to_ck;
         if (stretch > r->eta_until - r->t)
             stretch = r->eta_until - r->t;
+        /* the end of the run length is checked like a checkpoint */
+        uint64_t end = r->sc.steps;
+        if (r->t < end && stretch > end - r->t)
+            stretch = end - r->t;
         for (uint64_t k = 0; k < stretch; k++) {
             if (dyn_step(&r->m, r->theta, eta, &r->dyn, &r->step_rng,
                          &r->ws)) {
@@ -325,6 +382,8 @@ uint64_t run_advance(run *r, uint64_t n)
         }
         if (keep)
             trail_push(r, dyn_overshoot(&r->m, r->theta, &r->ws));
+        if (r->t == end && stretch > 0 && guard(r))
+            return done;
     }
     return done;
 }
@@ -368,8 +427,18 @@ int run_rewind(run *r, double factor)
     return 0;
 }
 
+/* Before an event changes the run: a state beyond the bound freezes it
+ * first (the event is dropped, and its checkpoint never holds such a
+ * state).  Returns 1 if the run froze now. */
+static int before_event(run *r)
+{
+    return !r->diverged && guard(r);
+}
+
 void run_toggle_warmup(run *r, double mult, uint64_t len)
 {
+    if (before_event(r))
+        return;
     if (r->sched.mw_active)
         schedule_warmup_stop(&r->sched, r->t);
     else
@@ -388,18 +457,24 @@ static void after_event(run *r)
 
 void run_set_eta(run *r, double eta)
 {
+    if (before_event(r))
+        return;
     schedule_set_eta(&r->sched, r->t, eta);
     after_event(r);
 }
 
 void run_scale_eta(run *r, double factor)
 {
+    if (before_event(r))
+        return;
     schedule_scale_eta(&r->sched, r->t, factor);
     after_event(r);
 }
 
 void run_decay_now(run *r)
 {
+    if (before_event(r))
+        return;
     schedule_decay_now(&r->sched, r->t);
     after_event(r);
 }
@@ -408,6 +483,8 @@ int run_set_dynamics(run *r, dyn_kind k, char *err, size_t errlen)
 {
     if (dyn_check(k, &r->m, err, errlen) != 0)
         return -1;
+    if (before_event(r))
+        return 0;
     r->dyn.kind = k;
     schedule_log(&r->sched, r->t, EV_DYNAMICS, (double)k);
     after_event(r);
@@ -416,6 +493,8 @@ int run_set_dynamics(run *r, dyn_kind k, char *err, size_t errlen)
 
 void run_set_batch(run *r, size_t batch)
 {
+    if (before_event(r))
+        return;
     if (batch < 1)
         batch = 1;
     r->dyn.batch = batch;
@@ -531,12 +610,14 @@ void run_eval_curvature(run *r)
     history_push(&r->h_sharp, r->t, mt->sharpness);
 }
 
-void run_eval_spectrum(run *r)
+int run_eval_spectrum(run *r)
 {
     run_metrics *mt = &r->last;
     const model *m = &r->m;
     if (!r->spectrum_on)
-        return;
+        return 0;
+    if (!in_bound(r, r->theta))
+        return 1; /* never recorded (see freeze) */
     size_t rows = 0, cols = 0;
     m->ops->ntk_factor(m, r->theta, r->F, &rows, &cols);
     size_t k = rows < cols ? rows : cols;
@@ -559,6 +640,7 @@ void run_eval_spectrum(run *r)
     const char *xn = run_extra_name(r);
     history_push(&r->h_extra, r->t,
                  !xn ? NAN : xn[0] == 'l' ? mt->ex.l0 : mt->ex.kinks);
+    return 0;
 }
 
 
@@ -627,18 +709,22 @@ static void push_losses(run *r)
     history_push(&r->h_verdict, r->t, (double)mt->verdict);
 }
 
-void run_eval_losses(run *r)
+int run_eval_losses(run *r)
 {
     run_metrics *mt = &r->last;
     const model *m = &r->m;
     size_t p = m->p;
+    /* A state beyond the bound is never recorded (see freeze). */
+    double L = model_train_loss(m, r->theta);
+    if (!(isfinite(L) && L <= r->dyn.max_loss))
+        return 1;
     int feed = feeds(r);
     if (feed && r->t % r->curv_every == 0 &&
         !(mt->curv_step == r->t && r->have_curv))
         run_eval_curvature(r);
     mt->step = r->t;
     mt->eta = run_eta(r);
-    mt->train_loss = model_train_loss(m, r->theta);
+    mt->train_loss = L;
     mt->test_loss = model_test_loss(m, r->theta);
 
     /* Secondary indicator: the trail's steps that overshot their points.
@@ -664,7 +750,7 @@ void run_eval_losses(run *r)
         if (r->diverged)
             mt->verdict = VERDICT_DIVERGED;
         push_losses(r);
-        return;
+        return 0;
     }
 
     /* Loss band over a trailing window of evaluations. */
@@ -714,6 +800,7 @@ void run_eval_losses(run *r)
         nb += r->bounce_ring[i];
     mt->bounce_frac = (double)nb / (double)n;
     push_losses(r);
+    return 0;
 }
 
 void run_reset_band(run *r)
@@ -725,8 +812,9 @@ void run_reset_band(run *r)
     r->fed_verdict = VERDICT_COUNT;
 }
 
-void run_evaluate(run *r)
+int run_evaluate(run *r)
 {
-    run_eval_spectrum(r);
-    run_eval_losses(r);
+    if (run_eval_spectrum(r))
+        return 1;
+    return run_eval_losses(r);
 }
