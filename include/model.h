@@ -21,6 +21,14 @@
 
 #define MODEL_MAX_POINTS 64 /* relu1d points given in a scene */
 
+/* The NTK matrix is evaluated on as many fresh probe inputs as there are
+ * parameters (spec §4), but on at most MODEL_PROBE_MAX of them: its
+ * spectrum costs O(probes² · columns) per evaluation and the app shows it
+ * ten times a second, so above this (diagnet d > 256, relu1d m > 170) the
+ * probes are the first MODEL_PROBE_MAX of the p the stream would draw, and
+ * the panel and the summary say how many. */
+#define MODEL_PROBE_MAX 512
+
 /* Every model parameter a scene can set; each model reads its own. */
 typedef struct model_params {
     /* quad1d: x ~ U[a, b], y = x θ*², θ0 the initial iterate.
@@ -38,6 +46,9 @@ typedef struct model_params {
     double init_w, init_b, init_a;
     int npoints;
     double px[MODEL_MAX_POINTS], py[MODEL_MAX_POINTS];
+    /* probe cap: 0 means MODEL_PROBE_MAX (no scene sets it; the tests
+     * lower it to check the capped path against the full one) */
+    int probe_max;
 } model_params;
 
 /* Model-specific metrics; NaN where a metric does not apply. */
@@ -60,8 +71,9 @@ typedef struct model_ops {
     const char *summary;  /* one line for --help and --list */
 
     /* Allocates data and draws it from `data` (training/test sets) and
-     * `probe` (the p fresh inputs of the NTK matrix).  Sets p, n, dim,
-     * n_test, loss_coef.  Returns 0, or −1 with a message in err. */
+     * `probe` (the n_probe = model_probe_count(p) fresh inputs of the NTK
+     * matrix).  Sets p, n, dim, n_test, loss_coef, n_probe, ntk_rows,
+     * ntk_cols and bytes.  Returns 0, or −1 with a message in err. */
     int (*create)(model *m, const model_params *prm, rng *data, rng *probe,
                   char *err, size_t errlen);
     /* Frees what create allocated. */
@@ -85,10 +97,10 @@ typedef struct model_ops {
     /* Online models only: exact population loss and gradient (g = ∇L). */
     double (*pop_loss)(const model *m, const double *theta);
     void (*pop_grad)(const model *m, const double *theta, double *g);
-    /* Writes into F (row-major, at most p × p) a matrix whose singular
-     * values equal those of ϕ_θ(P), the p × p NTK feature matrix on the
-     * probe inputs, but that is cheaper to factor (the structure of ϕϕᵀ).
-     * Sets *rows, *cols. */
+    /* Writes into F (row-major, at most ntk_rows × ntk_cols) a matrix whose
+     * non-zero singular values equal those of ϕ_θ(P), the n_probe × p NTK
+     * feature matrix on the probe inputs, but that is cheaper to factor
+     * (the structure of ϕϕᵀ): never p × p.  Sets *rows, *cols. */
     void (*ntk_factor)(const model *m, const double *theta, double *F,
                        size_t *rows, size_t *cols);
     /* out[0..p) = ∇²L(θ) v: the Hessian of the training loss (the
@@ -115,9 +127,17 @@ struct model {
     double loss_coef; /* c in L = c/n Σ r² */
     double *x, *y;    /* training set: n × dim, n */
     double *xt, *yt;  /* test set: n_test × dim, n_test */
-    double *probe;    /* p × dim fresh inputs for the NTK matrix */
+    double *probe;    /* n_probe × dim fresh inputs for the NTK matrix */
+    size_t n_probe;   /* probe inputs: min(p, the cap), see MODEL_PROBE_MAX */
+    size_t ntk_rows;  /* the largest shape ntk_factor writes, */
+    size_t ntk_cols;  /*   so the run sizes its SVD once */
+    size_t bytes;     /* what create allocated, for the memory figures */
     void *priv;       /* model-owned precomputation and scratch */
 };
+
+/* The probe count for p parameters under prm's cap: min(p, probe_max or
+ * MODEL_PROBE_MAX). */
+size_t model_probe_count(const model_params *prm, size_t p);
 
 /* The registry: the model called `name`, or NULL. */
 const model_ops *model_find(const char *name);

@@ -30,6 +30,13 @@ const model_ops *model_at(size_t i)
     return i < REGISTRY_LEN ? registry[i] : NULL;
 }
 
+size_t model_probe_count(const model_params *prm, size_t p)
+{
+    size_t cap = prm->probe_max > 0 ? (size_t)prm->probe_max
+                                    : (size_t)MODEL_PROBE_MAX;
+    return p < cap ? p : cap;
+}
+
 int model_create(model *m, const model_ops *ops, const model_params *prm,
                  rng *data, rng *probe, char *err, size_t errlen)
 {

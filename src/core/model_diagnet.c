@@ -17,8 +17,10 @@
 
 typedef struct diagnet_priv {
     double *beta_star; /* d: the planted predictor */
-    double *R;         /* d × d row-major: R of the probe matrix's QR */
+    double *R;         /* d × d row-major: R of the probe matrix's QR
+                          when there are at least d probes, else NULL */
     double *beta;      /* d: scratch for β = u ⊙ v in extras */
+    double *scale;     /* d: scratch for √(u_j² + v_j²) in ntk_factor */
     double *hv;        /* 2n + 3d: scratch for diagnet_hvp */
 } diagnet_priv;
 
@@ -45,8 +47,9 @@ static inline double diagnet_dot3(const double *restrict u,
  *   1. r standard normals g_0..g_{r−1} for β*,
  *   2. the n training rows (row by row, d normals each),
  *   3. the n_test test rows.
- * Labels are y = X β*, noise-free.  The probe stream gives the 2d × d
- * probe inputs, row by row. */
+ * Labels are y = X β*, noise-free.  The probe stream gives the
+ * n_probe × d probe inputs, row by row (2d of them up to the cap, so a
+ * capped set is the first rows of the full one). */
 /* count rows x_i ~ N(0, I_d) (row-major) with noiseless labels
  * y_i = <x_i, β*>, drawn row by row from g. */
 static void draw_planted(rng *g, const double *beta, size_t d, double *x,
@@ -85,22 +88,36 @@ static int diagnet_create(model *m, const model_params *prm, rng *data,
     m->n = (size_t)prm->n;
     m->n_test = (size_t)prm->n_test;
     m->loss_coef = 0.5;
+    /* ϕ_θ(P) = P [D_v D_u] has rank at most min(k, d) for k probes: with
+     * k ≥ d the QR below brings it to d × d; with fewer probes P·D
+     * itself (k × d) is the smaller matrix. */
+    size_t k = model_probe_count(prm, m->p);
+    m->n_probe = k;
+    m->ntk_rows = k >= d ? d : k;
+    m->ntk_cols = d;
+    size_t nt = m->n_test ? m->n_test : 1;
+    /* β*, β, scale, hv; R; X, y; Xt, yt; P */
+    m->bytes = sizeof(diagnet_priv) +
+               sizeof(double) * (3 * d + 2 * m->n + 3 * d +
+                                 (k >= d ? d * d : 0) + m->n * d + m->n +
+                                 nt * d + nt + k * d);
 
     diagnet_priv *pv = calloc(1, sizeof *pv);
     m->priv = pv;
     if (!pv)
         goto oom;
     pv->beta_star = calloc(d, sizeof *pv->beta_star);
-    pv->R = malloc(d * d * sizeof *pv->R);
+    pv->R = k >= d ? malloc(d * d * sizeof *pv->R) : NULL;
     pv->beta = malloc(d * sizeof *pv->beta);
+    pv->scale = malloc(d * sizeof *pv->scale);
     pv->hv = malloc((2 * m->n + 3 * d) * sizeof *pv->hv);
     m->x = malloc(m->n * d * sizeof *m->x);
     m->y = malloc(m->n * sizeof *m->y);
     m->xt = malloc((m->n_test ? m->n_test : 1) * d * sizeof *m->xt);
     m->yt = malloc((m->n_test ? m->n_test : 1) * sizeof *m->yt);
-    m->probe = malloc(m->p * d * sizeof *m->probe);
-    if (!pv->beta_star || !pv->R || !pv->beta || !pv->hv || !m->x || !m->y || !m->xt ||
-        !m->yt || !m->probe)
+    m->probe = malloc(k * d * sizeof *m->probe);
+    if (!pv->beta_star || (k >= d && !pv->R) || !pv->beta || !pv->scale ||
+        !pv->hv || !m->x || !m->y || !m->xt || !m->yt || !m->probe)
         goto oom;
 
     double nrm2 = 0.0;
@@ -115,11 +132,11 @@ static int diagnet_create(model *m, const model_params *prm, rng *data,
     draw_planted(data, pv->beta_star, d, m->x, m->y, m->n);
     draw_planted(data, pv->beta_star, d, m->xt, m->yt, m->n_test);
 
-    for (size_t k = 0; k < m->p * d; k++)
-        m->probe[k] = rng_normal(probe);
+    for (size_t i = 0; i < k * d; i++)
+        m->probe[i] = rng_normal(probe);
     /* ϕ_θ(P) = P [D_v D_u], so ϕϕᵀ = P diag(u² + v²) Pᵀ; with P = QR the
      * non-zero singular values of ϕ are those of R·diag(√(u² + v²)). */
-    if (la_qr_r(m->probe, m->p, d, pv->R) != 0) {
+    if (pv->R && la_qr_r(m->probe, k, d, pv->R) != 0) {
         snprintf(err, errlen, "diagnet: QR of the probe inputs failed");
         return -1;
     }
@@ -136,6 +153,7 @@ static void diagnet_destroy(model *m)
         free(pv->beta_star);
         free(pv->R);
         free(pv->beta);
+        free(pv->scale);
         free(pv->hv);
         free(pv);
     }
@@ -245,17 +263,24 @@ static void diagnet_hvp(const model *m, const double *theta, const double *dir,
     }
 }
 
-/* F = R · diag(√(u_j² + v_j²)), d × d (see diagnet_create). */
+/* F = R · diag(√(u_j² + v_j²)), d × d, or with fewer probes than d
+ * P · diag(√(u_j² + v_j²)), n_probe × d (see diagnet_create). */
 static void diagnet_ntk_factor(const model *m, const double *theta, double *F,
                                size_t *rows, size_t *cols)
 {
     const diagnet_priv *pv = m->priv;
-    size_t d = m->dim;
+    size_t d = m->dim, nr = m->ntk_rows;
     const double *u = theta, *v = theta + d;
-    for (size_t i = 0; i < d; i++)
+    const double *A = pv->R ? pv->R : m->probe;
+    /* one hypot per column, not per entry: the same numbers, d² fewer
+     * calls */
+    for (size_t j = 0; j < d; j++)
+        pv->scale[j] = hypot(u[j], v[j]);
+    for (size_t i = 0; i < nr; i++)
         for (size_t j = 0; j < d; j++)
-            F[i * d + j] = pv->R[i * d + j] * hypot(u[j], v[j]);
-    *rows = *cols = d;
+            F[i * d + j] = A[i * d + j] * pv->scale[j];
+    *rows = nr;
+    *cols = d;
 }
 
 static void diagnet_extras(const model *m, const double *theta,
