@@ -29,6 +29,13 @@
  * the panel and the summary say how many. */
 #define MODEL_PROBE_MAX 512
 
+/* The most entries an input matrix of diagnet may hold: n·d and
+ * n_test·d (2^22 doubles, 32 MiB: n = 1024 at d = 4096).  The app reads
+ * the training set a few dozen times a frame (the loss, the valley's
+ * trail) and a full-batch step reads it twice, so past this nothing is
+ * interactive any more; scene_finalize refuses it with the numbers. */
+#define MODEL_DATA_MAX 4194304
+
 /* Every model parameter a scene can set; each model reads its own. */
 typedef struct model_params {
     /* quad1d: x ~ U[a, b], y = x θ*², θ0 the initial iterate.
@@ -114,6 +121,17 @@ typedef struct model_ops {
     /* Model-specific metrics. */
     void (*extras)(const model *m, const double *theta, const extras_cfg *c,
                    model_extras *out);
+    /* Optional (NULL: model_line_loss evaluates L at θ + s·dir, O(n·p)
+     * each): the training loss along the line θ + s·dir as something
+     * cheaper to evaluate — diagnet's residuals are quadratic in s, so
+     * after one O(n·d) pass each point costs O(n).  The valley panel
+     * evaluates a few hundred points of the line per frame.  line_begin
+     * keeps what it needs in the model's scratch (not re-entrant, like
+     * extras); line_loss gives L(θ + s·dir) for the last line begun, equal
+     * to the direct evaluation to rounding. */
+    void (*line_begin)(const model *m, const double *theta,
+                       const double *dir);
+    double (*line_loss)(const model *m, double s);
 } model_ops;
 
 struct model {
@@ -163,6 +181,26 @@ void model_full_grad(const model *m, const double *theta, double *g);
 /* out = ∇²L(θ) v (population Hessian if online); see model_ops.hvp. */
 void model_hvp(const model *m, const double *theta, const double *v,
                double *out);
+/* The training loss along a line θ + s·dir (the valley panel's slice):
+ * model_line_begin once per line, then model_line_loss for each s —
+ * through the model's line ops when it has them and n·p ≥ MODEL_LINE_MIN,
+ * else directly at θ + s·dir in scratch (p doubles).  Below that size the
+ * direct evaluation costs little, and it keeps the frames of smaller runs
+ * exactly as they were: at a converged run's floor the slice is rounding
+ * noise, which the two forms round differently.  theta, dir and scratch
+ * must outlive the line; one line at a time per model. */
+#define MODEL_LINE_MIN 65536
+typedef struct model_line {
+    const model *m;
+    const double *theta, *dir;
+    double *th;
+    int fast; /* through the model's line ops */
+} model_line;
+void model_line_begin(model_line *l, const model *m, const double *theta,
+                      const double *dir, double *scratch);
+/* L(θ + s·dir) on the line begun in l. */
+double model_line_loss(const model_line *l, double s);
+
 /* Phi (row-major count × p) = ϕ_θ(x): rows ∇_θ h_θ(x_k). */
 void model_feature_matrix(const model *m, const double *theta,
                           const double *x, size_t count, double *phi);

@@ -116,6 +116,28 @@ void model_hvp(const model *m, const double *theta, const double *v,
     m->ops->hvp(m, theta, v, out);
 }
 
+void model_line_begin(model_line *l, const model *m, const double *theta,
+                      const double *dir, double *scratch)
+{
+    l->m = m;
+    l->theta = theta;
+    l->dir = dir;
+    l->th = scratch;
+    l->fast = m->ops->line_begin && m->n * m->p >= MODEL_LINE_MIN;
+    if (l->fast)
+        m->ops->line_begin(m, theta, dir);
+}
+
+double model_line_loss(const model_line *l, double s)
+{
+    const model *m = l->m;
+    if (l->fast)
+        return m->ops->line_loss(m, s);
+    for (size_t j = 0; j < m->p; j++)
+        l->th[j] = l->theta[j] + s * l->dir[j];
+    return model_train_loss(m, l->th);
+}
+
 void model_feature_matrix(const model *m, const double *theta,
                           const double *x, size_t count, double *phi)
 {
