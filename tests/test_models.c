@@ -513,6 +513,63 @@ static void test_diagnet_ntk_capped(void **state)
     model_destroy(&full);
 }
 
+/* The training loss along a line: diagnet's quadratic-residual form
+ * against the direct evaluation at θ + s·dir, through model_line both
+ * ways (the fast form only above MODEL_LINE_MIN, so below it the numbers
+ * are the direct ones exactly). */
+static void test_diagnet_line(void **state)
+{
+    model m;
+    model_params p = diagnet_params(9, 3, 13, 0);
+    create_ok(&m, &model_diagnet_ops, &p, 45);
+    rng g;
+    rng_seed(&g, 46, 0);
+    double th[18], dir[18], at[18], scratch[18];
+    random_theta(&m, &g, th);
+    for (size_t k = 0; k < m.p; k++)
+        dir[k] = rng_normal(&g);
+    m.ops->line_begin(&m, th, dir);
+    const double ss[] = {0.0, 1e-3, -0.7, 2.5, -40.0};
+    model_line l;
+    model_line_begin(&l, &m, th, dir, scratch);
+    assert_int_equal(l.fast, 0); /* 13·18 < MODEL_LINE_MIN */
+    for (size_t i = 0; i < sizeof ss / sizeof ss[0]; i++) {
+        for (size_t k = 0; k < m.p; k++)
+            at[k] = th[k] + ss[i] * dir[k];
+        double want = model_train_loss(&m, at);
+        assert_true(model_line_loss(&l, ss[i]) == want);
+        assert_close(m.ops->line_loss(&m, ss[i]), want, 1e-12);
+    }
+    model_destroy(&m);
+}
+
+/* diagnet_hvp keeps r and q for the θ it last saw: products at θ1, θ2,
+ * θ1 again, and at θ1 changed in place, equal those of a fresh model. */
+static void test_diagnet_hvp_cache(void **state)
+{
+    model m, fresh;
+    model_params p = diagnet_params(7, 2, 11, 0);
+    create_ok(&m, &model_diagnet_ops, &p, 47);
+    rng g;
+    rng_seed(&g, 48, 0);
+    double t1[14], t2[14], v[14], out[14], want[14];
+    random_theta(&m, &g, t1);
+    random_theta(&m, &g, t2);
+    for (size_t k = 0; k < m.p; k++)
+        v[k] = rng_normal(&g);
+    const double *seq[] = {t1, t2, t1, t1};
+    for (size_t i = 0; i < 4; i++) {
+        if (i == 3)
+            t1[4] += 0.25; /* the same pointer, a new θ */
+        model_hvp(&m, seq[i], v, out);
+        create_ok(&fresh, &model_diagnet_ops, &p, 47);
+        model_hvp(&fresh, seq[i], v, want);
+        model_destroy(&fresh);
+        assert_memory_equal(out, want, sizeof out);
+    }
+    model_destroy(&m);
+}
+
 /* ---- relu1d ----------------------------------------------------------- */
 
 static void test_relu1d_data(void **state)
@@ -668,6 +725,8 @@ int main(void)
         cmocka_unit_test(test_diagnet_data),
         cmocka_unit_test(test_diagnet_ntk),
         cmocka_unit_test(test_diagnet_ntk_capped),
+        cmocka_unit_test(test_diagnet_line),
+        cmocka_unit_test(test_diagnet_hvp_cache),
         cmocka_unit_test(test_relu1d_data),
         cmocka_unit_test(test_relu1d_derivatives),
         cmocka_unit_test(test_relu1d_ntk),
