@@ -13,8 +13,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "app.h"
+#include "canvas.h"
 #include "la.h"
 #include "model.h"
+#include "panels.h"
 #include "run.h"
 #include "scene.h"
 
@@ -182,6 +185,52 @@ static void test_diagnet_data_limit(void **st)
     assert_non_null(strstr(e.msg, "n_test*d"));
 }
 
+/* The spectrum panel's title of an app on kv at width w. */
+static char *spectrum_title(const char *const *kv, int w)
+{
+    scene s = test_scene(NULL, kv);
+    app a;
+    char err[256];
+    if (app_open(&a, &s, NULL, err, sizeof err) != 0)
+        fail_msg("app_open: %s", err);
+    canvas c;
+    assert_int_equal(canvas_init(&c, w, 12, GLYPH_BRAILLE), 0);
+    panel_spectrum(&c, (rect){0, 0, w, 12}, &a);
+    size_t need = canvas_to_text(&c, NULL, 0) + 1;
+    char *t = malloc(need);
+    assert_non_null(t);
+    canvas_to_text(&c, t, need);
+    char *nl = strchr(t, '\n');
+    if (nl)
+        *nl = 0;
+    canvas_free(&c);
+    app_close(&a);
+    return t;
+}
+
+/* Every label is a claim: a spectrum on fewer probes than parameters
+ * says how many, at every panel width the layout gives it (the rank's
+ * part is never dropped); a run under the cap says nothing of probes. */
+static void test_capped_spectrum_says_so(void **st)
+{
+    (void)st;
+    const char *const big[] = {"model=relu1d", "m=4096", "eta=1e-6", NULL};
+    const char *const small[] = {"model=relu1d", "m=100", NULL};
+    static const int widths[] = {30, 40, 50, 60, 80, 120};
+    for (size_t i = 0; i < sizeof widths / sizeof widths[0]; i++) {
+        char *t = spectrum_title(big, widths[i]);
+        if (!strstr(t, "512 probes") && !strstr(t, "512/12288 probes") &&
+            !strstr(t, "512 of 12288 probes"))
+            fail_msg("width %d: the title does not say the probe count: "
+                     "'%s'", widths[i], t);
+        free(t);
+    }
+    char *t = spectrum_title(small, 80);
+    assert_null(strstr(t, "probes"));
+    assert_non_null(strstr(t, "rank "));
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -190,6 +239,7 @@ int main(void)
         cmocka_unit_test(test_diagnet_max_spectrum),
         cmocka_unit_test(test_relu1d_max_spectrum),
         cmocka_unit_test(test_diagnet_data_limit),
+        cmocka_unit_test(test_capped_spectrum_says_so),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
