@@ -21,6 +21,21 @@
 
 #define MODEL_MAX_POINTS 64 /* relu1d points given in a scene */
 
+/* The NTK matrix is evaluated on as many fresh probe inputs as there are
+ * parameters (spec §4), but on at most MODEL_PROBE_MAX of them: its
+ * spectrum costs O(probes² · columns) per evaluation and the app shows it
+ * ten times a second, so above this (diagnet d > 256, relu1d m > 170) the
+ * probes are the first MODEL_PROBE_MAX of the p the stream would draw, and
+ * the panel and the summary say how many. */
+#define MODEL_PROBE_MAX 512
+
+/* The most entries an input matrix of diagnet may hold: n·d and
+ * n_test·d (2^22 doubles, 32 MiB: n = 1024 at d = 4096).  The app reads
+ * the training set a few dozen times a frame (the loss, the valley's
+ * trail) and a full-batch step reads it twice, so past this nothing is
+ * interactive any more; scene_finalize refuses it with the numbers. */
+#define MODEL_DATA_MAX 4194304
+
 /* Every model parameter a scene can set; each model reads its own. */
 typedef struct model_params {
     /* quad1d: x ~ U[a, b], y = x θ*², θ0 the initial iterate.
@@ -38,6 +53,9 @@ typedef struct model_params {
     double init_w, init_b, init_a;
     int npoints;
     double px[MODEL_MAX_POINTS], py[MODEL_MAX_POINTS];
+    /* probe cap: 0 means MODEL_PROBE_MAX (no scene sets it; the tests
+     * lower it to check the capped path against the full one) */
+    int probe_max;
 } model_params;
 
 /* Model-specific metrics; NaN where a metric does not apply. */
@@ -60,8 +78,9 @@ typedef struct model_ops {
     const char *summary;  /* one line for --help and --list */
 
     /* Allocates data and draws it from `data` (training/test sets) and
-     * `probe` (the p fresh inputs of the NTK matrix).  Sets p, n, dim,
-     * n_test, loss_coef.  Returns 0, or −1 with a message in err. */
+     * `probe` (the n_probe = model_probe_count(p) fresh inputs of the NTK
+     * matrix).  Sets p, n, dim, n_test, loss_coef, n_probe, ntk_rows,
+     * ntk_cols and bytes.  Returns 0, or −1 with a message in err. */
     int (*create)(model *m, const model_params *prm, rng *data, rng *probe,
                   char *err, size_t errlen);
     /* Frees what create allocated. */
@@ -85,10 +104,10 @@ typedef struct model_ops {
     /* Online models only: exact population loss and gradient (g = ∇L). */
     double (*pop_loss)(const model *m, const double *theta);
     void (*pop_grad)(const model *m, const double *theta, double *g);
-    /* Writes into F (row-major, at most p × p) a matrix whose singular
-     * values equal those of ϕ_θ(P), the p × p NTK feature matrix on the
-     * probe inputs, but that is cheaper to factor (the structure of ϕϕᵀ).
-     * Sets *rows, *cols. */
+    /* Writes into F (row-major, at most ntk_rows × ntk_cols) a matrix whose
+     * non-zero singular values equal those of ϕ_θ(P), the n_probe × p NTK
+     * feature matrix on the probe inputs, but that is cheaper to factor
+     * (the structure of ϕϕᵀ): never p × p.  Sets *rows, *cols. */
     void (*ntk_factor)(const model *m, const double *theta, double *F,
                        size_t *rows, size_t *cols);
     /* out[0..p) = ∇²L(θ) v: the Hessian of the training loss (the
@@ -102,6 +121,17 @@ typedef struct model_ops {
     /* Model-specific metrics. */
     void (*extras)(const model *m, const double *theta, const extras_cfg *c,
                    model_extras *out);
+    /* Optional (NULL: model_line_loss evaluates L at θ + s·dir, O(n·p)
+     * each): the training loss along the line θ + s·dir as something
+     * cheaper to evaluate — diagnet's residuals are quadratic in s, so
+     * after one O(n·d) pass each point costs O(n).  The valley panel
+     * evaluates a few hundred points of the line per frame.  line_begin
+     * keeps what it needs in the model's scratch (not re-entrant, like
+     * extras); line_loss gives L(θ + s·dir) for the last line begun, equal
+     * to the direct evaluation to rounding. */
+    void (*line_begin)(const model *m, const double *theta,
+                       const double *dir);
+    double (*line_loss)(const model *m, double s);
 } model_ops;
 
 struct model {
@@ -115,9 +145,17 @@ struct model {
     double loss_coef; /* c in L = c/n Σ r² */
     double *x, *y;    /* training set: n × dim, n */
     double *xt, *yt;  /* test set: n_test × dim, n_test */
-    double *probe;    /* p × dim fresh inputs for the NTK matrix */
+    double *probe;    /* n_probe × dim fresh inputs for the NTK matrix */
+    size_t n_probe;   /* probe inputs: min(p, the cap), see MODEL_PROBE_MAX */
+    size_t ntk_rows;  /* the largest shape ntk_factor writes, */
+    size_t ntk_cols;  /*   so the run sizes its SVD once */
+    size_t bytes;     /* what create allocated, for the memory figures */
     void *priv;       /* model-owned precomputation and scratch */
 };
+
+/* The probe count for p parameters under prm's cap: min(p, probe_max or
+ * MODEL_PROBE_MAX). */
+size_t model_probe_count(const model_params *prm, size_t p);
 
 /* The registry: the model called `name`, or NULL. */
 const model_ops *model_find(const char *name);
@@ -143,6 +181,26 @@ void model_full_grad(const model *m, const double *theta, double *g);
 /* out = ∇²L(θ) v (population Hessian if online); see model_ops.hvp. */
 void model_hvp(const model *m, const double *theta, const double *v,
                double *out);
+/* The training loss along a line θ + s·dir (the valley panel's slice):
+ * model_line_begin once per line, then model_line_loss for each s —
+ * through the model's line ops when it has them and n·p ≥ MODEL_LINE_MIN,
+ * else directly at θ + s·dir in scratch (p doubles).  Below that size the
+ * direct evaluation costs little, and it keeps the frames of smaller runs
+ * exactly as they were: at a converged run's floor the slice is rounding
+ * noise, which the two forms round differently.  theta, dir and scratch
+ * must outlive the line; one line at a time per model. */
+#define MODEL_LINE_MIN 65536
+typedef struct model_line {
+    const model *m;
+    const double *theta, *dir;
+    double *th;
+    int fast; /* through the model's line ops */
+} model_line;
+void model_line_begin(model_line *l, const model *m, const double *theta,
+                      const double *dir, double *scratch);
+/* L(θ + s·dir) on the line begun in l. */
+double model_line_loss(const model_line *l, double s);
+
 /* Phi (row-major count × p) = ϕ_θ(x): rows ∇_θ h_θ(x_k). */
 void model_feature_matrix(const model *m, const double *theta,
                           const double *x, size_t count, double *phi);

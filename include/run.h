@@ -177,6 +177,11 @@ typedef struct run {
     int have_curv;         /* last.curv_step holds a curvature evaluation
                               of this trajectory (cleared by a rewind) */
 
+    size_t bytes;          /* what run_create allocated, model included
+                              (nothing allocates afterwards): the memory
+                              the run needs, for the size tests and
+                              `make bench` */
+
     /* Bounded histories of the evaluations. */
     history h_train, h_test, h_eta, h_rank, h_extra, h_sharp;
     history h_verdict; /* verdict_kind per loss evaluation, as a double */

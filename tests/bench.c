@@ -247,6 +247,106 @@ static double steps_while_drawing(double *fps_out, uint64_t *spf_out)
     return best;
 }
 
+/* Peak resident memory (MB) of `sgdscope --headless --set ... --summary`
+ * with the NULL-terminated settings kv. */
+static double peak_mb_set(const char *const *kv)
+{
+    const char *argv[32];
+    size_t n = 0;
+    argv[n++] = "sgdscope";
+    argv[n++] = "--headless";
+    for (; *kv && n + 4 < sizeof argv / sizeof argv[0]; kv++) {
+        argv[n++] = "--set";
+        argv[n++] = *kv;
+    }
+    argv[n++] = "--summary";
+    argv[n] = NULL;
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open("/dev/null", 1);
+        dup2(fd, 1);
+        execv("./sgdscope", (char *const *)argv);
+        _exit(127);
+    }
+    int st;
+    struct rusage ru;
+    if (wait4(pid, &st, 0, &ru) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+        return -1.0;
+    return (double)ru.ru_maxrss / 1024.0;
+}
+
+/* The largest sizes the scene man page documents: seconds to open the
+ * app on the scene (run_create, the first losses with their curvature and
+ * the first spectrum, as the app opens it) split into creation and first
+ * evaluation; then milliseconds per spectrum evaluation (SVD on the
+ * capped probes, extras, sharpness) and per 200×60 frame after a few
+ * hundred steps; the peak memory mb measured before, and the run's own
+ * count of its memory. */
+static void largest(const char *name, const char *const *kv, double mb)
+{
+    scene s;
+    scene_err e;
+    char err[256];
+    scene_init(&s);
+    for (const char *const *k = kv; *k; k++)
+        if (scene_set(&s, *k, &e) != 0) {
+            fprintf(stderr, "bench: %s: %s\n", *k, e.msg);
+            exit(1);
+        }
+    if (scene_finalize(&s, &e) != 0) {
+        fprintf(stderr, "bench: %s\n", e.msg);
+        exit(1);
+    }
+    double t0 = now();
+    run *r = run_create(&s, err, sizeof err);
+    if (!r) {
+        fprintf(stderr, "bench: %s\n", err);
+        exit(1);
+    }
+    double t1 = now();
+    run_eval_losses(r);
+    run_eval_spectrum(r);
+    double t2 = now();
+    printf("  %-44s %8.3f s  create %.3f + first evaluation %.3f\n", name,
+           t2 - t0, t1 - t0, t2 - t1);
+    size_t bytes = r->bytes, np = r->m.n_probe, p = r->m.p;
+    run_destroy(r);
+
+    app a;
+    canvas c;
+    if (app_open(&a, &s, NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "bench: %s\n", err);
+        exit(1);
+    }
+    a.r->sc.steps = UINT64_MAX; /* no end of the run on the way */
+    a.past_end = 1;
+    app_run_to(&a, 300);
+    canvas_init(&c, 200, 60, GLYPH_BRAILLE);
+    double best_s = 1e9, best_f = 1e9;
+    for (int rep = 0; rep < 3; rep++) {
+        run_advance(a.r, 7);
+        double f0 = now();
+        run_eval_spectrum(a.r);
+        double f1 = now();
+        run_eval_losses(a.r);
+        view_draw(&c, &a);
+        double f2 = now();
+        if (f1 - f0 < best_s)
+            best_s = f1 - f0;
+        if (f2 - f1 < best_f)
+            best_f = f2 - f1;
+    }
+    canvas_free(&c);
+    app_close(&a);
+    char label[64];
+    snprintf(label, sizeof label, "  spectrum on %zu of %zu probes", np, p);
+    printf("  %-44s %8.1f ms\n", label, best_s * 1e3);
+    printf("  %-44s %8.1f ms\n", "  losses + a 200x60 frame", best_f * 1e3);
+    printf("  %-44s %8.1f MB  (the run's own count %.1f MB)\n",
+           "  peak memory, --headless --summary", mb,
+           (double)bytes / 1048576.0);
+}
+
 /* CPU share of the real binary while paused, over 10 s, in tmux. */
 static double paused_cpu(void)
 {
@@ -303,6 +403,37 @@ int main(void)
     const char *const diag[] = {"model=diagnet", "n=80", "d=200", "r=20",
                                 "eta=0.15", NULL};
     const char *const relu[] = {"model=relu1d", "m=100", "eta=1e-4", NULL};
+    /* The memory figures first: a child's peak counts the pages it
+     * shared with this process when it was forked (Linux carries the
+     * high-water mark across exec), so they are taken while this process
+     * is still small. */
+    static char mem_name[64][300];
+    static double mem_mb[64];
+    int nmem = 0;
+    struct dirent **names = NULL;
+    int ns = scandir("scenes", &names, NULL, alphasort);
+    for (int i = 0; i < ns; i++) { /* every shipped scene, by name */
+        char *dot = strstr(names[i]->d_name, ".scene");
+        if (dot && dot[6] == 0 && nmem < 60) {
+            *dot = 0;
+            snprintf(mem_name[nmem], sizeof mem_name[nmem], "%s",
+                     names[i]->d_name);
+            mem_mb[nmem++] = peak_mb(names[i]->d_name, NULL);
+        }
+        free(names[i]);
+    }
+    free(names);
+    snprintf(mem_name[nmem], sizeof mem_name[nmem], "%s",
+             "prop2-quad --steps 1e6, every=1000, --csv -");
+    mem_mb[nmem++] = peak_mb("prop2-quad", "1000000");
+    snprintf(mem_name[nmem], sizeof mem_name[nmem], "%s",
+             "prop2-quad --steps 1e8, every=1000, --csv -");
+    mem_mb[nmem++] = peak_mb("prop2-quad", "100000000");
+    const char *const dmax[] = {"model=diagnet", "d=4096", "r=4096",
+                                "n=1000", "steps=3", NULL};
+    const char *const rmax[] = {"model=relu1d", "m=4096", "steps=3", NULL};
+    double dmax_mb = peak_mb_set(dmax), rmax_mb = peak_mb_set(rmax);
+
     printf("sgdscope bench (one core, best of 3)\n");
     printf("  %-44s %8.1f M steps/s  (target >= 50)\n",
            "quad1d SGD, metrics off",
@@ -342,6 +473,10 @@ int main(void)
         printf("  %-44s %8.3f ms         (%.1f%% of a 33 ms frame)\n",
                label, lo, lo / 33.3 * 100.0);
     }
+    printf("largest documented sizes, steps=3 (issue 8: 240 s and 0.86 GB, "
+           "over 300 s and 1.6 GB before)\n");
+    largest("diagnet d=4096 r=4096 n=1000: open", dmax, dmax_mb);
+    largest("relu1d m=4096: open", rmax, rmax_mb);
     printf("interactive view\n");
     printf("  %-44s %8.3f ms         (target < 2)\n",
            "full 200x60 frame, diagnet (spectrum drawn only)",
@@ -363,22 +498,7 @@ int main(void)
                "CPU while paused (real binary in tmux)", cpu);
     printf("peak memory, ./sgdscope --headless SCENE --summary "
            "(target < 50 MB)\n");
-    /* every shipped scene, in name order */
-    struct dirent **names = NULL;
-    int ns = scandir("scenes", &names, NULL, alphasort);
-    for (int i = 0; i < ns; i++) {
-        char *dot = strstr(names[i]->d_name, ".scene");
-        if (dot && dot[6] == 0) {
-            *dot = 0;
-            printf("  %-44s %8.1f MB\n", names[i]->d_name,
-                   peak_mb(names[i]->d_name, NULL));
-        }
-        free(names[i]);
-    }
-    free(names);
-    printf("  %-44s %8.1f MB\n", "prop2-quad --steps 1e6, every=1000, --csv -",
-           peak_mb("prop2-quad", "1000000"));
-    printf("  %-44s %8.1f MB\n", "prop2-quad --steps 1e8, every=1000, --csv -",
-           peak_mb("prop2-quad", "100000000"));
+    for (int i = 0; i < nmem; i++)
+        printf("  %-44s %8.1f MB\n", mem_name[i], mem_mb[i]);
     return 0;
 }

@@ -80,7 +80,7 @@ static void random_theta(const model *m, rng *g, double *theta)
         for (size_t j = 0; j < nn && ok; j++) {
             for (size_t i = 0; i < m->n && ok; i++)
                 ok = fabs(theta[j] * m->x[i] + theta[nn + j]) > 1e-3;
-            for (size_t i = 0; i < m->p && ok; i++)
+            for (size_t i = 0; i < m->n_probe && ok; i++)
                 ok = fabs(theta[j] * m->probe[i] + theta[nn + j]) > 1e-3;
         }
         if (ok)
@@ -213,31 +213,40 @@ static void check_derivatives(const model *m, uint64_t seed)
     }
 }
 
-/* Singular values of ntk_factor's F equal those of ϕ_θ(probe). */
+/* Singular values of ntk_factor's F equal those of ϕ_θ(probe), the
+ * n_probe × p feature matrix built row by row (the definition, and what
+ * the spectrum was computed from before it was factored), to rounding;
+ * the ones F leaves out are 0. */
 static void check_ntk_factor(const model *m, const double *theta)
 {
-    size_t p = m->p, rows = 0, cols = 0;
-    double *phi = malloc(p * p * sizeof *phi);
-    double *F = malloc(p * p * sizeof *F);
-    double *sv_phi = malloc(p * sizeof *sv_phi);
-    double *sv_f = malloc(p * sizeof *sv_f);
-    la_ws ws;
-    assert_int_equal(la_ws_init(&ws, p, p), 0);
-    model_feature_matrix(m, theta, m->probe, p, phi);
-    assert_int_equal(la_singular_values(&ws, phi, p, p, sv_phi), 0);
+    size_t p = m->p, np = m->n_probe, rows = 0, cols = 0;
+    size_t fr = m->ntk_rows, fc = m->ntk_cols;
+    size_t kphi = np < p ? np : p, kmax = fr < fc ? fr : fc;
+    assert_true(np >= 1 && np <= p);
+    assert_true(kmax <= kphi);
+    double *phi = malloc(np * p * sizeof *phi);
+    double *F = malloc(fr * fc * sizeof *F);
+    double *sv_phi = malloc(kphi * sizeof *sv_phi);
+    double *sv_f = malloc(kmax * sizeof *sv_f);
+    la_ws ws, wf;
+    assert_int_equal(la_ws_init(&ws, np, p), 0);
+    assert_int_equal(la_ws_init(&wf, fr, fc), 0);
+    model_feature_matrix(m, theta, m->probe, np, phi);
+    assert_int_equal(la_singular_values(&ws, phi, np, p, sv_phi), 0);
     m->ops->ntk_factor(m, theta, F, &rows, &cols);
-    assert_true(rows >= 1 && cols >= 1 && rows * cols <= p * p);
-    assert_int_equal(la_singular_values(&ws, F, rows, cols, sv_f), 0);
+    assert_true(rows >= 1 && cols >= 1 && rows <= fr && cols <= fc);
+    assert_int_equal(la_singular_values(&wf, F, rows, cols, sv_f), 0);
     size_t k = rows < cols ? rows : cols;
     double s1 = sv_phi[0] > 0 ? sv_phi[0] : 1.0;
     for (size_t i = 0; i < k; i++)
         if (!(fabs(sv_f[i] - sv_phi[i]) <= 1e-10 * s1))
             fail_msg("sigma_%zu: factor %.17g vs phi %.17g (sigma_1 %g)", i,
                      sv_f[i], sv_phi[i], s1);
-    for (size_t i = k; i < p; i++) /* what the factor leaves out is 0 */
+    for (size_t i = k; i < kphi; i++) /* what the factor leaves out is 0 */
         if (!(sv_phi[i] <= 1e-10 * s1))
             fail_msg("sigma_%zu of phi = %g, expected 0", i, sv_phi[i]);
     la_ws_free(&ws);
+    la_ws_free(&wf);
     free(phi);
     free(F);
     free(sv_phi);
@@ -470,6 +479,97 @@ static void test_diagnet_ntk(void **state)
     model_destroy(&m);
 }
 
+/* Above the probe cap: k < d probes (P·D itself) and d ≤ k < 2d (the QR
+ * of k probes); the capped probes are the first rows of the full set. */
+static void test_diagnet_ntk_capped(void **state)
+{
+    model full, m;
+    model_params p = diagnet_params(12, 3, 10, 0);
+    create_ok(&full, &model_diagnet_ops, &p, 43);
+    assert_int_equal(full.n_probe, 24);
+    assert_int_equal(full.ntk_rows, 12);
+    assert_int_equal(full.ntk_cols, 12);
+    rng g;
+    rng_seed(&g, 44, 0);
+    double th[24];
+    random_theta(&full, &g, th);
+    const int caps[] = {8, 16, 1};
+    for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++) {
+        p.probe_max = caps[c];
+        create_ok(&m, &model_diagnet_ops, &p, 43);
+        size_t k = (size_t)caps[c];
+        assert_int_equal(m.n_probe, k);
+        assert_int_equal(m.ntk_rows, k < 12 ? k : 12);
+        assert_int_equal(m.ntk_cols, 12);
+        assert_memory_equal(m.probe, full.probe, k * 12 * sizeof *m.probe);
+        check_ntk_factor(&m, th);
+        double dead[24];
+        memcpy(dead, th, sizeof dead);
+        dead[1] = dead[13] = 0.0; /* a dead coordinate */
+        dead[5] = 0.0;            /* unbalanced */
+        check_ntk_factor(&m, dead);
+        model_destroy(&m);
+    }
+    model_destroy(&full);
+}
+
+/* The training loss along a line: diagnet's quadratic-residual form
+ * against the direct evaluation at θ + s·dir, through model_line both
+ * ways (the fast form only above MODEL_LINE_MIN, so below it the numbers
+ * are the direct ones exactly). */
+static void test_diagnet_line(void **state)
+{
+    model m;
+    model_params p = diagnet_params(9, 3, 13, 0);
+    create_ok(&m, &model_diagnet_ops, &p, 45);
+    rng g;
+    rng_seed(&g, 46, 0);
+    double th[18], dir[18], at[18], scratch[18];
+    random_theta(&m, &g, th);
+    for (size_t k = 0; k < m.p; k++)
+        dir[k] = rng_normal(&g);
+    m.ops->line_begin(&m, th, dir);
+    const double ss[] = {0.0, 1e-3, -0.7, 2.5, -40.0};
+    model_line l;
+    model_line_begin(&l, &m, th, dir, scratch);
+    assert_int_equal(l.fast, 0); /* 13·18 < MODEL_LINE_MIN */
+    for (size_t i = 0; i < sizeof ss / sizeof ss[0]; i++) {
+        for (size_t k = 0; k < m.p; k++)
+            at[k] = th[k] + ss[i] * dir[k];
+        double want = model_train_loss(&m, at);
+        assert_true(model_line_loss(&l, ss[i]) == want);
+        assert_close(m.ops->line_loss(&m, ss[i]), want, 1e-12);
+    }
+    model_destroy(&m);
+}
+
+/* diagnet_hvp keeps r and q for the θ it last saw: products at θ1, θ2,
+ * θ1 again, and at θ1 changed in place, equal those of a fresh model. */
+static void test_diagnet_hvp_cache(void **state)
+{
+    model m, fresh;
+    model_params p = diagnet_params(7, 2, 11, 0);
+    create_ok(&m, &model_diagnet_ops, &p, 47);
+    rng g;
+    rng_seed(&g, 48, 0);
+    double t1[14], t2[14], v[14], out[14], want[14];
+    random_theta(&m, &g, t1);
+    random_theta(&m, &g, t2);
+    for (size_t k = 0; k < m.p; k++)
+        v[k] = rng_normal(&g);
+    const double *seq[] = {t1, t2, t1, t1};
+    for (size_t i = 0; i < 4; i++) {
+        if (i == 3)
+            t1[4] += 0.25; /* the same pointer, a new θ */
+        model_hvp(&m, seq[i], v, out);
+        create_ok(&fresh, &model_diagnet_ops, &p, 47);
+        model_hvp(&fresh, seq[i], v, want);
+        model_destroy(&fresh);
+        assert_memory_equal(out, want, sizeof out);
+    }
+    model_destroy(&m);
+}
+
 /* ---- relu1d ----------------------------------------------------------- */
 
 static void test_relu1d_data(void **state)
@@ -553,6 +653,48 @@ static void test_relu1d_ntk(void **state)
     model_destroy(&m);
 }
 
+/* Above the probe cap the neurons are merged into groups active on the
+ * same probes: the spectrum is still that of the n_probe × p feature
+ * matrix, whatever mix of neurons shares a group. */
+static void test_relu1d_ntk_capped(void **state)
+{
+    model m;
+    model_params p = relu1d_params(10);
+    const int caps[] = {8, 20, 2, 1};
+    for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++) {
+        p.probe_max = caps[c];
+        create_ok(&m, &model_relu1d_ops, &p, 73);
+        size_t k = (size_t)caps[c], ng = 2 * k - 1;
+        assert_int_equal(m.n_probe, k);
+        assert_int_equal(m.ntk_rows, k);
+        assert_int_equal(m.ntk_cols, 2 * (ng < 10 ? ng : 10));
+        for (size_t i = 1; i < k; i++)
+            assert_true(m.probe[i] >= m.probe[i - 1]);
+        rng g;
+        rng_seed(&g, 74, 0);
+        double th[30];
+        random_theta(&m, &g, th);
+        check_ntk_factor(&m, th);
+        m.ops->init_theta(&m, th, &g); /* the paper's large scale */
+        check_ntk_factor(&m, th);
+        /* Neurons that share a group, a kink exactly on a probe, dead and
+         * always-on neurons, w = 0, tiny and zero a. */
+        double x0 = m.probe[0], xk = m.probe[k / 2];
+        double w[10] = {1, 1, 2, -1, -3, 0, 0, 1, -1, 1};
+        double b[10] = {-xk, -xk + 1e-12, -2 * xk, xk, 3 * xk, 0.7, -0.2,
+                        -x0 + 5, -x0 - 5, 0.3};
+        double a[10] = {1.5, -0.7, 1e-9, 2, 0, 1, 3, -1, 2, 0.5};
+        for (int j = 0; j < 10; j++)
+            th[j] = w[j], th[10 + j] = b[j], th[20 + j] = a[j];
+        check_ntk_factor(&m, th);
+        /* Everything dead: the factor is a zero column. */
+        for (int j = 0; j < 10; j++)
+            th[j] = 1.0, th[10 + j] = -100.0;
+        check_ntk_factor(&m, th);
+        model_destroy(&m);
+    }
+}
+
 static void test_relu1d_extras(void **state)
 {
     model m;
@@ -582,9 +724,13 @@ int main(void)
         cmocka_unit_test(test_diagnet_derivatives),
         cmocka_unit_test(test_diagnet_data),
         cmocka_unit_test(test_diagnet_ntk),
+        cmocka_unit_test(test_diagnet_ntk_capped),
+        cmocka_unit_test(test_diagnet_line),
+        cmocka_unit_test(test_diagnet_hvp_cache),
         cmocka_unit_test(test_relu1d_data),
         cmocka_unit_test(test_relu1d_derivatives),
         cmocka_unit_test(test_relu1d_ntk),
+        cmocka_unit_test(test_relu1d_ntk_capped),
         cmocka_unit_test(test_relu1d_extras),
     };
     return cmocka_run_group_tests_name("models", tests, NULL, NULL);

@@ -176,6 +176,8 @@ void headless_summary(const run *r, FILE *f)
     json_num(f, "train_loss", m->train_loss);
     json_num(f, "test_loss", m->test_loss);
     fprintf(f, ",\"rank\":%zu", m->rank);
+    /* the rank's probe inputs: fewer than p above MODEL_PROBE_MAX */
+    fprintf(f, ",\"probes\":%zu", r->m.n_probe);
     if (is_model(r, "quad1d"))
         json_num(f, "theta", m->theta);
     if (is_model(r, "diagnet"))

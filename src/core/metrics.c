@@ -39,9 +39,14 @@ size_t metrics_l0(const double *beta, size_t d, double tol)
 /* Feature sparsity.
  *
  * Layout of scratch (n·m + m doubles):
- *   z[i*m + j]  the row-normalized activations, then, column by column,
+ *   z[j*n + i]  the row-normalized activations, then, column by column,
  *               centred and scaled to unit Euclidean norm, so that the
  *               Pearson correlation of two columns is their dot product;
+ *               stored by column (neuron j's n values contiguous), so the
+ *               O(m²·n) pairwise pass reads memory in order — with m in
+ *               the thousands, row-major columns cost a cache miss per
+ *               product.  Every sum runs in the same order as it would by
+ *               rows: the layout changes no number;
  *   st[j]       the state of neuron j: 0 dropped (dead or correlated),
  *               +c kept with c non-zero entries and non-zero variance,
  *               −c kept with c non-zero entries and zero variance.
@@ -70,7 +75,6 @@ double metrics_feature_sparsity(const double *act, size_t n, size_t m,
     /* Normalize each sample's activation vector; zero rows stay zero. */
     for (size_t i = 0; i < n; i++) {
         const double *a = act + i * m;
-        double *r = z + i * m;
         double ss = 0.0;
         for (size_t j = 0; j < m; j++) {
             if (!isfinite(a[j]))
@@ -79,15 +83,16 @@ double metrics_feature_sparsity(const double *act, size_t n, size_t m,
         }
         double nr = sqrt(ss);
         for (size_t j = 0; j < m; j++)
-            r[j] = nr > 0.0 ? a[j] / nr : 0.0;
+            z[j * n + i] = nr > 0.0 ? a[j] / nr : 0.0;
     }
 
     /* Count non-zeros (before centring destroys them), drop dead neurons,
      * and turn each live column into its centred unit vector. */
     for (size_t j = 0; j < m; j++) {
+        double *zj = z + j * n;
         double nz = 0.0, sum = 0.0, raw = 0.0;
         for (size_t i = 0; i < n; i++) {
-            double v = z[i * m + j];
+            double v = zj[i];
             if (v != 0.0)
                 nz += 1.0;
             sum += v;
@@ -99,18 +104,18 @@ double metrics_feature_sparsity(const double *act, size_t n, size_t m,
         }
         double mean = sum / (double)n, ss = 0.0;
         for (size_t i = 0; i < n; i++) {
-            double c = z[i * m + j] - mean;
-            z[i * m + j] = c;
+            double c = zj[i] - mean;
+            zj[i] = c;
             ss += c * c;
         }
         if (ss <= 1e-24 * raw) {
             for (size_t i = 0; i < n; i++)
-                z[i * m + j] = 0.0;
+                zj[i] = 0.0;
             st[j] = -nz;
         } else {
             double s = 1.0 / sqrt(ss);
             for (size_t i = 0; i < n; i++)
-                z[i * m + j] *= s;
+                zj[i] *= s;
             st[j] = nz;
         }
     }
@@ -120,6 +125,7 @@ double metrics_feature_sparsity(const double *act, size_t n, size_t m,
     for (size_t j = 0; j < m; j++) {
         if (st[j] == 0.0)
             continue;
+        const double *zj = z + j * n;
         for (size_t k = 0; k < j; k++) {
             if (st[k] == 0.0)
                 continue;
@@ -127,9 +133,10 @@ double metrics_feature_sparsity(const double *act, size_t n, size_t m,
             if (st[j] < 0.0 || st[k] < 0.0) {
                 r = (st[j] < 0.0 && st[k] < 0.0) ? 1.0 : 0.0;
             } else {
+                const double *zk = z + k * n;
                 r = 0.0;
                 for (size_t i = 0; i < n; i++)
-                    r += z[i * m + j] * z[i * m + k];
+                    r += zj[i] * zk[i];
             }
             if (r > corr) {
                 st[j] = 0.0;

@@ -30,6 +30,13 @@ const model_ops *model_at(size_t i)
     return i < REGISTRY_LEN ? registry[i] : NULL;
 }
 
+size_t model_probe_count(const model_params *prm, size_t p)
+{
+    size_t cap = prm->probe_max > 0 ? (size_t)prm->probe_max
+                                    : (size_t)MODEL_PROBE_MAX;
+    return p < cap ? p : cap;
+}
+
 int model_create(model *m, const model_ops *ops, const model_params *prm,
                  rng *data, rng *probe, char *err, size_t errlen)
 {
@@ -107,6 +114,28 @@ void model_hvp(const model *m, const double *theta, const double *v,
                double *out)
 {
     m->ops->hvp(m, theta, v, out);
+}
+
+void model_line_begin(model_line *l, const model *m, const double *theta,
+                      const double *dir, double *scratch)
+{
+    l->m = m;
+    l->theta = theta;
+    l->dir = dir;
+    l->th = scratch;
+    l->fast = m->ops->line_begin && m->n * m->p >= MODEL_LINE_MIN;
+    if (l->fast)
+        m->ops->line_begin(m, theta, dir);
+}
+
+double model_line_loss(const model_line *l, double s)
+{
+    const model *m = l->m;
+    if (l->fast)
+        return m->ops->line_loss(m, s);
+    for (size_t j = 0; j < m->p; j++)
+        l->th[j] = l->theta[j] + s * l->dir[j];
+    return model_train_loss(m, l->th);
 }
 
 void model_feature_matrix(const model *m, const double *theta,

@@ -14,12 +14,19 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct diagnet_priv {
     double *beta_star; /* d: the planted predictor */
-    double *R;         /* d × d row-major: R of the probe matrix's QR */
+    double *R;         /* d × d row-major: R of the probe matrix's QR
+                          when there are at least d probes, else NULL */
     double *beta;      /* d: scratch for β = u ⊙ v in extras */
+    double *scale;     /* d: scratch for √(u_j² + v_j²) in ntk_factor */
     double *hv;        /* 2n + 3d: scratch for diagnet_hvp */
+    double *hv_theta;  /* 2d: the θ whose r and q hv holds (hv_ok) */
+    int hv_ok;
+    double *line;      /* 3n + 3d: the line's residual coefficients
+                          (diagnet_line_begin) and their weights */
 } diagnet_priv;
 
 /* Σ_j u_j v_j x_j with 8 independent partial sums: without -ffast-math a
@@ -45,8 +52,9 @@ static inline double diagnet_dot3(const double *restrict u,
  *   1. r standard normals g_0..g_{r−1} for β*,
  *   2. the n training rows (row by row, d normals each),
  *   3. the n_test test rows.
- * Labels are y = X β*, noise-free.  The probe stream gives the 2d × d
- * probe inputs, row by row. */
+ * Labels are y = X β*, noise-free.  The probe stream gives the
+ * n_probe × d probe inputs, row by row (2d of them up to the cap, so a
+ * capped set is the first rows of the full one). */
 /* count rows x_i ~ N(0, I_d) (row-major) with noiseless labels
  * y_i = <x_i, β*>, drawn row by row from g. */
 static void draw_planted(rng *g, const double *beta, size_t d, double *x,
@@ -85,22 +93,39 @@ static int diagnet_create(model *m, const model_params *prm, rng *data,
     m->n = (size_t)prm->n;
     m->n_test = (size_t)prm->n_test;
     m->loss_coef = 0.5;
+    /* ϕ_θ(P) = P [D_v D_u] has rank at most min(k, d) for k probes: with
+     * k ≥ d the QR below brings it to d × d; with fewer probes P·D
+     * itself (k × d) is the smaller matrix. */
+    size_t k = model_probe_count(prm, m->p);
+    m->n_probe = k;
+    m->ntk_rows = k >= d ? d : k;
+    m->ntk_cols = d;
+    size_t nt = m->n_test ? m->n_test : 1;
+    /* β*, β, scale, hv, hv_theta, line; R; X, y; Xt, yt; P */
+    m->bytes = sizeof(diagnet_priv) +
+               sizeof(double) * (3 * d + (2 * m->n + 3 * d) + 2 * d +
+                                 (3 * m->n + 3 * d) +
+                                 (k >= d ? d * d : 0) + m->n * d + m->n +
+                                 nt * d + nt + k * d);
 
     diagnet_priv *pv = calloc(1, sizeof *pv);
     m->priv = pv;
     if (!pv)
         goto oom;
     pv->beta_star = calloc(d, sizeof *pv->beta_star);
-    pv->R = malloc(d * d * sizeof *pv->R);
+    pv->R = k >= d ? malloc(d * d * sizeof *pv->R) : NULL;
     pv->beta = malloc(d * sizeof *pv->beta);
+    pv->scale = malloc(d * sizeof *pv->scale);
     pv->hv = malloc((2 * m->n + 3 * d) * sizeof *pv->hv);
+    pv->hv_theta = malloc(2 * d * sizeof *pv->hv_theta);
+    pv->line = malloc((3 * m->n + 3 * d) * sizeof *pv->line);
     m->x = malloc(m->n * d * sizeof *m->x);
     m->y = malloc(m->n * sizeof *m->y);
     m->xt = malloc((m->n_test ? m->n_test : 1) * d * sizeof *m->xt);
     m->yt = malloc((m->n_test ? m->n_test : 1) * sizeof *m->yt);
-    m->probe = malloc(m->p * d * sizeof *m->probe);
-    if (!pv->beta_star || !pv->R || !pv->beta || !pv->hv || !m->x || !m->y || !m->xt ||
-        !m->yt || !m->probe)
+    m->probe = malloc(k * d * sizeof *m->probe);
+    if (!pv->beta_star || (k >= d && !pv->R) || !pv->beta || !pv->scale ||
+        !pv->hv || !pv->hv_theta || !pv->line || !m->x || !m->y || !m->xt || !m->yt || !m->probe)
         goto oom;
 
     double nrm2 = 0.0;
@@ -115,11 +140,11 @@ static int diagnet_create(model *m, const model_params *prm, rng *data,
     draw_planted(data, pv->beta_star, d, m->x, m->y, m->n);
     draw_planted(data, pv->beta_star, d, m->xt, m->yt, m->n_test);
 
-    for (size_t k = 0; k < m->p * d; k++)
-        m->probe[k] = rng_normal(probe);
+    for (size_t i = 0; i < k * d; i++)
+        m->probe[i] = rng_normal(probe);
     /* ϕ_θ(P) = P [D_v D_u], so ϕϕᵀ = P diag(u² + v²) Pᵀ; with P = QR the
      * non-zero singular values of ϕ are those of R·diag(√(u² + v²)). */
-    if (la_qr_r(m->probe, m->p, d, pv->R) != 0) {
+    if (pv->R && la_qr_r(m->probe, k, d, pv->R) != 0) {
         snprintf(err, errlen, "diagnet: QR of the probe inputs failed");
         return -1;
     }
@@ -136,7 +161,10 @@ static void diagnet_destroy(model *m)
         free(pv->beta_star);
         free(pv->R);
         free(pv->beta);
+        free(pv->scale);
         free(pv->hv);
+        free(pv->hv_theta);
+        free(pv->line);
         free(pv);
     }
     free(m->x);
@@ -216,28 +244,36 @@ static double diagnet_sgd1(const model *m, double *theta, const double *x,
  * so with g = Xᵀs/n and q = Xᵀr/n (r = X(u ⊙ v) − y):
  *   out_u = v ⊙ g + b ⊙ q,   out_v = u ⊙ g + a ⊙ q.
  * Four matrix–vector products on X (n × d, row-major) through CBLAS, in
- * the model's own scratch (so not re-entrant, like extras). */
+ * the model's own scratch (so not re-entrant, like extras).  r and q
+ * depend on θ alone: kept with a copy of θ, so the Lanczos iteration's
+ * products at one θ (up to HESSIAN_LANCZOS_MAX of them) cost two passes
+ * over X each instead of four, with the very same numbers. */
 static void diagnet_hvp(const model *m, const double *theta, const double *dir,
                         double *out)
 {
-    const diagnet_priv *pv = m->priv;
+    diagnet_priv *pv = m->priv;
     size_t d = m->dim, n = m->n;
     const double *u = theta, *v = theta + d, *a = dir, *b = dir + d;
     double *r = pv->hv, *sv = r + n, *w = sv + n, *g = w + d, *q = g + d;
     int N = (int)n, D = (int)d;
     double inv = 1.0 / (double)n;
-    for (size_t j = 0; j < d; j++)
-        w[j] = u[j] * v[j];
-    cblas_dcopy(N, m->y, 1, r, 1);
-    cblas_dgemv(CblasRowMajor, CblasNoTrans, N, D, 1.0, m->x, D, w, 1, -1.0,
-                r, 1);
+    if (!pv->hv_ok ||
+        memcmp(pv->hv_theta, theta, 2 * d * sizeof *theta) != 0) {
+        for (size_t j = 0; j < d; j++)
+            w[j] = u[j] * v[j];
+        cblas_dcopy(N, m->y, 1, r, 1);
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, N, D, 1.0, m->x, D, w, 1,
+                    -1.0, r, 1);
+        cblas_dgemv(CblasRowMajor, CblasTrans, N, D, inv, m->x, D, r, 1, 0.0,
+                    q, 1);
+        memcpy(pv->hv_theta, theta, 2 * d * sizeof *theta);
+        pv->hv_ok = 1;
+    }
     for (size_t j = 0; j < d; j++)
         w[j] = v[j] * a[j] + u[j] * b[j];
     cblas_dgemv(CblasRowMajor, CblasNoTrans, N, D, 1.0, m->x, D, w, 1, 0.0,
                 sv, 1);
     cblas_dgemv(CblasRowMajor, CblasTrans, N, D, inv, m->x, D, sv, 1, 0.0, g,
-                1);
-    cblas_dgemv(CblasRowMajor, CblasTrans, N, D, inv, m->x, D, r, 1, 0.0, q,
                 1);
     for (size_t j = 0; j < d; j++) {
         out[j] = v[j] * g[j] + b[j] * q[j];
@@ -245,17 +281,63 @@ static void diagnet_hvp(const model *m, const double *theta, const double *dir,
     }
 }
 
-/* F = R · diag(√(u_j² + v_j²)), d × d (see diagnet_create). */
+/* F = R · diag(√(u_j² + v_j²)), d × d, or with fewer probes than d
+ * P · diag(√(u_j² + v_j²)), n_probe × d (see diagnet_create). */
 static void diagnet_ntk_factor(const model *m, const double *theta, double *F,
                                size_t *rows, size_t *cols)
 {
     const diagnet_priv *pv = m->priv;
-    size_t d = m->dim;
+    size_t d = m->dim, nr = m->ntk_rows;
     const double *u = theta, *v = theta + d;
-    for (size_t i = 0; i < d; i++)
+    const double *A = pv->R ? pv->R : m->probe;
+    /* one hypot per column, not per entry: the same numbers, d² fewer
+     * calls */
+    for (size_t j = 0; j < d; j++)
+        pv->scale[j] = hypot(u[j], v[j]);
+    for (size_t i = 0; i < nr; i++)
         for (size_t j = 0; j < d; j++)
-            F[i * d + j] = pv->R[i * d + j] * hypot(u[j], v[j]);
-    *rows = *cols = d;
+            F[i * d + j] = A[i * d + j] * pv->scale[j];
+    *rows = nr;
+    *cols = d;
+}
+
+/* Along θ + s(a, b): h_i(s) − y_i = A_i + s B_i + s² C_i with
+ *   A = X(u ⊙ v) − y,  B = X(u ⊙ b + a ⊙ v),  C = X(a ⊙ b),
+ * three matrix–vector products once, then O(n) per point. */
+static void diagnet_line_begin(const model *m, const double *theta,
+                               const double *dir)
+{
+    const diagnet_priv *pv = m->priv;
+    size_t d = m->dim, n = m->n;
+    const double *u = theta, *v = theta + d, *a = dir, *b = dir + d;
+    double *A = pv->line, *B = A + n, *C = B + n;
+    double *w0 = C + n, *w1 = w0 + d, *w2 = w1 + d;
+    for (size_t j = 0; j < d; j++) {
+        w0[j] = u[j] * v[j];
+        w1[j] = u[j] * b[j] + a[j] * v[j];
+        w2[j] = a[j] * b[j];
+    }
+    int N = (int)n, D = (int)d;
+    cblas_dcopy(N, m->y, 1, A, 1);
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, N, D, 1.0, m->x, D, w0, 1, -1.0,
+                A, 1);
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, N, D, 1.0, m->x, D, w1, 1, 0.0,
+                B, 1);
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, N, D, 1.0, m->x, D, w2, 1, 0.0,
+                C, 1);
+}
+
+static double diagnet_line_loss(const model *m, double s)
+{
+    const diagnet_priv *pv = m->priv;
+    size_t n = m->n;
+    const double *A = pv->line, *B = A + n, *C = B + n;
+    double acc = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double r = A[i] + s * (B[i] + s * C[i]);
+        acc += r * r;
+    }
+    return m->loss_coef * acc / (double)n;
 }
 
 static void diagnet_extras(const model *m, const double *theta,
@@ -293,4 +375,6 @@ const model_ops model_diagnet_ops = {
     .hvp = diagnet_hvp,
     .ntk_factor = diagnet_ntk_factor,
     .extras = diagnet_extras,
+    .line_begin = diagnet_line_begin,
+    .line_loss = diagnet_line_loss,
 };

@@ -39,6 +39,9 @@ static int quad1d_create(model *m, const model_params *prm, rng *data,
     m->n = (size_t)prm->n;
     m->n_test = 0; /* the population loss is the test loss */
     m->loss_coef = 0.25;
+    m->n_probe = 1;
+    m->ntk_rows = m->ntk_cols = 1;
+    m->bytes = (2 * m->n + 1) * sizeof(double);
 
     double ts2 = prm->theta_star * prm->theta_star;
     if (m->n > 0) {

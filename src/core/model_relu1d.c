@@ -11,14 +11,24 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* The paper's 12 points: x_k = (−5.5 + k)/4 + 0.07, y_k = 0.345 + dy[k]. */
 static const double relu1d_dy[12] = {-2, 1.5, 0, 0, 2, 1, 0, -1, 0, 1, 2, -1};
+
+/* A group of neurons active on the same probes (relu1d_ntk_factor): the
+ * lower-triangular l with l lᵀ = Σ_j L_j L_jᵀ over its neurons. */
+typedef struct relu1d_group {
+    double l11, l21, l22;
+    int used;
+} relu1d_group;
 
 typedef struct relu1d_priv {
     double lo, hi;    /* data range [min x, max x] */
     double *act;      /* n × m activations for the sparsity metric */
     double *scratch;  /* max(n·m + m, 2m) doubles for the metrics */
+    relu1d_group *grp; /* 2·n_probe − 1 groups when the probes are capped
+                          (NULL otherwise): see relu1d_ntk_grouped */
 } relu1d_priv;
 
 static int cmp_double(const void *pa, const void *pb)
@@ -53,11 +63,26 @@ static int relu1d_create(model *m, const model_params *prm, rng *data,
     size_t ns = m->n * nn + nn;
     if (ns < 2 * nn)
         ns = 2 * nn;
+    /* ϕ_θ(P) = Ψ L (see relu1d_ntk_factor) is n_probe × 2m; with capped
+     * probes the neurons merge into at most 2·n_probe − 1 groups, two
+     * columns each. */
+    size_t np = model_probe_count(prm, m->p);
+    size_t ng = np < m->p ? 2 * np - 1 : 0;
+    m->n_probe = np;
+    m->ntk_rows = np;
+    m->ntk_cols = ng && 2 * ng < 2 * nn ? 2 * ng : 2 * nn;
+    m->bytes = sizeof(relu1d_priv) + ng * sizeof(relu1d_group) +
+               sizeof(double) * (m->n * nn + ns + 2 * m->n + np);
+    if (ng) {
+        pv->grp = malloc(ng * sizeof *pv->grp);
+        if (!pv->grp)
+            goto oom;
+    }
     pv->act = malloc(m->n * nn * sizeof *pv->act);
     pv->scratch = malloc(ns * sizeof *pv->scratch);
     m->x = malloc(m->n * sizeof *m->x);
     m->y = malloc(m->n * sizeof *m->y);
-    m->probe = malloc(m->p * sizeof *m->probe);
+    m->probe = malloc(np * sizeof *m->probe);
     if (!pv->act || !pv->scratch || !m->x || !m->y || !m->probe)
         goto oom;
 
@@ -80,9 +105,9 @@ static int relu1d_create(model *m, const model_params *prm, rng *data,
         if (m->x[k] > pv->hi) pv->hi = m->x[k];
     }
     /* Sorted probe inputs make ϕ_θ(P) readable when printed or plotted. */
-    for (size_t k = 0; k < m->p; k++)
-        m->probe[k] = pv->lo + (pv->hi - pv->lo) * rng_uniform(probe);
-    qsort(m->probe, m->p, sizeof *m->probe, cmp_double);
+    for (size_t i = 0; i < np; i++)
+        m->probe[i] = pv->lo + (pv->hi - pv->lo) * rng_uniform(probe);
+    qsort(m->probe, np, sizeof *m->probe, cmp_double);
     return 0;
 oom:
     snprintf(err, errlen, "relu1d: out of memory (m=%zu)", nn);
@@ -95,6 +120,7 @@ static void relu1d_destroy(model *m)
     if (pv) {
         free(pv->act);
         free(pv->scratch);
+        free(pv->grp);
         free(pv);
     }
     free(m->x);
@@ -247,31 +273,151 @@ static void relu1d_hvp(const model *m, const double *theta, const double *dir,
  * L_j lower triangular: l11 = √(a² + w²), l21 = w b / l11 and, from the
  * determinant a²(a² + w² + b²), l22 = |a| √(a² + w² + b²) / l11 — in that
  * form there is no cancellation when a_j → 0.  If l11 = 0 then a = w = 0
- * and L_j = [[0, 0], [0, |b|]].  F = Ψ L is p × 2m, columns (2j, 2j+1). */
+ * and L_j = [[0, 0], [0, |b|]].  F = Ψ L is n_probe × 2m, columns
+ * (2j, 2j+1). */
+/* L_j of neuron (w, b, a), as above. */
+static void relu1d_block(double w, double b, double a, double *l11,
+                         double *l21, double *l22)
+{
+    *l11 = hypot(a, w);
+    if (*l11 > 0.0) {
+        *l21 = w * b / *l11;
+        *l22 = fabs(a) * sqrt(a * a + w * w + b * b) / *l11;
+    } else {
+        *l21 = 0.0;
+        *l22 = fabs(b);
+    }
+}
+
+/* g's l ← the lower-triangular l' with l' l'ᵀ = l lᵀ + L Lᵀ, L = [[a11,
+ * 0], [a21, a22]]: one Givens rotation of [l L] (2 × 4) onto its first
+ * column, then the second row's norm over the rest — orthogonal steps
+ * only, so no cancellation whatever the neurons. */
+static void relu1d_group_add(relu1d_group *g, double a11, double a21,
+                             double a22)
+{
+    if (!g->used) {
+        g->l11 = a11;
+        g->l21 = a21;
+        g->l22 = a22;
+        g->used = 1;
+        return;
+    }
+    double r = hypot(g->l11, a11);
+    double c = r > 0.0 ? g->l11 / r : 1.0, s = r > 0.0 ? a11 / r : 0.0;
+    double l21 = c * g->l21 + s * a21, t = c * a21 - s * g->l21;
+    g->l11 = r;
+    g->l21 = l21;
+    g->l22 = hypot(hypot(g->l22, t), a22);
+}
+
+/* The first probe index in [0, np) where w x + b > 0 is `want` (the
+ * predicate is monotone in the sorted probes: rounding is), else np. */
+static size_t relu1d_edge(const double *x, size_t np, double w, double b,
+                          int want)
+{
+    size_t lo = 0, hi = np;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((w * x[mid] + b > 0.0) == want)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* The capped factor (n_probe < p): on sorted probes neuron j is active
+ * on a run of them — a suffix from s when w_j > 0 (w x + b rounds
+ * monotonically in x), a prefix up to e when w_j < 0, all or none when
+ * w_j = 0.  Neurons active on the same run contribute
+ * 1(x)1(x') [x, 1] Σ_j L_j L_jᵀ [x', 1]ᵀ to ϕϕᵀ, so each run is one
+ * 2-column block with the folded l (relu1d_group_add), in a fixed order
+ * (all, suffixes by s, prefixes by e): at most 2(2·n_probe − 1) columns
+ * however many neurons, and the same ϕϕᵀ.  Neurons active nowhere add
+ * nothing.  A non-finite θ makes F non-finite, so the SVD refuses it as
+ * it refuses the full factor. */
+static void relu1d_ntk_grouped(const model *m, const double *theta,
+                               double *F, size_t *rows, size_t *cols)
+{
+    const relu1d_priv *pv = m->priv;
+    size_t nn = m->p / 3, np = m->n_probe, ng = 2 * np - 1;
+    const double *w = theta, *b = theta + nn, *a = theta + 2 * nn;
+    const double *x = m->probe;
+    relu1d_group *g = pv->grp;
+    for (size_t q = 0; q < ng; q++)
+        g[q].used = 0;
+    int finite = 1;
+    for (size_t j = 0; j < nn; j++) {
+        double l11, l21, l22;
+        relu1d_block(w[j], b[j], a[j], &l11, &l21, &l22);
+        if (!isfinite(l11) || !isfinite(l21) || !isfinite(l22))
+            finite = 0;
+        /* slot 0: all probes; 1..np−1: suffix from s; np..2np−2: prefix
+         * up to e (exclusive) = np − 1 + e */
+        size_t slot;
+        if (w[j] > 0.0) {
+            size_t s0 = relu1d_edge(x, np, w[j], b[j], 1);
+            if (s0 == np)
+                continue;
+            slot = s0;
+        } else if (w[j] < 0.0) {
+            size_t e = relu1d_edge(x, np, w[j], b[j], 0);
+            if (e == 0)
+                continue;
+            slot = e == np ? 0 : np - 1 + e;
+        } else {
+            if (!(w[j] * x[0] + b[j] > 0.0))
+                continue;
+            slot = 0;
+        }
+        relu1d_group_add(&g[slot], l11, l21, l22);
+    }
+    size_t nc = 0;
+    for (size_t q = 0; q < ng; q++)
+        nc += 2 * (size_t)g[q].used;
+    *rows = np;
+    *cols = nc ? nc : 1;
+    memset(F, 0, np * *cols * sizeof *F);
+    if (!finite) {
+        F[0] = NAN;
+        return;
+    }
+    size_t c = 0;
+    for (size_t q = 0; q < ng; q++) {
+        if (!g[q].used)
+            continue;
+        size_t k0 = q == 0 ? 0 : q < np ? q : 0;
+        size_t k1 = q < np ? np : q - (np - 1);
+        for (size_t k = k0; k < k1; k++) {
+            F[k * nc + c] = x[k] * g[q].l11 + g[q].l21;
+            F[k * nc + c + 1] = g[q].l22;
+        }
+        c += 2;
+    }
+}
+
 static void relu1d_ntk_factor(const model *m, const double *theta, double *F,
                               size_t *rows, size_t *cols)
 {
-    size_t nn = m->p / 3, nc = 2 * nn;
+    if (m->n_probe < m->p) {
+        relu1d_ntk_grouped(m, theta, F, rows, cols);
+        return;
+    }
+    size_t nn = m->p / 3, nc = 2 * nn, np = m->n_probe;
     const double *w = theta, *b = theta + nn, *a = theta + 2 * nn;
     for (size_t j = 0; j < nn; j++) {
-        double l11 = hypot(a[j], w[j]), l21, l22;
-        if (l11 > 0.0) {
-            l21 = w[j] * b[j] / l11;
-            l22 = fabs(a[j]) * sqrt(a[j] * a[j] + w[j] * w[j] + b[j] * b[j])
-                  / l11;
-        } else {
-            l21 = 0.0;
-            l22 = fabs(b[j]);
-        }
+        double l11, l21, l22;
+        relu1d_block(w[j], b[j], a[j], &l11, &l21, &l22);
         /* Row k of Ψ L for neuron j: 1_j(x_k) · [x_k l11 + l21, l22]. */
-        for (size_t k = 0; k < m->p; k++) {
+        for (size_t k = 0; k < np; k++) {
             double xk = m->probe[k];
             double on = w[j] * xk + b[j] > 0.0 ? 1.0 : 0.0;
             F[k * nc + 2 * j] = on * (xk * l11 + l21);
             F[k * nc + 2 * j + 1] = on * l22;
         }
     }
-    *rows = m->p;
+    *rows = np;
     *cols = nc;
 }
 

@@ -87,6 +87,34 @@ static int theta_finite(const double *th, size_t p)
     return s == 0.0;
 }
 
+/* What run_create allocated, from the sizes it allocated with (run.h,
+ * bytes); kept next to run_create so the two change together. */
+static size_t run_bytes(const run *r)
+{
+    size_t p = r->m.p, d = sizeof(double);
+    size_t bw = r->sc.band_window ? r->sc.band_window : 1;
+    size_t fr = r->m.ntk_rows, fc = r->m.ntk_cols;
+    size_t b = sizeof *r + r->m.bytes;
+    /* θ, two checkpoints, top_dir, line, top_now, row; the trail */
+    b += d * (7 * p + RUN_TRAIL * p);
+    /* F and its singular values; the SVD's copy, work and iwork */
+    b += d * (fr * fc + (fr < fc ? fr : fc));
+    b += d * (r->la.max_rows * r->la.max_cols + (size_t)r->la.lwork) +
+         sizeof(int) * 8 * (fr < fc ? fr : fc);
+    /* band window: band, scratch, order, cross ring and order; 2 rings */
+    b += d * 5 * bw + 2 * bw;
+    /* Lanczos basis and its small matrices; the dense path */
+    size_t k = r->hess.kmax;
+    b += d * (k * p + p + 6 * k + k * k);
+    if (r->hess.H)
+        b += d * (p * p + p + (size_t)r->hess.syev_lwork);
+    /* dynamics scratch: g, row, g0; r, xi, r0; one input; the used rows */
+    size_t n = r->m.n ? r->m.n : 1, dim = r->m.dim ? r->m.dim : 1;
+    b += d * (3 * p + 3 * n + dim + DYN_USED_MAX * dim);
+    b += 7 * r->h_train.cap * sizeof(hist_bucket);
+    return b;
+}
+
 run *run_create(const scene *sc, char *err, size_t errlen)
 {
     run *r = calloc(1, sizeof *r);
@@ -123,8 +151,10 @@ run *run_create(const scene *sc, char *err, size_t errlen)
     r->ck_theta = calloc(p, sizeof *r->ck_theta);
     r->trail = calloc(RUN_TRAIL * p, sizeof *r->trail);
     r->ck_prev_theta = calloc(p, sizeof *r->ck_prev_theta);
-    r->F = calloc(p * p, sizeof *r->F);
-    r->sv = calloc(p, sizeof *r->sv);
+    /* the NTK factor at the model's shape (never p × p: see model.h) */
+    size_t fr = r->m.ntk_rows, fc = r->m.ntk_cols;
+    r->F = calloc(fr * fc, sizeof *r->F);
+    r->sv = calloc(fr < fc ? fr : fc, sizeof *r->sv);
     r->band = calloc(bw, sizeof *r->band);
     r->band_scratch = calloc(bw, sizeof *r->band_scratch);
     r->bounce_ring = calloc(bw, 1);
@@ -141,7 +171,7 @@ run *run_create(const scene *sc, char *err, size_t errlen)
         !r->concave_ring ||
         !r->bounce_ring || !r->cross_ring || !r->cross_ord || !r->top_dir || !r->line || !r->row || !r->top_now ||
         hessian_ws_init(&r->hess, p) != 0 ||
-        dyn_ws_init(&r->ws, &r->m) != 0 || la_ws_init(&r->la, p, p) != 0 ||
+        dyn_ws_init(&r->ws, &r->m) != 0 || la_ws_init(&r->la, fr, fc) != 0 ||
         history_init(&r->h_train, HIST_CAP) != 0 ||
         history_init(&r->h_test, HIST_CAP) != 0 ||
         history_init(&r->h_eta, HIST_CAP) != 0 ||
@@ -152,6 +182,7 @@ run *run_create(const scene *sc, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         goto fail_quiet;
     }
+    r->bytes = run_bytes(r);
     ops->init_theta(&r->m, r->theta, &init);
     r->loss0 = model_train_loss(&r->m, r->theta);
     /* Every freeze returns to a checkpoint, the first being θ0: a run
@@ -555,7 +586,7 @@ static double cross_share(run *r)
 static double round_floor(run *r)
 {
     const model *m = &r->m;
-    size_t cnt = m->n ? m->n : m->p;
+    size_t cnt = m->n ? m->n : m->n_probe;
     const double *x = m->n ? m->x : m->probe;
     double acc = 0.0;
     for (size_t i = 0; i < cnt; i++) {
@@ -621,11 +652,18 @@ int run_eval_spectrum(run *r)
     size_t rows = 0, cols = 0;
     m->ops->ntk_factor(m, r->theta, r->F, &rows, &cols);
     size_t k = rows < cols ? rows : cols;
+    /* A factor narrower than the model's largest (relu1d's grouped one
+     * when few neuron groups are alive) leaves out singular values that
+     * are exactly 0: listed as such, so the count stays min(ntk_rows,
+     * ntk_cols) from one evaluation to the next. */
+    size_t want = m->ntk_rows < m->ntk_cols ? m->ntk_rows : m->ntk_cols;
     mt->nsv = 0;
     mt->rank = 0;
     if (k > 0 && la_singular_values(&r->la, r->F, rows, cols, r->sv) == 0) {
-        mt->nsv = k;
-        mt->rank = metrics_rank(r->sv, k, r->sc.rank_tol);
+        for (size_t i = k; i < want; i++)
+            r->sv[i] = 0.0;
+        mt->nsv = k > want ? k : want;
+        mt->rank = metrics_rank(r->sv, mt->nsv, r->sc.rank_tol);
     }
     extras_cfg ec = {r->sc.l0_tol, r->sc.corr};
     m->ops->extras(m, r->theta, &ec, &mt->ex);

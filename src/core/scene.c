@@ -626,6 +626,23 @@ int scene_finalize(scene *s, scene_err *e)
                           "r counts the non-zero entries of beta*, out of d",
                           msg);
     }
+    if (strcmp(s->model, "diagnet") == 0 &&
+        ((uint64_t)mp->n * (uint64_t)mp->d > MODEL_DATA_MAX ||
+         (uint64_t)mp->n_test * (uint64_t)mp->d > MODEL_DATA_MAX)) {
+        int big = (uint64_t)mp->n * (uint64_t)mp->d > MODEL_DATA_MAX;
+        int f = big ? F_N : F_N_TEST;
+        snprintf(msg, sizeof msg,
+                 "%s*d = %llu is above %d: a loss evaluation reads all of "
+                 "it, and the app evaluates dozens a frame",
+                 big ? "n" : "n_test",
+                 (unsigned long long)(big ? mp->n : mp->n_test) *
+                     (unsigned long long)mp->d,
+                 MODEL_DATA_MAX);
+        char hint[64];
+        snprintf(hint, sizeof hint, "at d = %d, %s <= %d", mp->d,
+                 big ? "n" : "n_test", MODEL_DATA_MAX / mp->d);
+        return cross_fail(s, later(s, f, F_D), e, hint, msg);
+    }
     if (strcmp(s->model, "diagnet") == 0 && mp->n < 1)
         return cross_fail(s, F_N, e, "the paper uses n = 80",
                           "diagnet needs n >= 1 training points");

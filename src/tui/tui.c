@@ -25,8 +25,12 @@
 #include "term.h"
 #include "view.h"
 
-/* Spectra (an SVD each) at most this often, whatever the frame rate. */
+/* Spectra (an SVD each) at most this often, whatever the frame rate; and
+ * at most a fifth of the time: a large model's spectrum takes a few
+ * hundred milliseconds (MODEL_PROBE_MAX probes, a Lanczos run), and the
+ * steps and the keys keep the rest. */
 #define TUI_SPECTRUM_NS 100000000LL
+#define TUI_SPECTRUM_SHARE 5
 /* Steps-per-second window. */
 #define TUI_SPS_WINDOW_NS 1000000000LL
 #define TUI_SPS_SAMPLES 256
@@ -207,6 +211,7 @@ int tui_run(app *a, const tui_opts *o)
     memset(&sps, 0, sizeof sps);
     const long long frame_ns = 1000000000LL / fps;
     long long next = tui_now(), last_spectrum = next - TUI_SPECTRUM_NS;
+    long long spectrum_gap = TUI_SPECTRUM_NS;
     const long long start = next;
     int dirty = 1;
 
@@ -223,10 +228,17 @@ int tui_run(app *a, const tui_opts *o)
         long long now = tui_now();
         if (now >= next) {
             if (app_busy(a)) {
-                int spec = now - last_spectrum >= TUI_SPECTRUM_NS;
+                int spec = now - last_spectrum >= spectrum_gap;
                 if (spec)
                     last_spectrum = now;
                 uint64_t n = app_tick(a, spec);
+                if (spec) {
+                    /* the frame's steps count too: a conservative gap */
+                    long long took = tui_now() - now;
+                    spectrum_gap = TUI_SPECTRUM_SHARE * took;
+                    if (spectrum_gap < TUI_SPECTRUM_NS)
+                        spectrum_gap = TUI_SPECTRUM_NS;
+                }
                 a->sps = tui_sps_add(&sps, now, n);
                 dirty = 1;
             }

@@ -360,23 +360,21 @@ static void valley_quad(canvas *c, rect r, const app *a)
                ROLE_ITERATE, ATTR_BOLD);
 }
 
-/* Training loss at θ + s·dir (th is scratch). */
-static double slice(const run *R, const double *dir, double s, double *th)
+/* Training loss at θ + s·dir on the line begun in l (model_line: a few
+ * hundred points a frame, each O(n) for diagnet instead of O(n·d)). */
+static double slice(const model_line *l, double s)
 {
-    size_t pdim = R->m.p;
-    for (size_t j = 0; j < pdim; j++)
-        th[j] = R->theta[j] + s * dir[j];
-    return model_train_loss(&R->m, th);
+    return model_line_loss(l, s);
 }
 
 /* How far along ±dir the loss stays ≤ top: doubling from s0, then
  * bisection.  sign is +1 or −1; capped at smax. */
-static double slice_reach(const run *R, const double *dir, double sign,
-                          double s0, double smax, double top, double *th)
+static double slice_reach(const model_line *l, double sign, double s0,
+                          double smax, double top)
 {
     double a = 0.0, b = s0;
     while (b < smax) {
-        double L = slice(R, dir, sign * b, th);
+        double L = slice(l, sign * b);
         if (!(L <= top))
             break;
         a = b;
@@ -385,7 +383,7 @@ static double slice_reach(const run *R, const double *dir, double sign,
     if (b >= smax)
         return smax;
     for (int i = 0; i < 24; i++) {
-        double mid = 0.5 * (a + b), L = slice(R, dir, sign * mid, th);
+        double mid = 0.5 * (a + b), L = slice(l, sign * mid);
         if (L <= top)
             a = mid;
         else
@@ -499,12 +497,14 @@ static void valley_line(canvas *c, rect r, const app *a)
     double bh = R->last.band_hi, level = top;
     if (bh > 0 && isfinite(bh) && 2.0 * bh < top)
         level = 2.0 * bh;
-    double sl = slice_reach(R, dir, -1.0, s0, smax, level, th);
-    double sr = slice_reach(R, dir, +1.0, s0, smax, level, th);
+    model_line line;
+    model_line_begin(&line, m, R->theta, dir, th);
+    double sl = slice_reach(&line, -1.0, s0, smax, level);
+    double sr = slice_reach(&line, +1.0, s0, smax, level);
     /* the floor of the slice, on a grid between the two walls */
     double smin = 0.0, lmin = L0;
     for (int i = 0; i <= 64; i++) {
-        double s = -sl + (sl + sr) * i / 64.0, L = slice(R, dir, s, th);
+        double s = -sl + (sl + sr) * i / 64.0, L = slice(&line, s);
         if (L < lmin)
             lmin = L, smin = s;
     }
@@ -530,7 +530,7 @@ static void valley_line(canvas *c, rect r, const app *a)
     memcpy(tr_y, ys, nt * sizeof *ys);
     for (size_t i = 0; i < n; i++) {
         xs[i] = -S + 2.0 * S * (double)i / (double)(n - 1);
-        ys[i] = slice(R, dir, xs[i] + smin, th);
+        ys[i] = slice(&line, xs[i] + smin);
     }
     plot_line(&p, xs, ys, n, ROLE_TRAIN);
     for (size_t k = 0; k < nt; k++) {
@@ -897,7 +897,7 @@ void panel_spectrum(canvas *c, rect r, const app *a)
 {
     const run *R = a->r;
     const run_metrics *mt = &R->last;
-    char rank[40], tau[32], b1[16];
+    char rank[40], tau[32], b1[16], rank1[96], rank2[80], rank3[64];
     snprintf(rank, sizeof rank, "rank %zu/%zu", mt->rank, mt->nsv);
     snprintf(tau, sizeof tau, "(τ = %s)",
              plot_fmt(R->sc.rank_tol, b1, sizeof b1));
@@ -907,6 +907,19 @@ void panel_spectrum(canvas *c, rect r, const app *a)
         {{rank, NULL}, FIT_KEEP, ROLE_TITLE, ATTR_BOLD},
         {{tau, NULL}, 3, ROLE_MARK, 0},
     };
+    /* Above MODEL_PROBE_MAX the spectrum is that of fewer probes than
+     * parameters (model.h): the rank says on how many, at every width. */
+    if (R->m.n_probe < R->m.p) {
+        snprintf(rank1, sizeof rank1, "%s on %zu of %zu probes", rank,
+                 R->m.n_probe, R->m.p);
+        snprintf(rank2, sizeof rank2, "%s on %zu/%zu probes", rank,
+                 R->m.n_probe, R->m.p);
+        snprintf(rank3, sizeof rank3, "%s, %zu probes", rank, R->m.n_probe);
+        parts[1].v[0] = rank1;
+        parts[1].v[1] = rank2;
+        parts[1].v[2] = rank3;
+        parts[1].v[3] = NULL;
+    }
     size_t n = mt->nsv < MAX_PTS ? mt->nsv : MAX_PTS;
     double fl = panel_sv_floor(mt->nsv, R->m.p);
     double lo = R->sc.rank_tol / 100.0;
