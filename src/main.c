@@ -68,7 +68,9 @@ static const char usage_text[] =
     "  --version         show the version\n"
     "\n"
     "Exit status: 0 success (a diverged run is a result, not an error),\n"
-    "1 runtime failure, 2 bad usage or a bad scene.\n";
+    "1 runtime failure (a failed write too), 2 bad usage, a bad scene or a\n"
+    "refused output path, 128+N ended by signal N (man sgdscope: FILES,\n"
+    "SIGNALS).\n";
 
 /* ---- standard output ------------------------------------------------------
  * Every write to stdout counts: a full disk or a closed descriptor is an

@@ -333,16 +333,16 @@ int outfile_commit(outfile *o, char *err, size_t errlen)
         errno = EBADF;
         return -1;
     }
-    int e = 0;
+    int e = o->err; /* a writer's outfile_check saw it happen */
     const char *why = NULL;
+    /* A failed write whose errno nobody kept: flushing what stdio still
+     * holds usually fails the same way again, and tells why. */
     errno = 0;
-    if (outfile_check(o) != 0)
-        e = o->err;
-    else if (fflush(o->f) != 0 || ferror(o->f))
+    if ((fflush(o->f) != 0 || ferror(o->f)) && !e)
         e = errno ? errno : EIO;
     /* fsync before rename: otherwise a crash soon after can leave an
      * empty file under the final name on some filesystems */
-    else if (o->slot && fsync(fileno(o->f)) != 0)
+    if (!e && o->slot && fsync(fileno(o->f)) != 0)
         e = errno;
     if (fclose(o->f) != 0 && !e)
         e = errno ? errno : EIO;
