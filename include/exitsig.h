@@ -14,8 +14,10 @@
  * the attached restore hook (the TUI's endwin, best effort), removes every
  * registered temporary file (outfile_unlink_all: only unlink) and dies of
  * that signal at once.  Crash signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL,
- * SIGABRT, SIGTRAP, SIGSYS) take the same hard way on the first one, so
- * the core file and the status are the real ones.
+ * SIGABRT, SIGTRAP, SIGSYS) do the same on the first one, then hand the
+ * signal to the action that was there before (the default, or a
+ * sanitizer's report), so the core file and the status are the real
+ * ones.
  *
  * SIGPIPE is caught like the others rather than ignored: a closed pipe on
  * stdout then stops the run at that write (EPIPE), outputs are cleaned up,

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -587,6 +588,31 @@ static int child_crash(int unused)
     abort();
 }
 
+/* A real fault: cleaned up in the handler, then the fault happens again
+ * under the action that was there before (the default, or a sanitizer
+ * that reports and aborts). */
+static int child_segv(int unused)
+{
+    (void)unused;
+    char p[512], err[512];
+    outfile o;
+    /* as in the app: cmocka's own handler (which would carry on with
+     * the tests in this child) is not there */
+    signal(SIGSEGV, SIG_DFL);
+    exitsig_install();
+    if (outfile_open(&o, at(p, sizeof p, "rec.cast"), 0, err, sizeof err))
+        return 10;
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0)
+        dup2(null, 2); /* a sanitizer's report is expected noise */
+    volatile int *page = mmap(NULL, 4096, PROT_NONE,
+                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (page == MAP_FAILED)
+        return 11;
+    *page = 1;
+    return 12;
+}
+
 /* exit() from anywhere: atexit removes them. */
 static int child_exit(int unused)
 {
@@ -619,6 +645,12 @@ static void test_signal_hard_ways(void **st)
     status = in_child(child_crash, 0);
     assert_true(WIFSIGNALED(status));
     assert_int_equal(WTERMSIG(status), SIGABRT);
+    assert_string_equal(names_in(dir), "");
+
+    status = in_child(child_segv, 0);
+    assert_true(WIFSIGNALED(status));
+    if (WTERMSIG(status) != SIGSEGV && WTERMSIG(status) != SIGABRT)
+        fail_msg("a fault ended with signal %d", WTERMSIG(status));
     assert_string_equal(names_in(dir), "");
 
     status = in_child(child_exit, 0);

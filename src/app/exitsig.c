@@ -85,11 +85,25 @@ static void exitsig_on_quit(int sig)
     errno = saved;
 }
 
-static void exitsig_on_crash(int sig)
+/* The crash signals' actions before ours (a sanitizer's report, or the
+ * default), handed back once the terminal and the files are seen to. */
+static struct sigaction exitsig_crash_old[EXITSIG_N(exitsig_crash)];
+
+static void exitsig_on_crash(int sig, siginfo_t *si, void *ctx)
 {
-    /* SA_RESETHAND made the action default again: returning re-runs the
-     * faulting instruction (or delivers the raised signal) and dies */
-    exitsig_die(sig);
+    (void)ctx;
+    void (*restore)(void) = exitsig_restore;
+    if (restore)
+        restore();
+    outfile_unlink_all();
+    for (size_t i = 0; i < EXITSIG_N(exitsig_crash); i++)
+        if (exitsig_crash[i] == sig)
+            sigaction(sig, &exitsig_crash_old[i], NULL);
+    /* A fault the kernel raised happens again when the instruction is
+     * re-run on return, now with the previous action and its real
+     * address; one sent (abort, kill) must be sent again. */
+    if (!si || si->si_code <= 0)
+        raise(sig);
 }
 
 static void exitsig_catch(int sig, void (*fn)(int), int flags,
@@ -102,6 +116,20 @@ static void exitsig_catch(int sig, void (*fn)(int), int flags,
     sa.sa_handler = fn;
     sa.sa_mask = *mask;
     sa.sa_flags = flags;
+    sigaction(sig, &sa, NULL);
+}
+
+static void exitsig_catch_crash(size_t i, const sigset_t *mask)
+{
+    struct sigaction sa;
+    int sig = exitsig_crash[i];
+    if (sigaction(sig, NULL, &exitsig_crash_old[i]) != 0 ||
+        exitsig_crash_old[i].sa_handler == SIG_IGN)
+        return;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = exitsig_on_crash;
+    sa.sa_mask = *mask;
+    sa.sa_flags = SA_SIGINFO;
     sigaction(sig, &sa, NULL);
 }
 
@@ -122,8 +150,7 @@ void exitsig_install(void)
     for (size_t i = 0; i < EXITSIG_N(exitsig_quit); i++)
         exitsig_catch(exitsig_quit[i], exitsig_on_quit, SA_RESTART, &mask);
     for (size_t i = 0; i < EXITSIG_N(exitsig_crash); i++)
-        exitsig_catch(exitsig_crash[i], exitsig_on_crash, SA_RESETHAND,
-                      &mask);
+        exitsig_catch_crash(i, &mask);
 }
 
 int exitsig_pending(void)
