@@ -103,6 +103,9 @@ static void close_stdout(void)
     if (!closed && !e && !prev && errno != EBADF)
         e = errno;
     if (e || prev || stdout_reported) {
+        /* a reader that went away (SIGPIPE, recorded by exitsig in a
+         * headless run): die of it, silently, as a filter does */
+        exitsig_reraise();
         stdout_error(e);
         _exit(1);
     }

@@ -211,6 +211,41 @@ if [ -n "$WRITABLE_DEVS" ]; then
     fi
 fi
 
+# ---- 6 a reader that went away (SIGPIPE) ----------------------------------------
+# stdout is a pipe whose read end is already closed, so the first write
+# fails for sure (python3 makes one; skipped without it).  With SIGPIPE at
+# its default sgdscope dies of it silently, as filters do; with SIGPIPE
+# ignored the write error is an error like any other.
+cat >"$WORK/nopipe.py" <<'EOF'
+import os, signal, subprocess, sys
+ignore = sys.argv[1] == "ignore"
+r, w = os.pipe()
+os.close(r)
+p = subprocess.run(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=w,
+                   stderr=subprocess.PIPE, preexec_fn=(lambda: signal.signal(
+                       signal.SIGPIPE, signal.SIG_IGN)) if ignore else None)
+sys.stdout.write("%d %s" % (p.returncode, p.stderr.decode()))
+EOF
+if command -v python3 >/dev/null 2>&1 && python3 -c 'import subprocess' 2>/dev/null; then
+    for args in "--headless prop2-quad --steps 10 --summary" \
+        "--headless prop2-quad --csv - --every 1 --steps $FOREVER" \
+        "--snapshot prop2-quad --steps 10" "--list" "--help"; do
+        # shellcheck disable=SC2086 # the words of args are the arguments
+        got=$(timeout "$GUARD" python3 "$WORK/nopipe.py" default "$BIN" $args)
+        # shellcheck disable=SC2086
+        ign=$(timeout "$GUARD" python3 "$WORK/nopipe.py" ignore "$BIN" $args)
+        if [ "$got" = "-$(signum PIPE) " ] &&
+            [ "$ign" = "1 sgdscope: cannot write stdout: Broken pipe" ]; then
+            ok "6 $args into a closed pipe: dies of SIGPIPE silently; with SIGPIPE ignored, exit 1 naming stdout"
+        else
+            bad "6 $args into a closed pipe: SIGPIPE, or exit 1 when ignored" "default: $got
+ignored: $ign"
+        fi
+    done
+else
+    echo "skip closed pipes: no python3"
+fi
+
 # ---- 5 interrupted headless runs leave nothing behind --------------------------
 # A background job of a shell without job control starts with SIGINT and
 # SIGQUIT ignored (and sgdscope keeps signals ignored at start, as nohup
