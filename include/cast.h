@@ -40,11 +40,11 @@
 #include <stdio.h>
 
 #include "canvas.h"
+#include "outfile.h"
 
 typedef struct cast {
-    FILE *f;        /* the temporary file; NULL when not open */
-    char *path;     /* the final path */
-    char *tmp;      /* path.XXXXXX, renamed onto path by cast_close */
+    FILE *f;        /* out.f while open; NULL when not open */
+    outfile out;    /* the temporary, renamed onto the path by cast_close */
     int width, height;
     int color;
     int frames;     /* "o" events written; the first clears the screen */
@@ -54,12 +54,14 @@ typedef struct cast {
     size_t cap;
 } cast;
 
-/* Creates a temporary file next to path (path.XXXXXX via mkstemp, in the
- * same directory so the final rename is atomic), with the usual 0666 &
- * ~umask permissions, and writes the header.  width and height (≥ 1) are
- * the terminal size a player should use; title may be NULL; color turns
- * the palette above on.  Returns 0, or −1 with a message such as
- * "cannot write 'x/y.cast': No such file or directory" in err (when err
+/* Opens path with outfile_open (outfile.h: a temporary path.XXXXXX next
+ * to the file the path finally names, so the final rename is atomic;
+ * only a regular file is ever replaced, keeping its permissions; a new
+ * one gets 0666 & ~umask) and writes the header.  width and height (≥ 1)
+ * are the terminal size a player should use; title may be NULL; color
+ * turns the palette above on.  Returns 0, or −1 with a message such as
+ * "cannot write 'x/y.cast': No such file or directory" or "cannot write
+ * 'p': it is a FIFO (only a regular file is written)" in err (when err
  * is not NULL); on failure nothing is left behind and *k needs no
  * cleanup (cast_abort on it is a harmless no-op). */
 int cast_open(cast *k, const char *path, int width, int height,
@@ -77,10 +79,10 @@ int cast_frame(cast *k, double t, const canvas *c);
  * (UTF-8; NULL means "").  Returns 0 or −1 like cast_frame. */
 int cast_marker(cast *k, double t, const char *label);
 
-/* Flushes, syncs and closes the temporary file and renames it onto path.
- * Returns 0, or −1 if anything failed (now or in an earlier event), in
- * which case the temporary is removed, path is left untouched and errno
- * says why.  *k is released either way. */
+/* Flushes, syncs and closes the temporary file and renames it onto path
+ * (outfile_commit).  Returns 0, or −1 if anything failed (now or in an
+ * earlier event), in which case the temporary is removed, path is left
+ * untouched and errno says why.  *k is released either way. */
 int cast_close(cast *k);
 
 /* Removes the temporary file without producing path (error paths,

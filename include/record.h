@@ -43,8 +43,10 @@ void recorder_abort(recorder *rc);
  * step `steps` or the timeline's `end`; captions timed in seconds and
  * pauses hold the picture for their time.  The last frame is the state
  * at `steps` or at the end (what --snapshot shows).  Returns
- * 0; −1 if the file cannot be created (nothing ran); 1 if writing failed
- * on the way (the file is removed).  A message is left in err. */
+ * 0; −1 if the file cannot be created or is refused (outfile.h; nothing
+ * ran); 1 if writing failed on the way or a terminating signal
+ * (exitsig.h) stopped it: nothing is left behind and path keeps what it
+ * held.  A message is left in err. */
 int recorder_headless(app *a, const char *path, int width, int height,
                       glyph_tier tier, int color, int fps, uint64_t steps,
                       char *err, size_t errlen);

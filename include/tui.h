@@ -26,10 +26,12 @@ typedef struct tui_opts {
  * The glyph tier is braille when the locale's codeset is UTF-8, else
  * ASCII; force_unicode/force_ascii override that.
  * The terminal is restored before it returns, whatever the way out.
- * Returns the process exit status: 0 after `q`; 128 + N after signal N
- * asked to quit (130 for SIGINT, 143 for SIGTERM), so a caller that wants
- * the shell to see death-by-signal can re-raise N itself; 1 when the
- * terminal cannot be set up (a message is printed to stderr). */
+ * Returns the process exit status: 0 after `q`; 128 + N after terminating
+ * signal N asked to quit (exitsig.h: 130 for SIGINT, 131 for SIGQUIT,
+ * 143 for SIGTERM...; the caller cleans up and calls exitsig_reraise so
+ * the shell sees death by that signal), or 129 when the terminal hung up
+ * while SIGHUP was ignored; 1 when the terminal cannot be set up (a
+ * message is printed to stderr). */
 int tui_run(app *a, const tui_opts *o);
 
 /* The controlling terminal's size (TIOCGWINSZ on stdout), 80×24 when it

@@ -13,7 +13,9 @@
 
 #include "app.h"
 #include "canvas.h"
+#include "exitsig.h"
 #include "headless.h"
+#include "outfile.h"
 #include "record.h"
 #include "scene.h"
 #include "scenedir.h"
@@ -66,7 +68,48 @@ static const char usage_text[] =
     "  --version         show the version\n"
     "\n"
     "Exit status: 0 success (a diverged run is a result, not an error),\n"
-    "1 runtime failure, 2 bad usage or a bad scene.\n";
+    "1 runtime failure (a failed write too), 2 bad usage, a bad scene or a\n"
+    "refused output path, 128+N ended by signal N (man sgdscope: FILES,\n"
+    "SIGNALS).\n";
+
+/* ---- standard output ------------------------------------------------------
+ * Every write to stdout counts: a full disk or a closed descriptor is an
+ * error (exit 1, "cannot write stdout: REASON"), found either where the
+ * run looks (a CSV row, so it stops at once) or at the latest when stdout
+ * is closed on the way out.  Reported once. */
+
+static int stdout_reported;
+
+static void stdout_error(int e)
+{
+    if (!stdout_reported)
+        fprintf(stderr, "sgdscope: cannot write stdout: %s\n",
+                strerror(e ? e : EIO));
+    stdout_reported = 1;
+}
+
+/* atexit: flush and close stdout, and turn any error into status 1 (as
+ * gnulib's close_stdout does).  A descriptor that was closed from the
+ * start (EBADF at fclose) with nothing written is not an error. */
+static void close_stdout(void)
+{
+    errno = 0;
+    int prev = ferror(stdout), e = 0;
+    if (fflush(stdout) != 0)
+        e = errno;
+    else if (prev)
+        e = errno ? errno : EIO;
+    int closed = fclose(stdout) == 0;
+    if (!closed && !e && !prev && errno != EBADF)
+        e = errno;
+    if (e || prev || stdout_reported) {
+        /* a reader that went away (SIGPIPE, recorded by exitsig in a
+         * headless run): die of it, silently, as a filter does */
+        exitsig_reraise();
+        stdout_error(e);
+        _exit(1);
+    }
+}
 
 static void usage_error(const char *fmt, const char *arg)
 {
@@ -423,26 +466,41 @@ static int run_snapshot(app *a, const opts *o, uint64_t at)
     view_draw(&cv, a);
     size_t need = canvas_to_text(&cv, NULL, 0) + 1;
     char *buf = malloc(need);
+    int bad = 0;
     if (buf) {
         canvas_to_text(&cv, buf, need);
-        fputs(buf, stdout);
+        errno = 0;
+        /* the frame is larger than stdio's buffer: a full disk shows
+         * here, and its errno is only known here */
+        if (fputs(buf, stdout) == EOF || ferror(stdout)) {
+            stdout_error(errno);
+            bad = 1;
+        }
         free(buf);
     }
     canvas_free(&cv);
-    return buf && fflush(stdout) == 0 ? 0 : 1;
+    if (!buf) {
+        fprintf(stderr, "sgdscope: out of memory\n");
+        return 1;
+    }
+    /* a later write error is reported by close_stdout, on the way out */
+    return bad ? 1 : 0;
 }
 
 static int run_headless(app *a, const opts *o, uint64_t at)
 {
-    char err[256];
+    char err[512];
     if (o->record_path) {
         int rc = recorder_headless(a, o->record_path, o->size_w, o->size_h,
                                    file_tier(o),
                                    !o->no_color && !getenv("NO_COLOR"),
                                    o->fps, at, err, sizeof err);
+        if (exitsig_pending())
+            return 1; /* main dies of the signal: nothing to say */
         if (rc != 0) {
-            /* 2: the file could not be created (nothing ran); 1: writing
-             * failed on the way (nothing is left behind either way) */
+            /* 2: the file could not be created or is refused (nothing
+             * ran); 1: writing failed on the way (nothing is left behind
+             * either way) */
             fprintf(stderr, "sgdscope: %s\n", err);
             return rc < 0 ? 2 : 1;
         }
@@ -450,26 +508,46 @@ static int run_headless(app *a, const opts *o, uint64_t at)
             headless_summary(a->r, stdout);
         return 0;
     }
+    /* --csv FILE follows the rules of every output (outfile.h); as a
+     * stream it may also be a character device or a FIFO, written in
+     * place (/dev/null, /dev/stdout, a pipe someone reads). */
+    outfile out = {0};
     FILE *csv = NULL;
-    if (o->csv_path) {
-        csv = strcmp(o->csv_path, "-") == 0 ? stdout : fopen(o->csv_path, "w");
-        if (!csv) {
-            fprintf(stderr, "sgdscope: cannot write '%s': %s\n", o->csv_path,
-                    strerror(errno));
+    int to_stdout = o->csv_path && strcmp(o->csv_path, "-") == 0;
+    if (o->csv_path && !to_stdout) {
+        if (outfile_open(&out, o->csv_path, OUTFILE_STREAM, err,
+                         sizeof err) != 0) {
+            fprintf(stderr, "sgdscope: %s\n", err);
             return 2;
         }
+        csv = out.f;
+    } else if (to_stdout) {
+        csv = stdout;
     }
     /* a headless run with no output would be pointless */
     int summary = o->summary || !o->csv_path;
     /* --every sets the rows only: the metrics' own cadence (band,
      * verdict, curvature) stays the scene's `every` */
+    headless_fail failed = {NULL, 0};
     headless_opts ho = {csv, summary ? stdout : NULL,
-                        o->every_set ? o->every : a->base.every, at};
+                        o->every_set ? o->every : a->base.every, at,
+                        &failed};
     int rc = headless_run(a, &ho);
-    if (csv && csv != stdout && fclose(csv) != 0)
-        rc = -1;
     if (rc != 0) {
-        fprintf(stderr, "sgdscope: writing output failed\n");
+        /* interrupted (main dies of the signal) or a write failed: the
+         * CSV file is not written, and whatever PATH held stays */
+        outfile_discard(&out);
+        if (exitsig_pending())
+            return 1;
+        if (failed.stream == stdout)
+            stdout_error(failed.err);
+        else
+            fprintf(stderr, "sgdscope: cannot write '%s': %s\n",
+                    o->csv_path, strerror(failed.err ? failed.err : EIO));
+        return 1;
+    }
+    if (csv && csv != stdout && outfile_commit(&out, err, sizeof err) != 0) {
+        fprintf(stderr, "sgdscope: %s\n", err);
         return 1;
     }
     return 0;
@@ -517,10 +595,17 @@ static int run_interactive(app *a, const opts *o)
         to.rec = &rec;
     }
     int rc = tui_run(a, &to);
-    if (to.rec && recorder_close(&rec) != 0) {
-        fprintf(stderr, "sgdscope: writing '%s' failed\n", o->record_path);
-        if (rc == 0)
+    if (to.rec) {
+        /* Only q finishes a recording: after a terminating signal (or a
+         * terminal that could not be set up) it is discarded, and the
+         * file at the path keeps what it held. */
+        if (rc != 0) {
+            recorder_abort(&rec);
+        } else if (recorder_close(&rec) != 0) {
+            fprintf(stderr, "sgdscope: cannot write '%s': %s\n",
+                    o->record_path, strerror(errno));
             rc = 1;
+        }
     }
     return rc;
 }
@@ -528,6 +613,8 @@ static int run_interactive(app *a, const opts *o)
 int main(int argc, char **argv)
 {
     static opts o; /* the --set buffers are large: keep them off the stack */
+    /* First, so it runs last: after endwin and the temporaries. */
+    atexit(close_stdout);
     parse_args(&o, argc, argv);
     /* Numbers in scenes and output always use '.', whatever the locale;
      * the locale only decides the glyphs. */
@@ -556,12 +643,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "sgdscope: %s\n", err);
         return 2;
     }
-    if (o.snapshot)
+    if (o.snapshot) {
+        /* No terminal to restore and no file to remove: the default
+         * actions of the signals are already the right ones. */
         rc = run_snapshot(&a, &o, at);
-    else if (o.headless)
-        rc = run_headless(&a, &o, at);
-    else
-        rc = run_interactive(&a, &o);
+    } else {
+        /* Before any temporary file or the terminal is touched. */
+        exitsig_install();
+        rc = o.headless ? run_headless(&a, &o, at) : run_interactive(&a, &o);
+    }
     app_close(&a);
+    /* A terminating signal stopped the run, whose outputs are discarded
+     * by now: die of it, so the shell sees 128 + N. */
+    exitsig_reraise();
     return rc;
 }

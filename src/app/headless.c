@@ -5,9 +5,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <string.h>
+
+#include "exitsig.h"
+#include "outfile.h"
 
 /* Numbers print with %.10g: enough to compare runs, short enough to read;
  * NaN and ±Inf become empty CSV fields and JSON null. */
@@ -209,6 +210,30 @@ void headless_summary(const run *r, FILE *f)
     fputs("}\n", f);
 }
 
+/* Remembers the first stream that failed and that write's errno. */
+static void note_error(const headless_opts *o, FILE *f)
+{
+    if (o->failed && !o->failed->stream) {
+        o->failed->stream = f;
+        o->failed->err = errno ? errno : EIO;
+    }
+}
+
+/* 1 once a write to the CSV or the summary has failed (ferror). */
+static int headless_failed(const headless_opts *o)
+{
+    int bad = 0;
+    if (o->csv && ferror(o->csv)) {
+        note_error(o, o->csv);
+        bad = 1;
+    }
+    if (o->summary && ferror(o->summary)) {
+        note_error(o, o->summary);
+        bad = 1;
+    }
+    return bad;
+}
+
 int headless_run(app *a, const headless_opts *o)
 {
     uint64_t N = o->until;
@@ -216,6 +241,8 @@ int headless_run(app *a, const headless_opts *o)
     run_reset_band(a->r);
     if (o->csv)
         headless_csv_header(a->r, o->csv);
+    if (headless_failed(o))
+        return -1;
     size_t rows = 0;
     uint64_t last_row = 0;
     if (a->r->t < N) {
@@ -233,6 +260,13 @@ int headless_run(app *a, const headless_opts *o)
         }
     }
     while (a->r->t < N && !a->r->diverged && !a->quit) {
+        /* A terminating signal stops the run here (the caller discards
+         * the outputs and dies of it); a failed write stops it at once
+         * rather than computing rows nobody can read. */
+        if (exitsig_pending())
+            return 1;
+        if (headless_failed(o))
+            return -1;
         app_fire_due(a);
         run *r = a->r; /* an event may have reset it */
         if (a->quit || r->diverged)
@@ -272,6 +306,8 @@ int headless_run(app *a, const headless_opts *o)
             run_eval_losses(r);
         }
     }
+    if (exitsig_pending())
+        return 1;
     run *r = a->r;
     /* a run stopped by an event or a quit may stand beyond the bound */
     run_check(r);
@@ -284,12 +320,11 @@ int headless_run(app *a, const headless_opts *o)
         headless_csv_row(r, o->csv);
     if (o->summary)
         headless_summary(r, o->summary);
-    int bad = 0;
-    if (o->csv && (fflush(o->csv) != 0 || ferror(o->csv)))
-        bad = 1;
-    if (o->summary && (fflush(o->summary) != 0 || ferror(o->summary)))
-        bad = 1;
-    return bad ? -1 : 0;
+    if (o->csv && fflush(o->csv) != 0)
+        note_error(o, o->csv);
+    if (o->summary && fflush(o->summary) != 0)
+        note_error(o, o->summary);
+    return headless_failed(o) ? -1 : 0;
 }
 
 /* ---- the `e` export (app.h) ------------------------------------ */
@@ -364,25 +399,14 @@ int app_export_csv(const app *a, const char *path, char *err, size_t errlen)
                                ? r->sched.log[r->sched.nlog - 1].step
                                : UINT64_MAX;
 
-    char tmp[SCENE_PATH_MAX + SCENE_NAME_MAX + 128];
-    snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd >= 0) {
-        /* mkstemp makes it 0600; an export is an ordinary file */
-        mode_t um = umask(0);
-        umask(um);
-        fchmod(fd, 0666 & ~um);
-    }
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
+    /* The rules of every output (outfile.h): a regular file only, never
+     * half written, its permissions kept, a symlink followed. */
+    outfile out;
+    if (outfile_open(&out, path, 0, err, errlen) != 0) {
         free(seg);
         return -1;
     }
+    FILE *f = out.f;
     /* One row per loss-history bucket, at the bucket's last step: min and
      * max keep the spikes that decimation would otherwise hide.  What the
      * history does not keep (the band, the bounce share, θ, a second
@@ -418,12 +442,5 @@ int app_export_csv(const app *a, const char *path, char *err, size_t errlen)
         csv_print_row(r, &w, f);
     }
     free(seg);
-    int bad = fflush(f) != 0 || ferror(f);
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
+    return outfile_commit(&out, err, errlen);
 }

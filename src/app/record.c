@@ -1,9 +1,11 @@
 /* record.c — asciicast recording of frames and η events; see record.h. */
 #include "record.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "exitsig.h"
 #include "view.h"
 
 int recorder_open(recorder *rc, const char *path, int width, int height,
@@ -140,6 +142,14 @@ int recorder_headless(app *a, const char *path, int width, int height,
     uint64_t frame = 0;
     int bad = 0;
     while (!bad) {
+        /* A terminating signal: the caller dies of it, and an
+         * interrupted recording is no recording (the earlier file at
+         * path stays as it was). */
+        if (exitsig_pending()) {
+            snprintf(err, errlen, "'%s' not written: interrupted", path);
+            recorder_abort(&rc);
+            return 1;
+        }
         double t = (double)frame / fps;
         app_clock(a, t);
         /* an `end` (or the last step) stops the recording once its
@@ -169,12 +179,14 @@ int recorder_headless(app *a, const char *path, int width, int height,
             app_run_to(a, steps);
     }
     if (bad) {
-        snprintf(err, errlen, "writing '%s' failed", path);
+        outfile_check(&rc.k.out);
+        snprintf(err, errlen, "cannot write '%s': %s", path,
+                 strerror(rc.k.out.err ? rc.k.out.err : EIO));
         recorder_abort(&rc);
         return 1;
     }
     if (recorder_close(&rc) != 0) {
-        snprintf(err, errlen, "writing '%s' failed", path);
+        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
         return 1;
     }
     return 0;

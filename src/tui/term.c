@@ -1,11 +1,18 @@
 /* term.c — curses set-up and teardown, colours, signals, input waiting.
  *
  * Signals, and why each is handled the way it is:
- *   SIGINT, SIGTERM  set a flag and wake the loop through a self-pipe; the
- *                    loop leaves, term_close restores the terminal and
- *                    tui_run returns 128 + N.  A second one while the
- *                    first is pending (the loop is stuck) restores the
- *                    terminal best-effort and dies of the signal.
+ *   terminating signals (SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGPIPE,
+ *   SIGALRM, SIGUSR1, SIGUSR2, ...) and crashes
+ *                    exitsig's (exitsig.h): a first one only records
+ *                    itself and writes to our self-pipe, so the loop
+ *                    wakes, leaves, term_close restores the terminal and
+ *                    main dies of the signal once the outputs are
+ *                    cleaned up.  A second one while the first is pending
+ *                    (the loop is stuck), or a crash, runs term_restore
+ *                    (endwin, best effort) and dies at once.  Installed
+ *                    before newterm, so ncurses (which catches SIGINT
+ *                    and SIGTERM only when they are at their default)
+ *                    leaves them to us.
  *   SIGWINCH         ours, not ncurses': sets a flag and wakes the loop,
  *                    which then asks the kernel for the size and calls
  *                    resizeterm.  Owning it closes the race between
@@ -20,14 +27,14 @@
  *   SIGCONT          also marks a resize check and a full repaint: the
  *                    window may have changed size while we were stopped,
  *                    and a stopped process gets no SIGWINCH.
- *   SIGSEGV, SIGBUS, SIGFPE, SIGABRT, SIGILL
- *                    endwin (not async-signal-safe, but it is what every
- *                    curses program does: a raw, no-echo terminal is worse
- *                    than the small risk), then the default action, so
- *                    the core dump and exit status are the real ones.
+ * A terminal that hangs up with SIGHUP ignored (nohup) is seen by poll
+ * (POLLHUP on stdin) and ends the loop as SIGHUP would, instead of
+ * spinning on a dead descriptor.
  * atexit also calls endwin when curses is still active, for exit() calls
  * from anywhere while the screen is up. */
 #include "term.h"
+
+#include "exitsig.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -44,7 +51,7 @@
 
 static SCREEN *term_screen;
 static volatile sig_atomic_t term_active;   /* curses owns the terminal */
-static volatile sig_atomic_t term_quit_sig; /* SIGINT/SIGTERM received */
+static volatile sig_atomic_t term_hangup;  /* stdin hung up */
 static volatile sig_atomic_t term_winch;    /* size may have changed */
 static volatile sig_atomic_t term_repaint;  /* resumed after a stop */
 static volatile sig_atomic_t term_tstp;     /* Ctrl-Z: stop when safe */
@@ -52,10 +59,7 @@ static int term_pipe[2] = {-1, -1};         /* self-pipe: signal → poll */
 static int term_is_utf8;
 static attr_t term_role_attr[ROLE_COUNT];
 
-static const int term_quit_sigs[] = {SIGINT, SIGTERM};
-static const int term_crash_sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGABRT,
-                                      SIGILL};
-enum { TERM_NSIGS = 2 + 5 + 3 };
+enum { TERM_NSIGS = 3 };
 static int term_sig_nums[TERM_NSIGS];
 static struct sigaction term_sig_old[TERM_NSIGS];
 static int term_sig_count;
@@ -68,20 +72,6 @@ static void term_wake(void)
         (void)n; /* a full pipe already means "wake up" */
     }
     errno = saved;
-}
-
-static void term_on_quit(int sig)
-{
-    if (term_quit_sig) {
-        /* Asked twice: the loop is not getting round to it. */
-        if (term_active)
-            endwin();
-        signal(sig, SIG_DFL);
-        raise(sig);
-        return;
-    }
-    term_quit_sig = sig;
-    term_wake();
 }
 
 static void term_on_winch(int sig)
@@ -99,15 +89,14 @@ static void term_on_tstp(int sig)
     term_wake();
 }
 
-static void term_on_crash(int sig)
+/* exitsig's restore hook, run from a signal handler on the hard way out
+ * (a second terminating signal, a crash). */
+static void term_restore(void)
 {
     if (term_active) {
         term_active = 0;
         endwin();
     }
-    /* SA_RESETHAND made the disposition default again; the re-raised
-     * signal is delivered when this handler returns. */
-    raise(sig);
 }
 
 static void term_atexit(void)
@@ -228,7 +217,9 @@ int term_open(const tui_opts *o, glyph_tier *tier, char *err, size_t errlen)
         snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
         return -1;
     }
-    term_quit_sig = term_winch = term_repaint = 0;
+    term_hangup = term_winch = term_repaint = 0;
+    /* Before newterm: see the top of the file. */
+    exitsig_install();
 
     /* newterm, not initscr: initscr exits by itself on a bad TERM. */
     term_screen = newterm(NULL, stdout, stdin);
@@ -240,6 +231,7 @@ int term_open(const tui_opts *o, glyph_tier *tier, char *err, size_t errlen)
         return -1;
     }
     term_active = 1;
+    exitsig_attach(term_pipe[1], term_restore);
     if (!atexit_done) {
         atexit(term_atexit);
         atexit_done = 1;
@@ -261,14 +253,9 @@ int term_open(const tui_opts *o, glyph_tier *tier, char *err, size_t errlen)
 
     /* Installed after newterm so ours win over ncurses' defaults for
      * these (SIGTSTP included, see the top of the file). */
-    for (size_t i = 0; i < sizeof term_quit_sigs / sizeof *term_quit_sigs; i++)
-        term_catch(term_quit_sigs[i], term_on_quit, 0);
     term_catch(SIGWINCH, term_on_winch, SA_RESTART);
     term_catch(SIGCONT, term_on_winch, SA_RESTART);
     term_catch(SIGTSTP, term_on_tstp, SA_RESTART);
-    for (size_t i = 0; i < sizeof term_crash_sigs / sizeof *term_crash_sigs;
-         i++)
-        term_catch(term_crash_sigs[i], term_on_crash, SA_RESETHAND);
     /* The size may have changed between newterm and our SIGWINCH. */
     term_winch = 1;
     return 0;
@@ -276,6 +263,7 @@ int term_open(const tui_opts *o, glyph_tier *tier, char *err, size_t errlen)
 
 void term_close(void)
 {
+    exitsig_attach(-1, NULL);
     if (term_active) {
         term_active = 0;
         curs_set(1);
@@ -308,7 +296,7 @@ int term_utf8(void)
 
 int term_wait(int timeout_ms)
 {
-    if (term_quit_sig || term_winch || term_tstp)
+    if (exitsig_pending() || term_hangup || term_winch || term_tstp)
         return 1;
     struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {term_pipe[0], POLLIN, 0}};
     int n = poll(p, 2, timeout_ms);
@@ -317,13 +305,18 @@ int term_wait(int timeout_ms)
         while (read(term_pipe[0], buf, sizeof buf) > 0)
             ;
     }
+    /* The terminal is gone (SIGHUP ignored, or not sent): nothing will
+     * ever be read again, and poll would return at once forever. */
+    if (n > 0 && (p[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
+        term_hangup = 1;
     /* EINTR counts as a wake-up: a signal wants the loop to look. */
     return n != 0;
 }
 
 int term_quit_signal(void)
 {
-    return term_quit_sig;
+    int sig = exitsig_pending();
+    return sig ? sig : term_hangup ? SIGHUP : 0;
 }
 
 /* Ctrl-Z, on the main path: the terminal back to the shell, then stop

@@ -33,7 +33,8 @@ int term_utf8(void);
  * Returns 1 if woken by input or a signal, 0 on timeout. */
 int term_wait(int timeout_ms);
 
-/* The signal (SIGINT, SIGTERM) that asked the app to quit, or 0. */
+/* The terminating signal that asked the app to quit (exitsig_pending),
+ * SIGHUP when the terminal hung up without one, or 0. */
 int term_quit_signal(void);
 
 /* After Ctrl-Z: restores the terminal and stops until fg.  After

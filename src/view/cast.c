@@ -46,12 +46,10 @@ static void set_err(char *err, size_t errlen, const char *path, int e)
         snprintf(err, errlen, "cannot write '%s': %s", path, strerror(e));
 }
 
-/* Frees what cast_open allocated and zeroes *k (the file is closed and
- * the temporary removed by the callers, which know whether to keep it). */
+/* Frees what cast_open allocated and zeroes *k (the output is committed
+ * or discarded by the callers, which know whether to keep it). */
 static void cast_release(cast *k)
 {
-    free(k->path);
-    free(k->tmp);
     free(k->buf);
     memset(k, 0, sizeof *k);
 }
@@ -155,46 +153,20 @@ int cast_open(cast *k, const char *path, int width, int height,
         set_err(err, errlen, path, EINVAL);
         return -1;
     }
-    /* A directory would otherwise only fail at the final rename, after
-     * the whole run had been recorded for nothing. */
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        set_err(err, errlen, path, EISDIR);
-        return -1;
-    }
-    size_t plen = strlen(path);
-    k->path = strdup(path);
-    k->tmp = malloc(plen + sizeof ".XXXXXX");
     k->buf = malloc(need);
-    if (!k->path || !k->tmp || !k->buf) {
+    if (!k->buf) {
         cast_release(k);
         set_err(err, errlen, path, ENOMEM);
         return -1;
     }
     k->cap = need;
-    memcpy(k->tmp, path, plen);
-    memcpy(k->tmp + plen, ".XXXXXX", sizeof ".XXXXXX");
-
-    int fd = mkstemp(k->tmp);
-    if (fd < 0) {
-        int e = errno;
+    /* Refuses what is not a regular file before the run, not at the
+     * final rename after the whole run had been recorded for nothing. */
+    if (outfile_open(&k->out, path, 0, err, errlen) != 0) {
         cast_release(k);
-        set_err(err, errlen, path, e);
         return -1;
     }
-    /* mkstemp makes the file 0600; give the recording the permissions a
-     * plain fopen would have.  umask can only be read by setting it, and
-     * we put it straight back (the app is single-threaded). */
-    mode_t mask = umask(077);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0 || !(k->f = fdopen(fd, "w"))) {
-        int e = errno;
-        close(fd);
-        unlink(k->tmp);
-        cast_release(k);
-        set_err(err, errlen, path, e);
-        return -1;
-    }
+    k->f = k->out.f;
     k->width = width;
     k->height = height;
     k->color = color;
@@ -316,6 +288,7 @@ int cast_frame(cast *k, double t, const canvas *c)
     if (fprintf(k->f, "[%.6f, \"o\", ", at) < 0 ||
         json_string(k->f, k->buf, n) != 0 || fputs("]\n", k->f) == EOF) {
         k->failed = 1;
+        outfile_check(&k->out); /* keeps this write's errno */
         return -1;
     }
     k->frames++;
@@ -333,6 +306,7 @@ int cast_marker(cast *k, double t, const char *label)
         json_string(k->f, label, strlen(label)) != 0 ||
         fputs("]\n", k->f) == EOF) {
         k->failed = 1;
+        outfile_check(&k->out); /* keeps this write's errno */
         return -1;
     }
     return 0;
@@ -345,18 +319,17 @@ int cast_close(cast *k)
         errno = EBADF;
         return -1;
     }
-    /* fsync before rename: otherwise a crash soon after can leave an
-     * empty file under the final name on some filesystems. */
-    errno = 0;
-    int bad = k->failed || fflush(k->f) != 0 || fsync(fileno(k->f)) != 0;
-    int e = bad ? (errno ? errno : EIO) : 0;
-    if (fclose(k->f) != 0 && !bad)
-        bad = 1, e = errno;
-    k->f = NULL;
-    if (!bad && rename(k->tmp, k->path) != 0)
-        bad = 1, e = errno;
-    if (bad)
-        unlink(k->tmp);
+    int bad = k->failed && outfile_check(&k->out) == 0;
+    int e = 0;
+    if (bad) {
+        /* an event failed without a stream error (cannot happen today,
+         * but the promise is that cast_close reports it) */
+        outfile_discard(&k->out);
+        e = EIO;
+    } else if (outfile_commit(&k->out, NULL, 0) != 0) {
+        bad = 1;
+        e = errno;
+    }
     cast_release(k);
     if (bad) {
         errno = e;
@@ -367,9 +340,6 @@ int cast_close(cast *k)
 
 void cast_abort(cast *k)
 {
-    if (k->f)
-        fclose(k->f);
-    if (k->tmp)
-        unlink(k->tmp);
+    outfile_discard(&k->out);
     cast_release(k);
 }
