@@ -29,10 +29,12 @@ has_exited() { [ -s "$(status_file "$1")" ]; }
 exit_status() { cat "$(status_file "$1")" 2>/dev/null; }
 
 # start_app SESSION ARGS: the app in a 120×40 pane of its own, in WORK.
+# The pane's shell traps SIGINT (the app dies of a Ctrl-C, and a shell
+# waiting on it would otherwise die too before reporting its status).
 start_app() {
     f=$(status_file "$1")
     tm new-session -d -s "$1" -x 120 -y 40 -c "$WORK" \
-        "env LANG=C.UTF-8 LC_ALL= SGDSCOPE_SCENES='$SCENES' '$BIN' $2; echo \$? >'$f.tmp' && mv '$f.tmp' '$f'" \; \
+        "trap : INT; env LANG=C.UTF-8 LC_ALL= SGDSCOPE_SCENES='$SCENES' '$BIN' $2; echo \$? >'$f.tmp' && mv '$f.tmp' '$f'" \; \
         set-option -w -t "$1" remain-on-exit on
 }
 
