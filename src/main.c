@@ -13,10 +13,12 @@
 
 #include "app.h"
 #include "canvas.h"
+#include "comparison.h"
 #include "headless.h"
 #include "record.h"
 #include "scene.h"
 #include "scenedir.h"
+#include "session.h"
 #include "timeline.h"
 #include "tui.h"
 #include "view.h"
@@ -358,16 +360,18 @@ static int is_key(int c)
            act != ACT_PICKER && act != ACT_PROMPT && act != ACT_EXPORT;
 }
 
-/* Scene file, then --set/--model/--seed/--steps, then --script; every
- * error is reported before anything runs.  Returns 0 or the exit status. */
-static int build_scene(scene *sc, const opts *o)
+/* Scene file (a comparison of one or more runs), then
+ * --set/--model/--seed/--steps (KEY=V for every run, NAME.KEY=V for one),
+ * then --script; every error is reported before anything runs.  Returns
+ * 0 or the exit status. */
+static int build_scene(comparison *c, const opts *o)
 {
     scene_err e;
-    scene_init(sc);
+    comparison_init(c);
     /* The built-in scene has no file to name it: say what it is. */
     if (!o->scene_arg &&
-        scene_set(sc, "title = \"built-in scene (m or p: the shipped "
-                      "ones)\"", &e) != 0) {
+        comparison_set(c, "title = \"built-in scene (m or p: the shipped "
+                          "ones)\"", &e) != 0) {
         scene_err_print(&e, stderr);
         return 2;
     }
@@ -380,24 +384,25 @@ static int build_scene(scene *sc, const opts *o)
                     o->scene_arg);
             return 2;
         }
-        if (scene_load_file(sc, path, &e) != 0) {
+        if (comparison_load_file(c, path, &e) != 0) {
             scene_err_print(&e, stderr);
             return 2;
         }
     }
     for (size_t i = 0; i < o->nsets; i++)
-        if (scene_set(sc, o->sets[i], &e) != 0) {
+        if (comparison_set(c, o->sets[i], &e) != 0) {
             scene_err_print(&e, stderr);
             return 2;
         }
-    if (scene_finalize(sc, &e) != 0 || scene_check_keys(sc, is_key, &e) != 0) {
+    if (comparison_finalize(c, &e) != 0 ||
+        comparison_check_keys(c, is_key, app_is_run_key, &e) != 0) {
         scene_err_print(&e, stderr);
         return 2;
     }
     if (o->script) {
         char err[256];
-        if (timeline_parse_script(&sc->tl, o->script, is_key, err,
-                                  sizeof err) != 0) {
+        if (comparison_add_script(c, o->script, is_key, err, sizeof err) !=
+            0) {
             fprintf(stderr, "sgdscope: --script: %s\n", err);
             return 2;
         }
@@ -432,23 +437,33 @@ static int run_snapshot(app *a, const opts *o, uint64_t at)
     return buf && fflush(stdout) == 0 ? 0 : 1;
 }
 
-static int run_headless(app *a, const opts *o, uint64_t at)
+/* A headless recording: the app, as the screen would show it. */
+static int run_record(app *a, const opts *o, uint64_t at)
 {
     char err[256];
-    if (o->record_path) {
-        int rc = recorder_headless(a, o->record_path, o->size_w, o->size_h,
-                                   file_tier(o),
-                                   !o->no_color && !getenv("NO_COLOR"),
-                                   o->fps, at, err, sizeof err);
-        if (rc != 0) {
-            /* 2: the file could not be created (nothing ran); 1: writing
-             * failed on the way (nothing is left behind either way) */
-            fprintf(stderr, "sgdscope: %s\n", err);
-            return rc < 0 ? 2 : 1;
-        }
-        if (o->summary)
-            headless_summary(a->r, stdout);
-        return 0;
+    int rc = recorder_headless(a, o->record_path, o->size_w, o->size_h,
+                               file_tier(o),
+                               !o->no_color && !getenv("NO_COLOR"), o->fps,
+                               at, err, sizeof err);
+    if (rc != 0) {
+        /* 2: the file could not be created (nothing ran); 1: writing
+         * failed on the way (nothing is left behind either way) */
+        fprintf(stderr, "sgdscope: %s\n", err);
+        return rc < 0 ? 2 : 1;
+    }
+    if (o->summary)
+        headless_summary(a->run_name, a->r, stdout);
+    return 0;
+}
+
+/* CSV rows and/or summaries of every run of the comparison, in lockstep. */
+static int run_headless(const comparison *c, const opts *o, uint64_t at)
+{
+    char err[256];
+    session *s = session_create(c, app_run_key, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "sgdscope: %s\n", err);
+        return 2;
     }
     FILE *csv = NULL;
     if (o->csv_path) {
@@ -456,16 +471,19 @@ static int run_headless(app *a, const opts *o, uint64_t at)
         if (!csv) {
             fprintf(stderr, "sgdscope: cannot write '%s': %s\n", o->csv_path,
                     strerror(errno));
+            session_destroy(s);
             return 2;
         }
     }
     /* a headless run with no output would be pointless */
     int summary = o->summary || !o->csv_path;
     /* --every sets the rows only: the metrics' own cadence (band,
-     * verdict, curvature) stays the scene's `every` */
+     * verdict, curvature) stays the scene's `every` (the first run's
+     * when the runs differ) */
     headless_opts ho = {csv, summary ? stdout : NULL,
-                        o->every_set ? o->every : a->base.every, at};
-    int rc = headless_run(a, &ho);
+                        o->every_set ? o->every : c->run[0].every, at};
+    int rc = headless_run(s, &ho);
+    session_destroy(s);
     if (csv && csv != stdout && fclose(csv) != 0)
         rc = -1;
     if (rc != 0) {
@@ -540,26 +558,33 @@ int main(int argc, char **argv)
         }
         return 0;
     }
-    static scene sc;
-    int rc = build_scene(&sc, &o);
+    static comparison cmp;
+    int rc = build_scene(&cmp, &o);
     if (rc != 0)
         return rc;
-    uint64_t at = resolve_at(&o, sc.steps);
+    uint64_t at = resolve_at(&o, cmp.run[0].steps);
 
     /* One BLAS thread: the runs are small, results must not depend on the
      * machine's core count, and the view keeps a core for itself. */
     openblas_set_num_threads(1);
 
+    if (o.headless && !o.record_path)
+        return run_headless(&cmp, &o, at);
+
+    /* The view shows one run: a comparison's first, as if alone. */
+    static scene sc;
     static app a;
     char err[256];
+    comparison_run_scene(&cmp, 0, &sc);
     if (app_open(&a, &sc, scenedir_first(), err, sizeof err) != 0) {
         fprintf(stderr, "sgdscope: %s\n", err);
         return 2;
     }
+    snprintf(a.run_name, sizeof a.run_name, "%s", cmp.name[0]);
     if (o.snapshot)
         rc = run_snapshot(&a, &o, at);
     else if (o.headless)
-        rc = run_headless(&a, &o, at);
+        rc = run_record(&a, &o, at);
     else
         rc = run_interactive(&a, &o);
     app_close(&a);

@@ -210,14 +210,14 @@ static void test_csv_rows_and_determinism(void **st)
     static char first[1 << 16];
     assert_int_equal(sh("--headless --model quad1d --steps 100 --every 10 "
                         "--csv -"), 0);
-    assert_true(strncmp(out_text, "step,eta,dynamics,batch,train_loss,", 35)
-                == 0);
+    assert_true(strncmp(out_text, "run,step,eta,dynamics,batch,train_loss,",
+                        39) == 0);
     assert_non_null(strstr(out_text, ",theta\n"));
     int lines = 0;
     for (const char *c = out_text; *c; c++)
         lines += *c == '\n';
     assert_int_equal(lines, 1 + 11); /* header, steps 0, 10, ..., 100 */
-    assert_non_null(strstr(out_text, "\n100,"));
+    assert_non_null(strstr(out_text, "\nmain,100,"));
     strcpy(first, out_text);
     assert_int_equal(sh("--headless --model quad1d --steps 100 --every 10 "
                         "--csv -"), 0);
@@ -232,7 +232,7 @@ static void test_csv_rows_and_determinism(void **st)
     for (const char *c = out_text; *c; c++)
         lines += *c == '\n';
     assert_int_equal(lines, 2); /* header and the end */
-    assert_non_null(strstr(out_text, "\n100,"));
+    assert_non_null(strstr(out_text, "\nmain,100,"));
 
     /* to a file, byte-identical across processes */
     char a[1024];
@@ -464,7 +464,9 @@ static void test_csv_steps_monotone_through_divergence(void **st)
         int rows = 0;
         for (const char *l = strchr(out_text, '\n'); l && l[1];
              l = strchr(l + 1, '\n')) {
-            long long step = atoll(l + 1);
+            const char *c = strchr(l + 1, ','); /* after the run */
+            assert_non_null(c);
+            long long step = atoll(c + 1);
             if (!(step > prev))
                 fail_msg("%s: step %lld after %lld:\n%s", runs[k], step, prev,
                          out_text);
@@ -510,9 +512,9 @@ static void test_timeline_applies(void **st)
     char a[1024];
     snprintf(a, sizeof a, "--headless %s/tl.scene --every 100 --csv -", tmpdir);
     assert_int_equal(sh(a), 0);
-    assert_non_null(strstr(out_text, "\n100,0.55,"));
-    assert_non_null(strstr(out_text, "\n200,0.5,"));
-    assert_non_null(strstr(out_text, "\n300,0.55,"));
+    assert_non_null(strstr(out_text, "\nmain,100,0.55,"));
+    assert_non_null(strstr(out_text, "\nmain,200,0.5,"));
+    assert_non_null(strstr(out_text, "\nmain,300,0.55,"));
 }
 
 /* The first line of a file (its CSV header) into buf. */
@@ -537,6 +539,7 @@ static const char csv_check_py[] =
     "    assert len(rows) > 10, (p, len(rows))\n"
     "    for r in rows:\n"
     "        s = int(r['step'])\n"
+    "        assert r['run'] == 'main', (p, r)\n"
     "        assert r['verdict'] in words, (p, r)\n"
     "        assert r['dynamics'] == ('sgd' if s < 200 else 'gd'), (p, r)\n"
     "        # a batch size is SGD's only: empty under GD\n"
@@ -590,7 +593,7 @@ static void test_csv_one_schema(void **st)
     first_line(exp_path, h1, sizeof h1);
     first_line(csv_path, h2, sizeof h2);
     assert_string_equal(h1, h2);
-    assert_string_equal(h1, "step,eta,dynamics,batch,train_loss,test_loss,"
+    assert_string_equal(h1, "run,step,eta,dynamics,batch,train_loss,test_loss,"
                             "train_min,train_max,band_lo,band_hi,bounce,"
                             "rank,sharpness,verdict,theta");
 
@@ -656,8 +659,10 @@ static void test_export_dynamics_through_rewind(void **st)
     int after = 0;
     for (const char *l = strchr(text, '\n'); l && l[1];
          l = strchr(l + 1, '\n')) {
-        unsigned long long step = strtoull(l + 1, NULL, 10);
-        const char *c = strchr(l + 1, ',');     /* eta */
+        const char *c = strchr(l + 1, ',');     /* step */
+        assert_non_null(c);
+        unsigned long long step = strtoull(c + 1, NULL, 10);
+        c = strchr(c + 1, ',');                 /* eta */
         assert_non_null(c);
         c = strchr(c + 1, ',');                 /* dynamics */
         assert_non_null(c);
@@ -700,8 +705,8 @@ static void test_at_keeps_the_run_length(void **st)
     assert_non_null(strstr(out_text, "\"phase\":\"pre-decay\""));
     assert_int_equal(sh("--headless fig2-diag-decay30 --steps 1000 "
                         "--at 40% --every 100 --csv -"), 0);
-    assert_non_null(strstr(out_text, "\n400,"));
-    assert_null(strstr(out_text, "\n500,"));
+    assert_non_null(strstr(out_text, "\nmain,400,"));
+    assert_null(strstr(out_text, "\nmain,500,"));
 
     char a[1024], path[512];
     snprintf(path, sizeof path, "%s/at.cast", tmpdir);
