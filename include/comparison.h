@@ -39,6 +39,7 @@
 #define COMPARISON_MAIN "main"
 
 typedef struct comparison {
+    char file[SCENE_PATH_MAX]; /* the file it was read from, for errors */
     scene base;                /* the shared lines as parsed (unfinalized),
                                   with their whole timeline */
     size_t n;                  /* runs, 1..COMPARISON_MAX_RUNS */

@@ -73,6 +73,7 @@ void comparison_init(comparison *c)
     c->n = 1;
     c->blocks = 0;
     c->finalized = 0;
+    snprintf(c->file, sizeof c->file, "%s", c->base.name);
     snprintf(c->name[0], sizeof c->name[0], "%s", COMPARISON_MAIN);
     c->line[0] = c->col[0] = 0;
     c->run[0] = c->base;
@@ -205,6 +206,7 @@ int comparison_parse(comparison *c, const scene *base, const char *text,
     scene_parse sp = {.file = fname, .first_line = 1, .events = 1,
                       .stop_at_run = 1};
     c->base = *base;
+    snprintf(c->file, sizeof c->file, "%s", fname);
     c->n = 0;
     c->blocks = 0;
     c->finalized = 0;
@@ -313,11 +315,19 @@ int comparison_set(comparison *c, const char *kv, scene_err *e)
                           "%.5s is shared by every run of a comparison",
                           kv + off);
     }
+    int shift = scene_col_of(kv, off) - 1;
     if (scene_set(&c->run[r], kv + off, e)) {
         if (e->col > 0)
-            e->col += scene_col_of(kv, off) - 1;
+            e->col += shift;
         return -1;
     }
+    /* later errors about the value point into the whole NAME.KEY=V */
+    char key[64];
+    snprintf(key, sizeof key, "%.*s", (int)(ke - off < 63 ? ke - off : 63),
+             kv + off);
+    int f = scene_field_index(key);
+    if (f >= 0)
+        c->run[r].set_col[f] += shift;
     return 0;
 }
 
@@ -328,13 +338,14 @@ static int field_fail(const comparison *c, size_t k, const char *name,
 {
     const scene *s = &c->run[k];
     int f = scene_field_index(name);
-    const char *file = s->path[0] ? s->path : s->name;
+    const char *file = c->file;
     int line = c->line[k], col = c->col[k];
     if (f >= 0 && s->set_line[f]) {
         line = s->set_line[f];
         col = s->set_col[f];
-        if (strcmp(s->set_file[f], "--set") == 0)
-            file = "--set";
+        /* set_file is short: a long path shows in full from c->file */
+        if (strncmp(s->set_file[f], c->file, sizeof s->set_file[f] - 1))
+            file = s->set_file[f];
     }
     return scene_fail(e, file, line, line ? col : 0, hint, "%s", msg);
 }
@@ -448,9 +459,7 @@ int comparison_finalize(comparison *c, scene_err *e)
                  "%llu: the runs advance in lockstep and end together",
                  c->name[k], (unsigned long long)c->run[k].steps, c->name[0],
                  (unsigned long long)c->run[0].steps);
-        return scene_fail(e, c->run[k].path[0] ? c->run[k].path
-                                                 : c->run[k].name,
-                          c->line[k], c->col[k],
+        return scene_fail(e, c->file, c->line[k], c->col[k],
                           "set steps above the first 'run' line", "%s", msg);
     }
     for (size_t k = 0; k < c->n; k++)
@@ -494,8 +503,7 @@ int comparison_check_keys(const comparison *c, int (*is_key)(int k),
             const tl_event *ev = &s->tl.ev[i];
             if (ev->kind != TL_KEY || is_run_key((int)ev->value))
                 continue;
-            return scene_fail(e, s->path[0] ? s->path : s->name, ev->line,
-                              ev->arg_col,
+            return scene_fail(e, c->file, ev->line, ev->arg_col,
                               "move the line above the first 'run' line "
                               "(it acts on the focused run there)",
                               "key '%c' acts on the whole session, not on "
