@@ -683,6 +683,8 @@ int app_run_act(run *r, app_action act, char *msg, size_t cap)
 {
     if (!changes_settings(act))
         return 0;
+    if (cap)
+        msg[0] = 0;
     if (r->diverged) {
         snprintf(msg, cap, "the run is frozen: u rewinds (η/2), r resets");
         return 1;
@@ -746,7 +748,8 @@ void app_act(app *a, app_action act)
     run *r = a->r;
     char msg[APP_MSG_MAX];
     if (app_run_act(r, act, msg, sizeof msg)) {
-        app_message(a, "%s", msg);
+        if (msg[0])
+            app_message(a, "%s", msg);
         return;
     }
     switch (act) {
