@@ -5,6 +5,7 @@
 #   make test     install missing Debian packages, build, run every test,
 #                 then the unit tests again under AddressSanitizer + UBSan
 #   make bench    performance figures (never asserted by tests)
+#   make science  Appendix C over 3 seeds (SDE and SGD vs gradient flow)
 #   make install  PREFIX=/usr/local DESTDIR=  binary, scenes, man pages
 #
 # Compiler and linker flags come from pkg-config; CFLAGS, LDFLAGS, PREFIX
@@ -54,7 +55,8 @@ APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB_OBJ  := $(CORE_OBJ) $(VIEW_OBJ) $(filter-out $(BUILD)/src/main.o,$(APP_OBJ))
 
-.PHONY: all run test check check-san check-e2e tests-run deps bench install uninstall clean \
+.PHONY: all run test check check-san check-e2e tests-run deps bench science \
+        install uninstall clean \
         fuzz fuzz-deps
 
 all: sgdscope
@@ -118,6 +120,9 @@ check-san:
 
 bench: sgdscope $(BUILD)/bench
 	./$(BUILD)/bench
+
+science: sgdscope
+	@SGDSCOPE_SCENES=scenes sh tests/science-appc.sh ./sgdscope
 
 $(BUILD)/bench: tests/bench.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "comparison.h"
 #include "run.h"
 #include "scene.h"
 #include "scenedir.h"
@@ -54,6 +55,24 @@ int app_key_action(int key);
 
 /* How a key is written in help ("Up", "F1", "Esc", "x"); into buf. */
 const char *app_key_name(int key, char *buf, size_t cap);
+
+/* What + and − multiply/divide η by, and ] and [. */
+#define APP_ETA_FACTOR 1.1
+#define APP_ETA_FINE 1.01
+
+/* What an action does to one run — the η keys, decay, warmup, dynamics,
+ * batch — shared by the app (its run) and a session's timeline keys
+ * (session.h): applies it and writes the feedback into msg.  A frozen run
+ * refuses them (with a message saying so).  Returns 1 if act is one of
+ * them, 0 if it is not about one run (msg untouched). */
+int app_run_act(run *r, app_action act, char *msg, size_t cap);
+
+/* Whether key is bound to one of app_run_act's actions (the keys a
+ * comparison's run block may press). */
+int app_is_run_key(int key);
+
+/* app_run_act for the action bound to key: a session_key_fn. */
+int app_run_key(run *r, int key, char *msg, size_t cap);
 
 #define APP_MSG_MAX 160
 #define APP_LINE_MAX 80
@@ -118,6 +137,10 @@ typedef struct app {
     int firing;            /* inside app_fire_due (a reset keeps its place
                               in the timeline instead of replaying it) */
     char export_dir[SCENE_PATH_MAX]; /* where `e` writes ("" = cwd) */
+    /* The run's name, the `run` column of the `e` export: "main", or the
+     * name of the comparison run shown (until the app steps sessions,
+     * it shows a comparison's first run alone: comparison_run_scene). */
+    char run_name[COMPARISON_NAME_MAX];
 } app;
 
 /* Opens a session on a finalized scene.  scene_dir NULL: no scene list

@@ -5,7 +5,9 @@
  *               (Proposition 1: the same trajectory as SGD with B = 1)
  *   sde         Eq. (8) by Euler–Maruyama, K substeps of γ = η/K:
  *               θ ← θ − γ∇L + sqrt(γ η δ / n) ϕ_θ(X)ᵀ z, z ~ N(0, I_n),
- *               δ = sde_scale · 4c·L(θ) (the SGD noise level; 2L for ½-MSE),
+ *               δ = sde_scale · 4c·L (the SGD noise level; 2L for ½-MSE)
+ *               with L the training loss of a companion SGD run at this
+ *               step (sde_ext, Appendix C) or else the SDE's own L(θ),
  *               or sde_scale · sde_delta when sde_delta > 0 (constant label
  *               noise, as for the 2-D valley of Fig. 7)
  *   flow        gradient flow: K substeps of GD with γ = η/K
@@ -28,6 +30,11 @@ typedef struct dyn_cfg {
     int sde_substeps;   /* K for sde */
     double sde_scale;   /* multiplies δ */
     double sde_delta;   /* > 0: a fixed δ instead of 4cL */
+    int sde_ext;        /* 1: L in δ = sde_scale·4cL is sde_ext_loss, the
+                           training loss of a companion SGD run at this
+                           step (Appendix C; run.c sets it every step from
+                           the session's tap), not the SDE's own */
+    double sde_ext_loss;
     int flow_substeps;  /* K for flow */
     double max_loss;    /* a step whose loss (or one sample's share of it)
                            exceeds this, or is not finite, diverges */

@@ -32,6 +32,10 @@ typedef struct history {
 int history_init(history *h, size_t cap);
 /* Frees it (safe on a zeroed one). */
 void history_free(history *h);
+/* Makes dst (initialized with the same cap) hold what src holds, for a
+ * run's fork.  Never allocates.  Returns 0, or −1 if the caps differ. */
+int history_copy(history *dst, const history *src);
+
 /* Forgets every sample, keeping the memory. */
 void history_clear(history *h);
 /* Appends value observed at step (steps must not decrease).  Never

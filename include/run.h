@@ -185,11 +185,28 @@ typedef struct run {
     /* Bounded histories of the evaluations. */
     history h_train, h_test, h_eta, h_rank, h_extra, h_sharp;
     history h_verdict; /* verdict_kind per loss evaluation, as a double */
+
+    /* Companion taps, wired by a session (session.h) for Appendix C's
+     * SDE: a run with tap_out (some SDE's companion) writes its training
+     * loss L(θ_t) into tap_out[t % tap_cap] before each step t; a run
+     * with tap_in (an SDE, dyn.sde_ext set) reads the L of step t's δ from
+     * tap_in[t % tap_cap].  NULL when not wired: stepping is unchanged. */
+    double *tap_out;
+    const double *tap_in;
+    size_t tap_cap;
 } run;
 
 /* Builds a run from a finalized scene.  Returns NULL with a message in err
  * on failure (bad model settings, allocation). */
 run *run_create(const scene *sc, char *err, size_t errlen);
+/* A deep copy of src at its current step (run_fork.c): θ, the generator,
+ * the schedule with its event log, the dynamics settings, t, the
+ * checkpoints, the band, bounce and verdict windows, the last metrics,
+ * the histories and the trail.  Continued without changes it takes
+ * exactly src's steps, bit for bit.  It reads the same companion tap as
+ * src (tap_in) but writes none (tap_out NULL: a session wires that).
+ * Returns NULL with a message in err on failure (allocation). */
+run *run_clone(const run *src, char *err, size_t errlen);
 /* Frees a run (NULL is fine). */
 void run_destroy(run *r);
 

@@ -40,6 +40,9 @@ typedef struct scene {
     dyn_kind dynamics;
     dyn_cfg dyn;                 /* batch, sde/flow substeps, sde_scale,
                                     max_loss (= diverge_loss) */
+    char sde_companion[32];      /* an SDE's companion run in a comparison
+                                    (comparison.h): δ follows its loss;
+                                    "" = none */
     schedule_cfg sched;          /* eta0 (key `eta`), decays, warmup,
                                     warmup_decay, expwarmup, decay */
     model_params mp;             /* a, b, theta_star, theta0, n, d, r,
@@ -54,6 +57,10 @@ typedef struct scene {
 
     /* Events at given steps (`at STEP: ...` lines), in step order. */
     timeline tl;
+    /* A comparison's run before scene_finalize: tl holds the shared
+     * lines' events [0, tl_base) and then its own block's, each part in
+     * step order; finalizing merges them by step.  0 = one timeline. */
+    size_t tl_base;
 
     /* Where each field was set, for cross-field errors: index = field
      * number in scene_fields; line 0 = not set. */
@@ -74,7 +81,9 @@ typedef struct scene_err {
 void scene_init(scene *s);
 
 /* Parses the file at path over s (fields it names are overwritten).
- * Sets s->name and s->path.  Returns 0, or −1 with e filled. */
+ * Sets s->name and s->path.  Returns 0, or −1 with e filled.  A
+ * comparison file (`run NAME` blocks, comparison.h) gives its first run
+ * as if it were alone: the shared lines, its block and every event. */
 int scene_load_file(scene *s, const char *path, scene_err *e);
 
 /* Same, from a string; fname is used in messages. */

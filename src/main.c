@@ -13,12 +13,14 @@
 
 #include "app.h"
 #include "canvas.h"
+#include "comparison.h"
 #include "exitsig.h"
 #include "headless.h"
 #include "outfile.h"
 #include "record.h"
 #include "scene.h"
 #include "scenedir.h"
+#include "session.h"
 #include "timeline.h"
 #include "tui.h"
 #include "view.h"
@@ -401,16 +403,18 @@ static int is_key(int c)
            act != ACT_PICKER && act != ACT_PROMPT && act != ACT_EXPORT;
 }
 
-/* Scene file, then --set/--model/--seed/--steps, then --script; every
- * error is reported before anything runs.  Returns 0 or the exit status. */
-static int build_scene(scene *sc, const opts *o)
+/* Scene file (a comparison of one or more runs), then
+ * --set/--model/--seed/--steps (KEY=V for every run, NAME.KEY=V for one),
+ * then --script; every error is reported before anything runs.  Returns
+ * 0 or the exit status. */
+static int build_scene(comparison *c, const opts *o)
 {
     scene_err e;
-    scene_init(sc);
+    comparison_init(c);
     /* The built-in scene has no file to name it: say what it is. */
     if (!o->scene_arg &&
-        scene_set(sc, "title = \"built-in scene (m or p: the shipped "
-                      "ones)\"", &e) != 0) {
+        comparison_set(c, "title = \"built-in scene (m or p: the shipped "
+                          "ones)\"", &e) != 0) {
         scene_err_print(&e, stderr);
         return 2;
     }
@@ -423,24 +427,25 @@ static int build_scene(scene *sc, const opts *o)
                     o->scene_arg);
             return 2;
         }
-        if (scene_load_file(sc, path, &e) != 0) {
+        if (comparison_load_file(c, path, &e) != 0) {
             scene_err_print(&e, stderr);
             return 2;
         }
     }
     for (size_t i = 0; i < o->nsets; i++)
-        if (scene_set(sc, o->sets[i], &e) != 0) {
+        if (comparison_set(c, o->sets[i], &e) != 0) {
             scene_err_print(&e, stderr);
             return 2;
         }
-    if (scene_finalize(sc, &e) != 0 || scene_check_keys(sc, is_key, &e) != 0) {
+    if (comparison_finalize(c, &e) != 0 ||
+        comparison_check_keys(c, is_key, app_is_run_key, &e) != 0) {
         scene_err_print(&e, stderr);
         return 2;
     }
     if (o->script) {
         char err[256];
-        if (timeline_parse_script(&sc->tl, o->script, is_key, err,
-                                  sizeof err) != 0) {
+        if (comparison_add_script(c, o->script, is_key, err, sizeof err) !=
+            0) {
             fprintf(stderr, "sgdscope: --script: %s\n", err);
             return 2;
         }
@@ -487,26 +492,36 @@ static int run_snapshot(app *a, const opts *o, uint64_t at)
     return bad ? 1 : 0;
 }
 
-static int run_headless(app *a, const opts *o, uint64_t at)
+/* A headless recording: the app, as the screen would show it. */
+static int run_record(app *a, const opts *o, uint64_t at)
 {
     char err[512];
-    if (o->record_path) {
-        int rc = recorder_headless(a, o->record_path, o->size_w, o->size_h,
-                                   file_tier(o),
-                                   !o->no_color && !getenv("NO_COLOR"),
-                                   o->fps, at, err, sizeof err);
-        if (exitsig_pending())
-            return 1; /* main dies of the signal: nothing to say */
-        if (rc != 0) {
-            /* 2: the file could not be created or is refused (nothing
-             * ran); 1: writing failed on the way (nothing is left behind
-             * either way) */
-            fprintf(stderr, "sgdscope: %s\n", err);
-            return rc < 0 ? 2 : 1;
-        }
-        if (o->summary)
-            headless_summary(a->r, stdout);
-        return 0;
+    int rc = recorder_headless(a, o->record_path, o->size_w, o->size_h,
+                               file_tier(o),
+                               !o->no_color && !getenv("NO_COLOR"), o->fps,
+                               at, err, sizeof err);
+    if (exitsig_pending())
+        return 1; /* main dies of the signal: nothing to say */
+    if (rc != 0) {
+        /* 2: the file could not be created or is refused (nothing ran);
+         * 1: writing failed on the way (nothing is left behind either
+         * way) */
+        fprintf(stderr, "sgdscope: %s\n", err);
+        return rc < 0 ? 2 : 1;
+    }
+    if (o->summary)
+        headless_summary(a->run_name, a->r, stdout);
+    return 0;
+}
+
+/* CSV rows and/or summaries of every run of the comparison, in lockstep. */
+static int run_headless(const comparison *c, const opts *o, uint64_t at)
+{
+    char err[512];
+    session *s = session_create(c, app_run_key, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "sgdscope: %s\n", err);
+        return 2;
     }
     /* --csv FILE follows the rules of every output (outfile.h); as a
      * stream it may also be a character device or a FIFO, written in
@@ -518,6 +533,7 @@ static int run_headless(app *a, const opts *o, uint64_t at)
         if (outfile_open(&out, o->csv_path, OUTFILE_STREAM, err,
                          sizeof err) != 0) {
             fprintf(stderr, "sgdscope: %s\n", err);
+            session_destroy(s);
             return 2;
         }
         csv = out.f;
@@ -527,12 +543,14 @@ static int run_headless(app *a, const opts *o, uint64_t at)
     /* a headless run with no output would be pointless */
     int summary = o->summary || !o->csv_path;
     /* --every sets the rows only: the metrics' own cadence (band,
-     * verdict, curvature) stays the scene's `every` */
+     * verdict, curvature) stays the scene's `every` (the first run's
+     * when the runs differ) */
     headless_fail failed = {NULL, 0};
     headless_opts ho = {csv, summary ? stdout : NULL,
-                        o->every_set ? o->every : a->base.every, at,
+                        o->every_set ? o->every : c->run[0].every, at,
                         &failed};
-    int rc = headless_run(a, &ho);
+    int rc = headless_run(s, &ho);
+    session_destroy(s);
     if (rc != 0) {
         /* interrupted (main dies of the signal) or a write failed: the
          * CSV file is not written, and whatever PATH held stays */
@@ -627,22 +645,35 @@ int main(int argc, char **argv)
         }
         return 0;
     }
-    static scene sc;
-    int rc = build_scene(&sc, &o);
+    static comparison cmp;
+    int rc = build_scene(&cmp, &o);
     if (rc != 0)
         return rc;
-    uint64_t at = resolve_at(&o, sc.steps);
+    uint64_t at = resolve_at(&o, cmp.run[0].steps);
 
     /* One BLAS thread: the runs are small, results must not depend on the
      * machine's core count, and the view keeps a core for itself. */
     openblas_set_num_threads(1);
 
+    if (o.headless && !o.record_path) {
+        /* Before the CSV's temporary file is made. */
+        exitsig_install();
+        rc = run_headless(&cmp, &o, at);
+        /* interrupted: the outputs are discarded by now; die of it */
+        exitsig_reraise();
+        return rc;
+    }
+
+    /* The view shows one run: a comparison's first, as if alone. */
+    static scene sc;
     static app a;
     char err[256];
+    comparison_run_scene(&cmp, 0, &sc);
     if (app_open(&a, &sc, scenedir_first(), err, sizeof err) != 0) {
         fprintf(stderr, "sgdscope: %s\n", err);
         return 2;
     }
+    snprintf(a.run_name, sizeof a.run_name, "%s", cmp.name[0]);
     if (o.snapshot) {
         /* No terminal to restore and no file to remove: the default
          * actions of the signals are already the right ones. */
@@ -650,7 +681,7 @@ int main(int argc, char **argv)
     } else {
         /* Before any temporary file or the terminal is touched. */
         exitsig_install();
-        rc = o.headless ? run_headless(&a, &o, at) : run_interactive(&a, &o);
+        rc = o.headless ? run_record(&a, &o, at) : run_interactive(&a, &o);
     }
     app_close(&a);
     /* A terminating signal stopped the run, whose outputs are discarded

@@ -16,8 +16,10 @@
 #include "app.h"
 #include "canvas.h"
 #include "hessian.h"
+#include "comparison.h"
 #include "run.h"
 #include "scene.h"
+#include "session.h"
 #include "view.h"
 
 static double now(void)
@@ -396,6 +398,51 @@ static double paused_cpu(void)
     return share;
 }
 
+/* Total steps per second of a session of k identical diagnet runs
+ * (n = 80, d = 200, B = 1, metrics off) advanced in lockstep in chunks of
+ * 1024 steps, as the app does per frame: each run's steps count.  Best of
+ * 3. */
+static double lockstep_sps(int k, uint64_t n)
+{
+    char text[1024];
+    size_t len = (size_t)snprintf(text, sizeof text,
+                                  "model = diagnet\nn = 80\nd = 200\n"
+                                  "r = 20\neta = 0.15\nsteps = %llu\n",
+                                  (unsigned long long)n);
+    for (int i = 0; i < k; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len, "run r%d\n",
+                                i);
+    static comparison c;
+    scene_err e;
+    char err[256];
+    if (comparison_load_string(&c, text, "bench", &e) != 0 ||
+        comparison_finalize(&c, &e) != 0) {
+        fprintf(stderr, "bench: %s\n", e.msg);
+        exit(1);
+    }
+    double best = 0.0;
+    for (int rep = 0; rep < 3; rep++) {
+        session *s = session_create(&c, NULL, err, sizeof err);
+        if (!s) {
+            fprintf(stderr, "bench: %s\n", err);
+            exit(1);
+        }
+        double t0 = now();
+        while (s->t < n)
+            session_advance(s, n - s->t < 1024 ? n - s->t : 1024);
+        double dt = now() - t0;
+        if (session_live(s) != (size_t)k) {
+            fprintf(stderr, "bench: a lockstep run diverged\n");
+            exit(1);
+        }
+        double sps = (double)k * (double)n / dt;
+        if (sps > best)
+            best = sps;
+        session_destroy(s);
+    }
+    return best;
+}
+
 int main(void)
 {
     openblas_set_num_threads(1);
@@ -446,6 +493,14 @@ int main(void)
            steps_per_sec(relu, 10000000) / 1e6);
     printf("  %-44s %8.3f s          (target <= 1.5)\n",
            "Fig. 2 protocol: 1e5 steps, 350 evaluations", fig2_protocol());
+    {
+        double one = steps_per_sec(diag, 4000000);
+        double four = lockstep_sps(4, 1000000);
+        printf("  %-44s %8.2f M steps/s\n", "diagnet, one run alone", one / 1e6);
+        printf("  %-44s %8.2f M steps/s  (%.0f%% of one run; target >= 90)\n",
+               "diagnet, 4 runs in lockstep, in total", four / 1e6,
+               100.0 * four / one);
+    }
     printf("evaluations (ms; the app evaluates the spectrum at most every "
            "100 ms, a frame is 33 ms)\n");
     const struct {

@@ -279,7 +279,7 @@ if wait_for r "$STATUS_RE"; then
     # that shows for the next three seconds' worth of frames
     if poll exported && wait_for r 'history written to'; then
         csv=$(ls "$REC"/prop2-quad-seed1-step*.csv | head -n 1)
-        if head -n 1 "$csv" | grep -q '^step,eta,dynamics,batch,train_loss,.*,verdict,theta$' &&
+        if head -n 1 "$csv" | grep -q '^run,step,eta,dynamics,batch,train_loss,.*,verdict,theta$' &&
             [ "$(wc -l <"$csv")" -gt 2 ]; then
             ok "11a e writes the history as CSV and says where ($(basename "$csv"))"
         else

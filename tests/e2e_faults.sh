@@ -128,7 +128,7 @@ cat "$D/fifo" >"$WORK/from-fifo" &
 reader=$!
 run --headless --csv "$D/fifo" --steps 100 --every 50 "$SCENE"
 wait $reader
-if [ $rc = 0 ] && [ "$(head -c 5 "$WORK/from-fifo")" = "step," ] &&
+if [ $rc = 0 ] && [ "$(head -c 9 "$WORK/from-fifo")" = "run,step," ] &&
     [ "$(wc -l <"$WORK/from-fifo")" -eq 4 ] && [ "$(kind "$D/fifo")" = "p " ]; then
     ok "1b --csv onto a FIFO someone reads: the rows go through it, the FIFO stays"
 else

@@ -1,11 +1,13 @@
 /* fuzz_scene.c — libFuzzer target for the scene parser (`make fuzz`):
  * any bytes as a scene file, then finalize, then the first line again as
- * a --set.  Errors are expected; crashes, leaks, undefined behaviour and
- * out-of-range error positions are not. */
+ * a --set; and the same as a comparison (run blocks, NAME.KEY sets, the
+ * cross-run checks).  Errors are expected; crashes, leaks, undefined
+ * behaviour and out-of-range error positions are not. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "comparison.h"
 #include "scene.h"
 
 /* A key table for scene_check_keys: the fuzzer need not know the app's. */
@@ -62,6 +64,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char err[256];
     scene_finalize(&s, &e);
     timeline_parse_script(&s.tl, buf, fuzz_is_key, err, sizeof err);
+
+    /* The whole text as a comparison, its first line as a --set (KEY=V or
+     * NAME.KEY=V), then every run alone. */
+    static comparison c;
+    if (nl)
+        *nl = '\n';
+    if (comparison_load_string(&c, buf, "fuzz", &e) != 0) {
+        check_err(&e, nlines);
+    } else {
+        if (nl)
+            *nl = '\0';
+        int rc = comparison_set(&c, buf, &e);
+        if (rc)
+            check_err(&e, 1);
+        if (comparison_finalize(&c, &e) == 0) {
+            if (comparison_check_keys(&c, fuzz_is_key, fuzz_is_key, &e))
+                check_err(&e, nlines);
+            comparison_add_script(&c, buf, fuzz_is_key, err, sizeof err);
+            for (size_t i = 0; i < c.n; i++)
+                comparison_run_scene(&c, i, &s);
+        } else {
+            check_err(&e, nlines);
+        }
+    }
     free(buf);
     return 0;
 }

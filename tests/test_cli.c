@@ -210,14 +210,14 @@ static void test_csv_rows_and_determinism(void **st)
     static char first[1 << 16];
     assert_int_equal(sh("--headless --model quad1d --steps 100 --every 10 "
                         "--csv -"), 0);
-    assert_true(strncmp(out_text, "step,eta,dynamics,batch,train_loss,", 35)
-                == 0);
+    assert_true(strncmp(out_text, "run,step,eta,dynamics,batch,train_loss,",
+                        39) == 0);
     assert_non_null(strstr(out_text, ",theta\n"));
     int lines = 0;
     for (const char *c = out_text; *c; c++)
         lines += *c == '\n';
     assert_int_equal(lines, 1 + 11); /* header, steps 0, 10, ..., 100 */
-    assert_non_null(strstr(out_text, "\n100,"));
+    assert_non_null(strstr(out_text, "\nmain,100,"));
     strcpy(first, out_text);
     assert_int_equal(sh("--headless --model quad1d --steps 100 --every 10 "
                         "--csv -"), 0);
@@ -232,7 +232,7 @@ static void test_csv_rows_and_determinism(void **st)
     for (const char *c = out_text; *c; c++)
         lines += *c == '\n';
     assert_int_equal(lines, 2); /* header and the end */
-    assert_non_null(strstr(out_text, "\n100,"));
+    assert_non_null(strstr(out_text, "\nmain,100,"));
 
     /* to a file, byte-identical across processes */
     char a[1024];
@@ -265,7 +265,10 @@ static void test_shipped_scenes_parse(void **st)
     (void)st;
     const char *names[] = {"prop2-quad", "fig2-diag-small", "fig2-diag-decay10",
                            "fig2-diag-decay30", "fig2-diag-decay50",
-                           "fig4-relu-decay2", "fig4-relu-decay50"};
+                           "fig4-relu-decay2", "fig4-relu-decay50",
+                           "fig2-compare", "prop2-compare", "fig4-compare",
+                           "fig10-compare", "appc-sde-diag",
+                           "appc-sde-relu"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char a[300];
         snprintf(a, sizeof a, "--headless %s --steps 300 --summary", names[i]);
@@ -285,7 +288,9 @@ static void test_list(void **st)
                            "fig2-diag-decay30", "fig2-diag-decay50",
                            "fig10-diag-gd", "fig4-relu-decay2",
                            "fig4-relu-decay50", "fig11-relu-overreg",
-                           "fig7-valley2d", "tour "};
+                           "fig7-valley2d", "tour ", "fig2-compare",
+                           "prop2-compare", "fig4-compare", "fig10-compare",
+                           "appc-sde-diag", "appc-sde-relu"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strstr(out_text, names[i]))
             fail_msg("--list lacks %s:\n%s", names[i], out_text);
@@ -464,7 +469,9 @@ static void test_csv_steps_monotone_through_divergence(void **st)
         int rows = 0;
         for (const char *l = strchr(out_text, '\n'); l && l[1];
              l = strchr(l + 1, '\n')) {
-            long long step = atoll(l + 1);
+            const char *c = strchr(l + 1, ','); /* after the run */
+            assert_non_null(c);
+            long long step = atoll(c + 1);
             if (!(step > prev))
                 fail_msg("%s: step %lld after %lld:\n%s", runs[k], step, prev,
                          out_text);
@@ -510,9 +517,9 @@ static void test_timeline_applies(void **st)
     char a[1024];
     snprintf(a, sizeof a, "--headless %s/tl.scene --every 100 --csv -", tmpdir);
     assert_int_equal(sh(a), 0);
-    assert_non_null(strstr(out_text, "\n100,0.55,"));
-    assert_non_null(strstr(out_text, "\n200,0.5,"));
-    assert_non_null(strstr(out_text, "\n300,0.55,"));
+    assert_non_null(strstr(out_text, "\nmain,100,0.55,"));
+    assert_non_null(strstr(out_text, "\nmain,200,0.5,"));
+    assert_non_null(strstr(out_text, "\nmain,300,0.55,"));
 }
 
 /* The first line of a file (its CSV header) into buf. */
@@ -537,6 +544,7 @@ static const char csv_check_py[] =
     "    assert len(rows) > 10, (p, len(rows))\n"
     "    for r in rows:\n"
     "        s = int(r['step'])\n"
+    "        assert r['run'] == 'main', (p, r)\n"
     "        assert r['verdict'] in words, (p, r)\n"
     "        assert r['dynamics'] == ('sgd' if s < 200 else 'gd'), (p, r)\n"
     "        # a batch size is SGD's only: empty under GD\n"
@@ -590,7 +598,7 @@ static void test_csv_one_schema(void **st)
     first_line(exp_path, h1, sizeof h1);
     first_line(csv_path, h2, sizeof h2);
     assert_string_equal(h1, h2);
-    assert_string_equal(h1, "step,eta,dynamics,batch,train_loss,test_loss,"
+    assert_string_equal(h1, "run,step,eta,dynamics,batch,train_loss,test_loss,"
                             "train_min,train_max,band_lo,band_hi,bounce,"
                             "rank,sharpness,verdict,theta");
 
@@ -656,8 +664,10 @@ static void test_export_dynamics_through_rewind(void **st)
     int after = 0;
     for (const char *l = strchr(text, '\n'); l && l[1];
          l = strchr(l + 1, '\n')) {
-        unsigned long long step = strtoull(l + 1, NULL, 10);
-        const char *c = strchr(l + 1, ',');     /* eta */
+        const char *c = strchr(l + 1, ',');     /* step */
+        assert_non_null(c);
+        unsigned long long step = strtoull(c + 1, NULL, 10);
+        c = strchr(c + 1, ',');                 /* eta */
         assert_non_null(c);
         c = strchr(c + 1, ',');                 /* dynamics */
         assert_non_null(c);
@@ -700,8 +710,8 @@ static void test_at_keeps_the_run_length(void **st)
     assert_non_null(strstr(out_text, "\"phase\":\"pre-decay\""));
     assert_int_equal(sh("--headless fig2-diag-decay30 --steps 1000 "
                         "--at 40% --every 100 --csv -"), 0);
-    assert_non_null(strstr(out_text, "\n400,"));
-    assert_null(strstr(out_text, "\n500,"));
+    assert_non_null(strstr(out_text, "\nmain,400,"));
+    assert_null(strstr(out_text, "\nmain,500,"));
 
     char a[1024], path[512];
     snprintf(path, sizeof path, "%s/at.cast", tmpdir);
@@ -1037,6 +1047,89 @@ static void test_freeze_independent_of_every(void **st)
     }
 }
 
+/* A comparison headless: one CSV header, a `run` column naming each row's
+ * run (rows of every run at every --every, in run order), and one JSON
+ * object per run on its own line, with "run" first.  --set NAME.KEY
+ * changes one run; an unknown NAME is a usage error with a hint. */
+static const char compare_py[] =
+    "import csv, json, sys\n"
+    "rows = list(csv.DictReader(open(sys.argv[1], newline='')))\n"
+    "runs = [r['run'] for r in rows]\n"
+    "assert set(runs) == {'decay2', 'decay50'}, set(runs)\n"
+    "for name in ('decay2', 'decay50'):\n"
+    "    steps = [int(r['step']) for r in rows if r['run'] == name]\n"
+    "    assert steps == list(range(0, 2001, 500)), (name, steps)\n"
+    "    for r in rows:\n"
+    "        assert r['kinks'] != '' and r['feature_sparsity'] != '', r\n"
+    "lines = open(sys.argv[2]).read().splitlines()\n"
+    "objs = [json.loads(l) for l in lines]\n"
+    "assert [o['run'] for o in objs] == ['decay2', 'decay50'], lines\n"
+    "assert all(l.startswith('{\"run\":') for l in lines), lines\n"
+    "assert objs[0]['steps'] == objs[1]['steps'] == 2000, objs\n"
+    "assert objs[1]['eta'] != objs[0]['eta'], objs\n"
+    "print('compare-ok')\n";
+
+static void test_comparison_headless(void **st)
+{
+    (void)st;
+    char a[1024], py[300], cmd[2048];
+    static char csv_text[1 << 16];
+    snprintf(a, sizeof a, "--headless fig4-compare --steps 2000 --every 500 "
+             "--csv %s/cmp.csv", tmpdir);
+    assert_int_equal(sh(a), 0);
+    snprintf(py, sizeof py, "%s/cmp.csv", tmpdir);
+    slurp(py, csv_text, sizeof csv_text);
+    assert_true(strncmp(csv_text, "run,step,eta,", 13) == 0);
+    assert_non_null(strstr(csv_text, ",verdict,feature_sparsity,kinks\n"));
+    assert_non_null(strstr(csv_text, "\ndecay2,0,"));
+    assert_non_null(strstr(csv_text, "\ndecay50,2000,"));
+    snprintf(a, sizeof a, "--headless fig4-compare --steps 2000 --summary "
+             "--set decay50.eta=3e-4 > %s/cmp.json", tmpdir);
+    assert_int_equal(sh(a), 0);
+    snprintf(py, sizeof py, "%s/cmp.json", tmpdir);
+    FILE *f = fopen(py, "w");
+    assert_non_null(f);
+    fputs(out_text, f);
+    fclose(f);
+    snprintf(py, sizeof py, "%s/cmp.py", tmpdir);
+    f = fopen(py, "w");
+    assert_non_null(f);
+    fputs(compare_py, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "python3 %s %s/cmp.csv %s/cmp.json >%s/py.out "
+             "2>&1", py, tmpdir, tmpdir, tmpdir);
+    int rc = system(cmd);
+    snprintf(py, sizeof py, "%s/py.out", tmpdir);
+    slurp(py, out_text, sizeof out_text);
+    if (!(WIFEXITED(rc) && WEXITSTATUS(rc) == 0) ||
+        !strstr(out_text, "compare-ok"))
+        fail_msg("the comparison's CSV or summary is wrong:\n%s", out_text);
+
+    /* a single scene's one run is "main" */
+    assert_int_equal(sh("--headless prop2-quad --steps 10 --summary"), 0);
+    const char *head = "{\"run\":\"main\",\"scene\":\"prop2-quad\"";
+    assert_true(strncmp(out_text, head, strlen(head)) == 0);
+
+    /* errors before anything runs: exit 2, file:line:col, a hint */
+    assert_int_equal(sh("--headless fig4-compare --set decay5.eta=1"), 2);
+    assert_non_null(strstr(err_text, "--set:1:1: error: no run named "
+                                     "'decay5'"));
+    assert_non_null(strstr(err_text, "hint: did you mean"));
+    assert_string_equal(out_text, "");
+    write_file("dup.scene", "model = quad1d\nrun a\neta = 1\nrun a\n");
+    snprintf(a, sizeof a, "--headless %s/dup.scene", tmpdir);
+    assert_int_equal(sh(a), 2);
+    assert_non_null(strstr(err_text, "dup.scene:4:5: error: run 'a' is "
+                                     "named twice"));
+    write_file("comp.scene", "model = diagnet\nrun sgd\nrun sde\n"
+               "dynamics = sde\nsde_companion = sgdd\n");
+    snprintf(a, sizeof a, "--headless %s/comp.scene", tmpdir);
+    assert_int_equal(sh(a), 2);
+    assert_non_null(strstr(err_text, "comp.scene:5:17: error: no run named "
+                                     "'sgdd'"));
+    assert_non_null(strstr(err_text, "did you mean 'sgd'?"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1063,6 +1156,7 @@ int main(void)
         cmocka_unit_test(test_docs_name_real_scenes),
         cmocka_unit_test(test_band_independent_of_rows),
         cmocka_unit_test(test_freeze_independent_of_every),
+        cmocka_unit_test(test_comparison_headless),
     };
     return cmocka_run_group_tests_name("cli", tests, setup, teardown);
 }

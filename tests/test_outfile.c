@@ -695,7 +695,7 @@ static void test_export_rules(void **st)
     assert_true(S_ISLNK(s.st_mode));
     assert_int_equal(stat(p, &s), 0);
     assert_int_equal(s.st_mode & 07777, 0600);
-    assert_memory_equal(slurp(p), "step,eta,", 9);
+    assert_memory_equal(slurp(p), "run,step,eta,", 13);
 
     at(hard, sizeof hard, "hard.csv");
     assert_int_equal(link(p, hard), 0);

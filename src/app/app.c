@@ -143,10 +143,11 @@ int app_open(app *a, const scene *sc, const char *scene_dir, char *err,
 {
     memset(a, 0, sizeof *a);
     a->base = *sc;
-    a->eta_factor = 1.1;
-    a->eta_fine = 1.01;
+    a->eta_factor = APP_ETA_FACTOR;
+    a->eta_fine = APP_ETA_FINE;
     a->spf = default_spf(sc);
     a->slow = 1;
+    snprintf(a->run_name, sizeof a->run_name, "%s", COMPARISON_MAIN);
     if (open_run(a, sc, err, errlen) != 0)
         return -1;
     if (scene_dir)
@@ -612,25 +613,25 @@ static void step_scene(app *a, int dir)
     }
 }
 
-static void cycle_dynamics(app *a)
+static void cycle_dynamics(run *r, char *msg, size_t cap)
 {
     static const dyn_kind order[] = {DYN_SGD, DYN_GD, DYN_LABELNOISE, DYN_SDE};
     const size_t n = sizeof order / sizeof order[0];
     size_t cur = 0;
     for (size_t i = 0; i < n; i++)
-        if (order[i] == a->r->dyn.kind)
+        if (order[i] == r->dyn.kind)
             cur = i;
     char err[128], skipped[96] = "";
     for (size_t k = 1; k <= n; k++) {
         dyn_kind next = order[(cur + k) % n];
-        if (run_set_dynamics(a->r, next, err, sizeof err) == 0) {
+        if (run_set_dynamics(r, next, err, sizeof err) == 0) {
             /* short enough for the hint line at 80 columns; the help
              * says why (an online model has no finite training set) */
             if (skipped[0])
-                app_message(a, "dynamics: %s (skipped %s: see ?)",
-                            dyn_label(next), skipped);
+                snprintf(msg, cap, "dynamics: %s (skipped %s: see ?)",
+                         dyn_label(next), skipped);
             else
-                app_message(a, "dynamics: %s", dyn_label(next));
+                snprintf(msg, cap, "dynamics: %s", dyn_label(next));
             return;
         }
         const char *label = dyn_label(next);
@@ -641,9 +642,8 @@ static void cycle_dynamics(app *a)
 }
 
 /* Sets the batch size, clamped to 1..min(n, 4096); says what it is. */
-static void set_batch(app *a, size_t b)
+static void set_batch(run *r, size_t b, char *msg, size_t cap)
 {
-    run *r = a->r;
     if (b < 1)
         b = 1;
     if (r->m.n > 0 && b > r->m.n)
@@ -652,7 +652,7 @@ static void set_batch(app *a, size_t b)
         b = 4096;
     if (b != r->dyn.batch)
         run_set_batch(r, b);
-    app_message(a, "batch size %zu", r->dyn.batch);
+    snprintf(msg, cap, "batch size %zu", r->dyn.batch);
 }
 
 static void speed_message(app *a)
@@ -679,11 +679,77 @@ static int changes_settings(app_action act)
            act == ACT_BATCH_DOWN || act == ACT_BATCH_UP;
 }
 
+int app_run_act(run *r, app_action act, char *msg, size_t cap)
+{
+    if (!changes_settings(act))
+        return 0;
+    if (cap)
+        msg[0] = 0;
+    if (r->diverged) {
+        snprintf(msg, cap, "the run is frozen: u rewinds (η/2), r resets");
+        return 1;
+    }
+    switch (act) {
+    case ACT_ETA_UP:
+    case ACT_ETA_DOWN:
+    case ACT_ETA_FINE_UP:
+    case ACT_ETA_FINE_DOWN: {
+        double f = act == ACT_ETA_UP     ? APP_ETA_FACTOR
+                 : act == ACT_ETA_DOWN   ? 1.0 / APP_ETA_FACTOR
+                 : act == ACT_ETA_FINE_UP ? APP_ETA_FINE
+                                          : 1.0 / APP_ETA_FINE;
+        run_scale_eta(r, f);
+        snprintf(msg, cap, "η = %.6g", run_eta(r));
+        break;
+    }
+    case ACT_DECAY:
+        run_decay_now(r);
+        snprintf(msg, cap, "decay: η ÷ %g", r->sched.cfg.decay_factor);
+        break;
+    case ACT_WARMUP: {
+        uint64_t len = r->sc.steps / 10 ? r->sc.steps / 10 : 1;
+        run_toggle_warmup(r, 2.0, len);
+        if (r->sched.mw_active)
+            snprintf(msg, cap, "warmup: η ×2 over %llu steps",
+                     (unsigned long long)len);
+        else
+            snprintf(msg, cap, "warmup stopped");
+        break;
+    }
+    case ACT_DYNAMICS:
+        cycle_dynamics(r, msg, cap);
+        break;
+    case ACT_BATCH_DOWN:
+        set_batch(r, r->dyn.batch / 2, msg, cap);
+        break;
+    case ACT_BATCH_UP:
+        set_batch(r, r->dyn.batch * 2, msg, cap);
+        break;
+    default:
+        break;
+    }
+    return 1;
+}
+
+int app_is_run_key(int key)
+{
+    int act = app_key_action(key);
+    return act >= 0 && changes_settings((app_action)act);
+}
+
+int app_run_key(run *r, int key, char *msg, size_t cap)
+{
+    int act = app_key_action(key);
+    return act >= 0 && app_run_act(r, (app_action)act, msg, cap);
+}
+
 void app_act(app *a, app_action act)
 {
     run *r = a->r;
-    if (r->diverged && changes_settings(act)) {
-        app_message(a, "the run is frozen: u rewinds (η/2), r resets");
+    char msg[APP_MSG_MAX];
+    if (app_run_act(r, act, msg, sizeof msg)) {
+        if (msg[0])
+            app_message(a, "%s", msg);
         return;
     }
     switch (act) {
@@ -739,39 +805,10 @@ void app_act(app *a, app_action act)
         }
         speed_message(a);
         break;
-    case ACT_ETA_UP:
-    case ACT_ETA_DOWN:
-    case ACT_ETA_FINE_UP:
-    case ACT_ETA_FINE_DOWN: {
-        double f = act == ACT_ETA_UP     ? a->eta_factor
-                 : act == ACT_ETA_DOWN   ? 1.0 / a->eta_factor
-                 : act == ACT_ETA_FINE_UP ? a->eta_fine
-                                          : 1.0 / a->eta_fine;
-        run_scale_eta(r, f);
-        app_message(a, "η = %.6g", run_eta(r));
-        break;
-    }
-    case ACT_DECAY:
-        run_decay_now(r);
-        app_message(a, "decay: η ÷ %g", r->sched.cfg.decay_factor);
-        break;
-    case ACT_WARMUP: {
-        uint64_t len = r->sc.steps / 10 ? r->sc.steps / 10 : 1;
-        run_toggle_warmup(r, 2.0, len);
-        app_message(a, r->sched.mw_active ? "warmup: η ×2 over %llu steps"
-                                          : "warmup stopped",
-                    (unsigned long long)len);
-        break;
-    }
-    case ACT_DYNAMICS:
-        cycle_dynamics(a);
-        break;
-    case ACT_BATCH_DOWN:
-        set_batch(a, r->dyn.batch / 2);
-        break;
-    case ACT_BATCH_UP:
-        set_batch(a, r->dyn.batch * 2);
-        break;
+    case ACT_ETA_UP: case ACT_ETA_DOWN: case ACT_ETA_FINE_UP:
+    case ACT_ETA_FINE_DOWN: case ACT_DECAY: case ACT_WARMUP:
+    case ACT_DYNAMICS: case ACT_BATCH_DOWN: case ACT_BATCH_UP:
+        break; /* app_run_act */
     case ACT_NEXT_SCENE:
         step_scene(a, 1);
         break;
@@ -945,7 +982,9 @@ int app_command(app *a, const char *line)
         if (parse_u64(arg, &b) != 0 || b < 1 || b > max)
             return command_fail(a, "batch needs an integer in 1..%zu, got "
                                 "'%.20s'", max, arg);
-        set_batch(a, (size_t)b);
+        char msg[APP_MSG_MAX];
+        set_batch(r, (size_t)b, msg, sizeof msg);
+        app_message(a, "%s", msg);
     } else if (strcmp(cmd, "seed") == 0) {
         uint64_t sd;
         if (parse_u64(arg, &sd) != 0)

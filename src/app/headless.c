@@ -1,4 +1,5 @@
-/* headless.c — CSV and JSON output of a run; see headless.h. */
+/* headless.c — a session without a terminal: CSV and JSON output of its
+ * runs; see headless.h. */
 #include "headless.h"
 
 #include <errno.h>
@@ -49,11 +50,24 @@ static int is_model(const run *r, const char *name)
 /* ---- the CSV schema ------------------------------------------------------
  * One schema for the --csv rows and the `e` export (sgdscope(1), "CSV"):
  * both fill a csv_row and print it through csv_print_row, after the one
- * header of csv_print_header, so the two can never drift apart. */
+ * header of csv_print_header, so the two can never drift apart.  Long
+ * format: the first column names the run, so the rows of a comparison's
+ * runs share one header (a single scene's one run is "main"). */
 
-#define CSV_MAX_EXTRA 2
+/* The extra columns in the order they close the header. */
+static const struct {
+    unsigned bit;
+    const char *name;
+} csv_extra_cols[] = {
+    {HEADLESS_X_THETA, "theta"},
+    {HEADLESS_X_L0, "l0"},
+    {HEADLESS_X_FEATURE_SPARSITY, "feature_sparsity"},
+    {HEADLESS_X_KINKS, "kinks"},
+};
+#define CSV_NX (sizeof csv_extra_cols / sizeof csv_extra_cols[0])
 
 typedef struct csv_row {
+    const char *run;
     uint64_t step;
     double eta;
     int dyn;                  /* dyn_kind; −1 unknown */
@@ -63,36 +77,27 @@ typedef struct csv_row {
     double band_lo, band_hi, bounce;
     double rank, sharpness;
     int verdict;              /* verdict_kind; −1 unknown */
-    double extra[CSV_MAX_EXTRA];
+    double extra[CSV_NX];     /* by csv_extra_cols; NaN where unknown */
 } csv_row;
 
-/* The model's extra columns, in order; returns how many. */
-static size_t csv_extra_names(const run *r, const char **names)
+unsigned headless_csv_extras(const run *r)
 {
-    if (is_model(r, "quad1d")) {
-        names[0] = "theta";
-        return 1;
-    }
-    if (is_model(r, "diagnet")) {
-        names[0] = "l0";
-        return 1;
-    }
-    if (is_model(r, "relu1d")) {
-        names[0] = "feature_sparsity";
-        names[1] = "kinks";
-        return 2;
-    }
+    if (is_model(r, "quad1d"))
+        return HEADLESS_X_THETA;
+    if (is_model(r, "diagnet"))
+        return HEADLESS_X_L0;
+    if (is_model(r, "relu1d"))
+        return HEADLESS_X_FEATURE_SPARSITY | HEADLESS_X_KINKS;
     return 0;
 }
 
-static void csv_print_header(const run *r, FILE *f)
+static void csv_print_header(unsigned extras, FILE *f)
 {
-    fputs("step,eta,dynamics,batch,train_loss,test_loss,train_min,"
+    fputs("run,step,eta,dynamics,batch,train_loss,test_loss,train_min,"
           "train_max,band_lo,band_hi,bounce,rank,sharpness,verdict", f);
-    const char *xn[CSV_MAX_EXTRA];
-    size_t nx = csv_extra_names(r, xn);
-    for (size_t i = 0; i < nx; i++)
-        fprintf(f, ",%s", xn[i]);
+    for (size_t i = 0; i < CSV_NX; i++)
+        if (extras & csv_extra_cols[i].bit)
+            fprintf(f, ",%s", csv_extra_cols[i].name);
     fputc('\n', f);
 }
 
@@ -102,9 +107,9 @@ static void csv_cnum(FILE *f, double v)
     csv_num(f, v);
 }
 
-static void csv_print_row(const run *r, const csv_row *w, FILE *f)
+static void csv_print_row(unsigned extras, const csv_row *w, FILE *f)
 {
-    fprintf(f, "%llu", (unsigned long long)w->step);
+    fprintf(f, "%s,%llu", w->run, (unsigned long long)w->step);
     csv_cnum(f, w->eta);
     fputc(',', f);
     if (w->dyn >= 0)
@@ -122,24 +127,25 @@ static void csv_print_row(const run *r, const csv_row *w, FILE *f)
     fputc(',', f);
     if (w->verdict >= 0 && w->verdict < VERDICT_COUNT)
         fputs(verdict_name((verdict_kind)w->verdict), f);
-    const char *xn[CSV_MAX_EXTRA];
-    size_t nx = csv_extra_names(r, xn);
-    for (size_t i = 0; i < nx; i++)
-        csv_cnum(f, w->extra[i]);
+    for (size_t i = 0; i < CSV_NX; i++)
+        if (extras & csv_extra_cols[i].bit)
+            csv_cnum(f, w->extra[i]);
     fputc('\n', f);
 }
 
-void headless_csv_header(const run *r, FILE *f)
+void headless_csv_header(unsigned extras, FILE *f)
 {
-    csv_print_header(r, f);
+    csv_print_header(extras, f);
 }
 
-void headless_csv_row(const run *r, FILE *f)
+void headless_csv_row(const char *name, unsigned extras, const run *r,
+                      FILE *f)
 {
     const run_metrics *m = &r->last;
+    unsigned own = headless_csv_extras(r);
     /* One evaluation: its minimum and maximum are the value itself. */
     csv_row w = {
-        .step = m->step, .eta = m->eta, .dyn = (int)r->dyn.kind,
+        .run = name, .step = m->step, .eta = m->eta, .dyn = (int)r->dyn.kind,
         .batch = r->dyn.kind == DYN_SGD ? (double)r->dyn.batch : NAN,
         .train = m->train_loss,
         .test = m->test_loss, .train_min = m->train_loss,
@@ -147,20 +153,19 @@ void headless_csv_row(const run *r, FILE *f)
         .band_hi = m->band_hi, .bounce = m->bounce_alt,
         .rank = (double)m->rank, .sharpness = m->sharpness_now,
         .verdict = (int)m->verdict};
-    const char *xn[CSV_MAX_EXTRA];
-    size_t nx = csv_extra_names(r, xn);
-    for (size_t i = 0; i < nx; i++)
-        w.extra[i] = strcmp(xn[i], "theta") == 0  ? m->theta
-                     : strcmp(xn[i], "l0") == 0   ? m->ex.l0
-                     : strcmp(xn[i], "kinks") == 0 ? m->ex.kinks
-                                                   : m->ex.feature_sparsity;
-    csv_print_row(r, &w, f);
+    const double val[CSV_NX] = {m->theta, m->ex.l0, m->ex.feature_sparsity,
+                                m->ex.kinks};
+    for (size_t i = 0; i < CSV_NX; i++)
+        w.extra[i] = own & csv_extra_cols[i].bit ? val[i] : NAN;
+    csv_print_row(extras, &w, f);
 }
 
-void headless_summary(const run *r, FILE *f)
+void headless_summary(const char *name, const run *r, FILE *f)
 {
     const run_metrics *m = &r->last;
-    fputs("{\"scene\":", f);
+    fputs("{\"run\":", f);
+    json_str(f, name);
+    fputs(",\"scene\":", f);
     json_str(f, r->sc.name);
     fputs(",\"model\":", f);
     json_str(f, r->m.ops->name);
@@ -234,32 +239,110 @@ static int headless_failed(const headless_opts *o)
     return bad;
 }
 
-int headless_run(app *a, const headless_opts *o)
+/* ---- the runner ------------------------------------------------------ */
+
+/* What the runner keeps per run: its rows so far and the step of the
+ * last one. */
+typedef struct hl_rows {
+    size_t rows;
+    uint64_t last;
+} hl_rows;
+
+/* The evaluation the app makes when it opens (or resets) a run, and the
+ * headless statistics starting afresh after it: a headless run measures
+ * exactly what the app would. */
+static void opening(session *s)
 {
-    uint64_t N = o->until;
-    a->headless = 1;
-    run_reset_band(a->r);
-    if (o->csv)
-        headless_csv_header(a->r, o->csv);
-    if (headless_failed(o))
-        return -1;
-    size_t rows = 0;
-    uint64_t last_row = 0;
-    if (a->r->t < N) {
-        /* the band window starts here, whether or not a row does */
-        int out;
-        if (o->every > 0)
-            out = run_evaluate(a->r);
-        else
-            out = run_eval_losses(a->r);
-        if (o->every > 0 && !out) {
-            if (o->csv)
-                headless_csv_row(a->r, o->csv);
-            rows++;
-            last_row = a->r->t;
+    for (size_t i = 0; i < s->n; i++) {
+        run *r = s->run[i].r;
+        run_eval_losses(r);
+        run_eval_spectrum(r);
+    }
+}
+
+/* Fires every event due now.  Runs' own events and one run's keys apply
+ * in the session (app_run_key); of the session's keys, a reset (r, R)
+ * rebuilds the runs where the timeline stands, u rewinds the focused run
+ * and q stops; the others (pause, speed, help) mean nothing without a
+ * screen, nor do captions, pauses and end (the runner goes to `until`). */
+static void fire_due(session *s, int *quit)
+{
+    session_due d;
+    char msg[APP_MSG_MAX];
+    while (!*quit && session_peek(s, &d)) {
+        if (session_fire(s, &d, msg, sizeof msg) != SESSION_YOURS ||
+            d.ev->kind != TL_KEY)
+            continue;
+        switch (app_key_action((int)d.ev->value)) {
+        case ACT_QUIT:
+            *quit = 1;
+            break;
+        case ACT_RESET:
+        case ACT_RESEED:
+            if (session_restart(s, app_key_action((int)d.ev->value) ==
+                                           ACT_RESEED, 1, msg,
+                                sizeof msg) == 0)
+                opening(s);
+            break;
+        case ACT_REWIND:
+            if (d.run >= 0 &&
+                session_rewind(s, (size_t)d.run, 2.0, msg, sizeof msg) == 0) {
+                run_eval_losses(s->run[d.run].r);
+                run_eval_spectrum(s->run[d.run].r);
+            }
+            break;
+        default:
+            break;
         }
     }
-    while (a->r->t < N && !a->r->diverged && !a->quit) {
+}
+
+/* The session's CSV columns: the union of its models'. */
+static unsigned session_extras(const session *s)
+{
+    unsigned x = 0;
+    for (size_t i = 0; i < s->n; i++)
+        x |= headless_csv_extras(s->run[i].r);
+    return x;
+}
+
+/* Evaluates run i for a row and writes it (unless its state is beyond
+ * the bound). */
+static void row(session *s, size_t i, unsigned ex, hl_rows *st, FILE *csv)
+{
+    run *r = s->run[i].r;
+    if (run_evaluate(r) != 0)
+        return;
+    if (csv)
+        headless_csv_row(s->run[i].name, ex, r, csv);
+    st[i].rows++;
+    st[i].last = r->t;
+}
+
+int headless_run(session *s, const headless_opts *o)
+{
+    uint64_t N = o->until;
+    int quit = 0;
+    hl_rows st[SESSION_MAX_RUNS];
+    memset(st, 0, sizeof st);
+    opening(s);
+    for (size_t i = 0; i < s->n; i++)
+        run_reset_band(s->run[i].r);
+    unsigned ex = session_extras(s);
+    if (o->csv)
+        headless_csv_header(ex, o->csv);
+    if (headless_failed(o))
+        return -1;
+    if (s->t < N) {
+        /* the band window starts here, whether or not a row does */
+        for (size_t i = 0; i < s->n; i++) {
+            if (o->every > 0)
+                row(s, i, ex, st, o->csv);
+            else
+                run_eval_losses(s->run[i].r);
+        }
+    }
+    while (s->t < N && session_live(s) > 0 && !quit) {
         /* A terminating signal stops the run here (the caller discards
          * the outputs and dies of it); a failed write stops it at once
          * rather than computing rows nobody can read. */
@@ -267,59 +350,67 @@ int headless_run(app *a, const headless_opts *o)
             return 1;
         if (headless_failed(o))
             return -1;
-        app_fire_due(a);
-        run *r = a->r; /* an event may have reset it */
-        if (a->quit || r->diverged)
+        fire_due(s, &quit);
+        if (quit || session_live(s) == 0)
             break;
-        /* The run's own cadence (the scene's `every`) feeds the band and
-         * the verdict whatever the rows' cadence, so both stop there. */
-        uint64_t own = r->sc.every;
-        uint64_t chunk = N - r->t;
-        if (o->every > 0 && o->every - r->t % o->every < chunk)
-            chunk = o->every - r->t % o->every;
-        if (own > 0 && own - r->t % own < chunk)
-            chunk = own - r->t % own;
-        uint64_t ev = app_next_event(a);
-        if (ev > r->t && ev - r->t < chunk)
-            chunk = ev - r->t;
-        run_advance(r, chunk);
-        /* where the run stops, its state is checked like a checkpoint's
-         * (the run length's end is checked by the stepping itself) */
-        if (r->t == N)
-            run_check(r);
-        if (!r->diverged)
-            app_fire_due(a);
-        r = a->r;
+        /* Each run's own cadence (the scene's `every`) feeds its band
+         * and verdict whatever the rows' cadence, so all stop there. */
+        uint64_t t = s->t, chunk = N - t;
+        if (o->every > 0 && o->every - t % o->every < chunk)
+            chunk = o->every - t % o->every;
+        for (size_t i = 0; i < s->n; i++) {
+            uint64_t own = s->run[i].r->sc.every;
+            if (!s->run[i].r->diverged && own > 0 &&
+                own - t % own < chunk)
+                chunk = own - t % own;
+        }
+        uint64_t ev = session_next_event(s);
+        if (ev > t && ev - t < chunk)
+            chunk = ev - t;
+        session_advance(s, chunk);
+        /* where the runs stop, their state is checked like a
+         * checkpoint's (the run length's end is checked by the stepping
+         * itself) */
+        if (s->t == N)
+            for (size_t i = 0; i < s->n; i++)
+                run_check(s->run[i].r);
+        if (session_live(s) > 0)
+            fire_due(s, &quit);
         /* A row at each multiple of `every`, at the end and at the
          * frozen step of a diverged run (once: a run frozen where it was
          * just evaluated already has its row). */
-        int due = r->diverged || r->t == N ||
-                  (o->every && r->t % o->every == 0);
-        if (due && !(rows && r->t == last_row)) {
-            if (run_evaluate(r) == 0) {
-                if (o->csv)
-                    headless_csv_row(r, o->csv);
-                rows++;
-                last_row = r->t;
-            }
-        } else if (own > 0 && r->t % own == 0) {
-            run_eval_losses(r);
+        for (size_t i = 0; i < s->n; i++) {
+            run *r = s->run[i].r;
+            if (r->diverged && st[i].rows && r->t == st[i].last)
+                continue;
+            uint64_t own = r->sc.every;
+            int due = r->diverged || r->t == N ||
+                      (o->every && r->t % o->every == 0);
+            if (due && !(st[i].rows && r->t == st[i].last))
+                row(s, i, ex, st, o->csv);
+            else if (own > 0 && r->t % own == 0)
+                run_eval_losses(r);
         }
     }
     if (exitsig_pending())
         return 1;
-    run *r = a->r;
-    /* a run stopped by an event or a quit may stand beyond the bound */
-    run_check(r);
-    /* A frozen run is measured again after its freeze even if a row was
-     * written at that step before it: the freeze rebuilds the trail the
-     * overshoot share reads, and the summary must not depend on whether
-     * --every happened to evaluate that step first. */
-    int fresh = !rows || last_row != r->t;
-    if ((fresh || r->diverged) && run_evaluate(r) == 0 && fresh && o->csv)
-        headless_csv_row(r, o->csv);
+    for (size_t i = 0; i < s->n; i++) {
+        run *r = s->run[i].r;
+        /* a run stopped by an event or a quit may stand beyond the bound */
+        run_check(r);
+        /* A frozen run is measured again after its freeze even if a row
+         * was written at that step before it: the freeze rebuilds the
+         * trail the overshoot share reads, and the summary must not
+         * depend on whether --every happened to evaluate that step
+         * first. */
+        int fresh = !st[i].rows || st[i].last != r->t;
+        if ((fresh || r->diverged) && run_evaluate(r) == 0 && fresh &&
+            o->csv)
+            headless_csv_row(s->run[i].name, ex, r, o->csv);
+    }
     if (o->summary)
-        headless_summary(r, o->summary);
+        for (size_t i = 0; i < s->n; i++)
+            headless_summary(s->run[i].name, s->run[i].r, o->summary);
     if (o->csv && fflush(o->csv) != 0)
         note_error(o, o->csv);
     if (o->summary && fflush(o->summary) != 0)
@@ -411,10 +502,9 @@ int app_export_csv(const app *a, const char *path, char *err, size_t errlen)
      * max keep the spikes that decimation would otherwise hide.  What the
      * history does not keep (the band, the bounce share, θ, a second
      * extra metric) is an empty field, never a guess. */
-    const char *xn[CSV_MAX_EXTRA];
-    size_t nx = csv_extra_names(r, xn);
+    unsigned ex = headless_csv_extras(r);
     const char *hx = run_extra_name(r); /* what h_extra holds */
-    csv_print_header(r, f);
+    csv_print_header(ex, f);
     size_t k = 0;
     for (size_t i = 0; i < r->h_train.len; i++) {
         const hist_bucket *b = history_at(&r->h_train, i);
@@ -423,7 +513,7 @@ int app_export_csv(const app *a, const char *path, char *err, size_t errlen)
             k++;
         int known = s <= known_until;
         csv_row w = {
-            .step = s, .eta = series_at(&r->h_eta, s),
+            .run = a->run_name, .step = s, .eta = series_at(&r->h_eta, s),
             .dyn = known ? seg[k].dyn : -1,
             .batch = known && seg[k].dyn == DYN_SGD ? (double)seg[k].batch
                                                     : NAN,
@@ -435,11 +525,11 @@ int app_export_csv(const app *a, const char *path, char *err, size_t errlen)
         double v = series_at(&r->h_verdict, s);
         if (isfinite(v))
             w.verdict = (int)v;
-        for (size_t j = 0; j < nx; j++)
-            w.extra[j] = hx && strcmp(hx, xn[j]) == 0
+        for (size_t j = 0; j < CSV_NX; j++)
+            w.extra[j] = hx && strcmp(hx, csv_extra_cols[j].name) == 0
                              ? series_at(&r->h_extra, s)
                              : NAN;
-        csv_print_row(r, &w, f);
+        csv_print_row(ex, &w, f);
     }
     free(seg);
     return outfile_commit(&out, err, errlen);

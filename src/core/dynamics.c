@@ -249,10 +249,13 @@ static int step_sde(const model *m, double *theta, double eta,
         if (loss_bad(L, cfg->max_loss))
             return 1;
         /* δ matches SGD's noise level: its step noise has covariance
-         * ≈ η² (4cL/n) ϕᵀϕ, i.e. η² (2L/n) ϕᵀϕ for the ½-MSE. */
+         * ≈ η² (4cL/n) ϕᵀϕ, i.e. η² (2L/n) ϕᵀϕ for the ½-MSE.  Appendix
+         * C reads L from the SGD run the SDE models (sde_ext): the SDE's
+         * own loss dies as it converges, and the noise with it. */
+        double Ld = cfg->sde_ext ? cfg->sde_ext_loss : L;
         double delta = cfg->sde_scale * (cfg->sde_delta > 0.0
                                              ? cfg->sde_delta
-                                             : 4.0 * m->loss_coef * L);
+                                             : 4.0 * m->loss_coef * Ld);
         double amp = sqrt(gamma * eta * delta / n);
         if (amp > 0.0) {
             /* Fold the noise into g so one axpy applies drift and noise,

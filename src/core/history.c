@@ -10,6 +10,7 @@
 #include "history.h"
 
 #include <math.h>
+#include <string.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -41,6 +42,17 @@ void history_free(history *h)
     h->len = 0;
     h->span = 1;
     h->total = 0;
+}
+
+int history_copy(history *dst, const history *src)
+{
+    if (dst->cap != src->cap)
+        return -1;
+    memcpy(dst->b, src->b, src->len * sizeof *src->b);
+    dst->len = src->len;
+    dst->span = src->span;
+    dst->total = src->total;
+    return 0;
 }
 
 void history_clear(history *h)

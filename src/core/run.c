@@ -279,6 +279,27 @@ const double *run_trail_at(const run *r, size_t k)
 
 static void after_event(run *r);
 
+/* One step from state t that reads or writes the companion taps (see
+ * run.h): the companion's loss is recorded before its step, and the SDE
+ * takes step t's δ from it.  Only wired runs come here. */
+static int step_tapped(run *r, double eta)
+{
+    size_t k = (size_t)(r->t % r->tap_cap);
+    if (r->tap_out)
+        r->tap_out[k] = model_train_loss(&r->m, r->theta);
+    if (r->tap_in)
+        r->dyn.sde_ext_loss = r->tap_in[k];
+    return dyn_step(&r->m, r->theta, eta, &r->dyn, &r->step_rng, &r->ws);
+}
+
+/* One step of the dynamics from state t. */
+static int step_once(run *r, double eta)
+{
+    if (r->tap_out || r->tap_in)
+        return step_tapped(r, eta);
+    return dyn_step(&r->m, r->theta, eta, &r->dyn, &r->step_rng, &r->ws);
+}
+
 /* Whether θ is a state the run may stand at: its training loss finite and
  * within diverge_loss.  O(n·p), like one evaluation of the loss. */
 static int in_bound(const run *r, const double *th)
@@ -301,8 +322,7 @@ static void replay(run *r, uint64_t to, uint64_t *good)
     trail_push(r, -1);
     while (r->t < to) {
         rng saved = r->step_rng;
-        int bad = dyn_step(&r->m, r->theta, eta_at(r, r->t), &r->dyn,
-                           &r->step_rng, &r->ws);
+        int bad = step_once(r, eta_at(r, r->t));
         if (bad || !theta_finite(r->theta, p)) {
             /* the trail's newest entry is the state before this step */
             memcpy(r->theta, run_trail_at(r, 0), p * sizeof *r->theta);
@@ -402,9 +422,11 @@ uint64_t run_advance(run *r, uint64_t n)
         uint64_t end = r->sc.steps;
         if (r->t < end && stretch > end - r->t)
             stretch = end - r->t;
+        int tapped = r->tap_out || r->tap_in;
         for (uint64_t k = 0; k < stretch; k++) {
-            if (dyn_step(&r->m, r->theta, eta, &r->dyn, &r->step_rng,
-                         &r->ws)) {
+            if (tapped ? step_tapped(r, eta)
+                       : dyn_step(&r->m, r->theta, eta, &r->dyn,
+                                  &r->step_rng, &r->ws)) {
                 freeze(r, r->t);
                 return done;
             }

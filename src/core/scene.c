@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comparison.h"
 #include "scene_value.h"
 
 #define LINE_MAX_LEN 4096
@@ -19,7 +20,7 @@
 enum {
     F_TITLE, F_MODEL, F_SEED, F_STEPS, F_EVERY, F_DYNAMICS, F_BATCH, F_ETA,
     F_DECAY, F_DECAYS, F_WARMUP, F_WARMUP_DECAY, F_EXPWARMUP, F_SDE_SUBSTEPS,
-    F_SDE_SCALE, F_SDE_DELTA, F_FLOW_SUBSTEPS, F_DIVERGE_LOSS, F_RANK_TOL, F_L0_TOL,
+    F_SDE_SCALE, F_SDE_DELTA, F_SDE_COMPANION, F_FLOW_SUBSTEPS, F_DIVERGE_LOSS, F_RANK_TOL, F_L0_TOL,
     F_CORR, F_BAND_WINDOW, F_BAND_LO, F_BAND_HI,
     F_A, F_B, F_THETA_STAR, F_THETA0, F_N, F_D, F_R, F_N_TEST, F_INIT_U,
     F_INIT_V, F_M, F_INIT_W, F_INIT_B, F_INIT_A, F_POINTS,
@@ -74,6 +75,9 @@ static const scene_field scene_fields[F_COUNT] = {
                      "multiplies the SDE's noise level"},
     [F_SDE_DELTA] = {"sde_delta", ST_DOUBLE, M(dyn.sde_delta), GE0, "0",
                      "a fixed SDE noise level delta; 0: track 4cL as SGD"},
+    [F_SDE_COMPANION] = {"sde_companion", ST_STRING, M(sde_companion), ANY,
+                         NULL, "sde: the comparison's SGD run whose loss "
+                         "sets delta"},
     [F_FLOW_SUBSTEPS] = {"flow_substeps", ST_INT, M(dyn.flow_substeps),
                          BETWEEN(1, 10000), "100",
                          "GD substeps per step of gradient flow"},
@@ -272,12 +276,31 @@ static int is_blank(char c)
     return c == ' ' || c == '\t';
 }
 
+/* Whether the line is a comparison's `run NAME` header: its first word is
+ * `run` and no '=' follows (`run = x` is a key, and an unknown one). */
+static int is_run_line(const char *ln, size_t len)
+{
+    size_t i = 0;
+    while (i < len && is_blank(ln[i]))
+        i++;
+    if (len - i < 3 || memcmp(ln + i, "run", 3) != 0)
+        return 0;
+    i += 3;
+    if (i < len && !is_blank(ln[i]))
+        return 0;
+    while (i < len && is_blank(ln[i]))
+        i++;
+    return i == len || ln[i] != '=';
+}
+
 /* Parses one line (no newline, validated) into s.  *kv is set when the
  * line held a key = value.  seen[] holds the line each field was set on
  * in this load, to refuse a key given twice.  events says whether `at`
- * lines are allowed (files) or not (--set). */
+ * lines are allowed (files) or not (--set).  Returns 1, leaving s alone,
+ * for a `run NAME` line when stop_at_run. */
 static int parse_line(scene *s, const char *ln, size_t len, const char *file,
-                      int line, int *seen, int events, int *kv, scene_err *e)
+                      int line, int *seen, int events, int stop_at_run,
+                      int *kv, scene_err *e)
 {
     char key[64], val[LINE_MAX_LEN + 1], hint[128];
     size_t i = 0, ks, klen, vn = 0;
@@ -287,6 +310,8 @@ static int parse_line(scene *s, const char *ln, size_t len, const char *file,
         i++;
     if (i == len || ln[i] == '#')
         return 0;
+    if (stop_at_run && is_run_line(ln, len))
+        return 1;
     ks = i;
     while (i < len && !is_blank(ln[i]) && ln[i] != '=' && ln[i] != '#')
         i++;
@@ -401,28 +426,28 @@ static int parse_line(scene *s, const char *ln, size_t len, const char *file,
     return 0;
 }
 
-/* Parses len bytes of text into s, all or nothing.  *nkv counts the
- * key = value lines found.  With events (a file, not --set) the text's
- * timeline replaces the scene's: a timeline is a document, and merging
- * two would interleave lessons. */
-static int parse_text(scene *s, const char *text, size_t len,
-                      const char *file, int events, int *nkv, scene_err *e)
+int scene_parse_text(scene *s, const char *text, size_t len,
+                     scene_parse *sp, scene_err *e)
 {
     scene *tmp = malloc(sizeof *tmp);
     int seen[F_COUNT] = {0};
     const char *p = text, *end = text + len;
-    int line = 1, rc = 0;
+    const char *file = sp->file;
+    int line = sp->first_line, rc = 0;
 
     if (!tmp)
         return scene_fail(e, file, 0, 0, NULL, "out of memory");
     *tmp = *s;
-    *nkv = 0;
-    if (events) {
+    sp->nkv = 0;
+    sp->stop = len;
+    sp->stop_line = 0;
+    if (sp->events && !sp->keep_tl) {
         tmp->tl.n = 0;
+        tmp->tl_base = 0;
         snprintf(tmp->set_file[F_EVENTS], sizeof tmp->set_file[F_EVENTS],
                  "%s", file);
     }
-    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+    if (sp->first_line == 1 && len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
         p += 3; /* a UTF-8 byte order mark some editors write */
     for (; p < end && rc == 0; line++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -451,25 +476,58 @@ static int parse_text(scene *s, const char *text, size_t len,
                                 "invalid UTF-8 byte 0x%02X", b);
             break;
         }
-        rc = parse_line(tmp, p, n, file, line, seen, events, &kv, e);
-        *nkv += kv;
+        rc = parse_line(tmp, p, n, file, line, seen, sp->events,
+                        sp->stop_at_run, &kv, e);
+        if (rc == 1) {
+            sp->stop = (size_t)(p - text);
+            sp->stop_line = line;
+            break;
+        }
+        sp->nkv += kv;
         p = next;
     }
-    if (rc == 0)
+    if (rc >= 0)
         *s = *tmp;
     free(tmp);
+    return rc;
+}
+
+/* Parses len bytes of text into s, all or nothing.  *nkv counts the
+ * key = value lines found.  With events (a file, not --set) the text's
+ * timeline replaces the scene's: a timeline is a document, and merging
+ * two would interleave lessons. */
+static int parse_text(scene *s, const char *text, size_t len,
+                      const char *file, int events, int *nkv, scene_err *e)
+{
+    scene_parse sp = {.file = file, .first_line = 1, .events = events};
+    int rc = scene_parse_text(s, text, len, &sp, e);
+    *nkv = sp.nkv;
+    return rc;
+}
+
+/* A whole file's text: a plain scene, or a comparison (comparison.h),
+ * whose first run it returns as if that run were alone. */
+static int load_text(scene *s, const char *text, size_t len,
+                     const char *file, scene_err *e)
+{
+    comparison *c = malloc(sizeof *c);
+    if (!c)
+        return scene_fail(e, file, 0, 0, NULL, "out of memory");
+    int rc = comparison_parse(c, s, text, len, file, e);
+    if (rc == 0)
+        *s = c->run[0];
+    free(c);
     return rc;
 }
 
 int scene_load_string(scene *s, const char *text, const char *fname,
                       scene_err *e)
 {
-    int nkv;
-    return parse_text(s, text, strlen(text), fname ? fname : "<string>", 1,
-                      &nkv, e);
+    return load_text(s, text, strlen(text), fname ? fname : "<string>", e);
 }
 
-int scene_load_file(scene *s, const char *path, scene_err *e)
+int scene_read_file(const char *path, char **text, size_t *len,
+                    scene_err *e)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -483,18 +541,24 @@ int scene_load_file(scene *s, const char *path, scene_err *e)
     size_t n = fread(buf, 1, FILE_MAX_LEN + 1, f);
     int err = ferror(f) ? errno : 0;
     fclose(f);
-    int rc, nkv;
+    int rc = 0;
     if (err)
         rc = scene_fail(e, path, 0, 0, NULL, "cannot read: %s",
                         strerror(err));
     else if (n > FILE_MAX_LEN)
         rc = scene_fail(e, path, 0, 0, "scenes are small text files",
                         "file is larger than %u bytes", FILE_MAX_LEN);
-    else
-        rc = parse_text(s, buf, n, path, 1, &nkv, e);
-    free(buf);
-    if (rc)
+    if (rc) {
+        free(buf);
         return rc;
+    }
+    *text = buf;
+    *len = n;
+    return 0;
+}
+
+void scene_name_from_path(scene *s, const char *path)
+{
     snprintf(s->path, sizeof s->path, "%s", path);
     const char *base = strrchr(path, '/');
     base = base && base[1] ? base + 1 : path;
@@ -502,6 +566,19 @@ int scene_load_file(scene *s, const char *path, scene_err *e)
     if (bl > 6 && strcmp(base + bl - 6, ".scene") == 0)
         bl -= 6;
     snprintf(s->name, sizeof s->name, "%.*s", (int)bl, base);
+}
+
+int scene_load_file(scene *s, const char *path, scene_err *e)
+{
+    char *buf;
+    size_t n;
+    if (scene_read_file(path, &buf, &n, e))
+        return -1;
+    int rc = load_text(s, buf, n, path, e);
+    free(buf);
+    if (rc)
+        return rc;
+    scene_name_from_path(s, path);
     return 0;
 }
 
@@ -595,6 +672,39 @@ static uint64_t train_size(const scene *s)
     return s->mp.n > 0 ? (uint64_t)s->mp.n : 1;
 }
 
+/* Resolves the timeline's steps.  A comparison's run (tl_base > 0) holds
+ * the shared lines' events, then its block's: each part must be in step
+ * order by itself, and the two are merged by step (the shared line first
+ * at a tie: it comes first in the file).  Returns 0, or −1 with the index
+ * of an event out of order in *bad (the one before it is bad − 1). */
+static int resolve_events(scene *s, size_t *bad, char *msg, size_t cap)
+{
+    size_t nb = s->tl_base;
+    if (nb == 0 || nb >= s->tl.n) {
+        s->tl_base = 0;
+        return timeline_resolve(&s->tl, s->steps, bad, msg, cap);
+    }
+    static timeline a, b; /* 26 KB each: off the stack */
+    a.n = nb;
+    memcpy(a.ev, s->tl.ev, nb * sizeof a.ev[0]);
+    b.n = s->tl.n - nb;
+    memcpy(b.ev, s->tl.ev + nb, b.n * sizeof b.ev[0]);
+    if (timeline_resolve(&a, s->steps, bad, msg, cap))
+        return -1;
+    if (timeline_resolve(&b, s->steps, bad, msg, cap)) {
+        *bad += nb;
+        /* the caller names the event before it: keep the two in place */
+        memcpy(s->tl.ev + nb, b.ev, b.n * sizeof b.ev[0]);
+        return -1;
+    }
+    size_t i = 0, j = 0, k = 0;
+    while (i < a.n || j < b.n)
+        s->tl.ev[k++] = j == b.n || (i < a.n && a.ev[i].step <= b.ev[j].step)
+                            ? a.ev[i++] : b.ev[j++];
+    s->tl_base = 0;
+    return 0;
+}
+
 int scene_finalize(scene *s, scene_err *e)
 {
     char msg[256];
@@ -684,7 +794,7 @@ int scene_finalize(scene *s, scene_err *e)
         s->sched.exp_epoch = train_size(s);
     /* Events past `steps` are fine: the interactive run goes on. */
     size_t bad;
-    if (timeline_resolve(&s->tl, s->steps, &bad, msg, sizeof msg)) {
+    if (resolve_events(s, &bad, msg, sizeof msg)) {
         char hint[128];
         const tl_event *ev = &s->tl.ev[bad];
         snprintf(hint, sizeof hint,

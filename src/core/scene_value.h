@@ -1,6 +1,7 @@
-/* scene_value.h — internal to scene.c and scene_value.c: the shape of the
- * field table and the typed value parsers it drives.  Not part of the
- * public contract (include/scene.h). */
+/* scene_value.h — internal to the scene format (scene.c, scene_value.c,
+ * scene_event.c, comparison.c): the shape of the field table, the typed
+ * value parsers it drives and the line parser.  Not part of the public
+ * contract (include/scene.h, include/comparison.h). */
 #ifndef SGDSCOPE_SCENE_VALUE_H
 #define SGDSCOPE_SCENE_VALUE_H
 
@@ -94,5 +95,33 @@ int scene_value_at(const char *s, double *at, int *is_frac);
  * or −1 with e pointing at the offending token (scene_event.c). */
 int scene_event_parse(scene *s, const char *ln, size_t len, size_t i,
                       const char *file, int line, scene_err *e);
+
+/* How scene_parse_text reads a piece of text, and what it found. */
+typedef struct scene_parse {
+    const char *file;   /* for messages */
+    int first_line;     /* the line number of the text's first line */
+    int events;         /* `at` lines allowed (files, not --set) */
+    int keep_tl;        /* append events to s->tl (a comparison's run
+                           block) instead of replacing the timeline */
+    int stop_at_run;    /* stop before a `run NAME` line */
+    /* out */
+    int nkv;            /* key = value lines read */
+    size_t stop;        /* byte offset of the `run` line it stopped at */
+    int stop_line;      /* its line number; 0 if it read to the end */
+} scene_parse;
+
+/* Parses len bytes of text into s, all or nothing (s changes only on
+ * success).  Returns 0 at the end of the text, 1 stopped before a `run`
+ * line (sp->stop, sp->stop_line), −1 with e filled. */
+int scene_parse_text(scene *s, const char *text, size_t len,
+                     scene_parse *sp, scene_err *e);
+
+/* Reads a whole scene file (at most 1 MiB) into a malloc'd *text.
+ * Returns 0, or −1 with e filled. */
+int scene_read_file(const char *path, char **text, size_t *len,
+                    scene_err *e);
+
+/* Sets s->path to path and s->name to its file name without ".scene". */
+void scene_name_from_path(scene *s, const char *path);
 
 #endif
