@@ -10,9 +10,11 @@
 #include <stdint.h>
 
 #include "comparison.h"
+#include "ghost.h"
 #include "run.h"
 #include "scene.h"
 #include "scenedir.h"
+#include "session.h"
 
 typedef enum {
     ACT_PAUSE, ACT_STEP, ACT_FASTER, ACT_SLOWER, ACT_ETA_UP, ACT_ETA_DOWN,
@@ -82,7 +84,15 @@ int app_run_key(run *r, int key, char *msg, size_t cap);
 #define APP_HOLD_SECONDS 3.0
 
 typedef struct app {
-    run *r;
+    run *r;                /* the focused run of ses (kept in step with
+                              session_focused); what one-run code reads */
+    session *ses;          /* the runs in lockstep (issue 9); the view
+                              draws every run of it, keys act on r */
+    int table;             /* the comparison table overlay is shown */
+    int all_prefix;        /* `*` was pressed: the next one-run key acts
+                              on every live run */
+    ghost ghost;           /* a saved run's loss curve behind the live
+                              ones; ghost.n == 0: none */
     scene base;            /* the scene as opened (reset returns to it) */
     int paused;
     int help;              /* help overlay open (the run waits) */
