@@ -36,10 +36,10 @@ size_t sanitize_text(char *dst, size_t cap, const char *src);
 /* The same for the n bytes at src, which may hold NUL bytes (\x00). */
 size_t sanitize_textn(char *dst, size_t cap, const char *src, size_t n);
 
-/* The length of the longest prefix of s, at most max bytes, that does
- * not end inside a UTF-8 character: for "%.*s" of text that is cut to a
- * width (a byte that is not UTF-8 counts as one character). */
-size_t sanitize_clip(const char *s, size_t max);
+/* The length of the longest prefix of the n bytes at s, at most max
+ * bytes, that does not end inside a UTF-8 character: for "%.*s" of text
+ * cut to a width (a byte that is not UTF-8 counts as one character). */
+size_t sanitize_clip(const char *s, size_t n, size_t max);
 
 /* 1 if sanitize_text would copy s unchanged, 0 if it escapes anything. */
 int sanitize_is_clean(const char *s);

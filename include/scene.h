@@ -62,7 +62,9 @@ typedef struct scene {
     int set_col[SCENE_MAX_FIELDS];
 } scene;
 
-/* A parse or validation error: file:line:col: msg, then an optional hint. */
+/* A parse or validation error: file:line:col: msg, then an optional hint.
+ * Its text quotes the scene and the command line, so it is kept
+ * sanitized (sanitize.h): safe to print or draw as it is. */
 typedef struct scene_err {
     char file[SCENE_PATH_MAX];
     int line, col;               /* 1-based; 0 when not about a position */
@@ -95,7 +97,7 @@ int scene_finalize(scene *s, scene_err *e);
  * with e at the event's key ("unknown key 'Z' (see sgdscope(1) KEYS)"). */
 int scene_check_keys(const scene *s, int (*is_key)(int c), scene_err *e);
 
-/* Prints "file:line:col: error: msg" and "  hint: ..." to f. */
+/* Prints "file:line:col: error: msg" and "  hint: ..." to f, sanitized. */
 void scene_err_print(const scene_err *e, FILE *f);
 
 /* Number of fields and the name of field i (for help and tests). */

@@ -93,16 +93,23 @@ static void test_truncation_keeps_whole_units(void **st)
     assert_string_equal(out, "");
 }
 
+static size_t clip(const char *s, size_t max)
+{
+    return sanitize_clip(s, strlen(s), max);
+}
+
 static void test_clip(void **st)
 {
     (void)st;
-    assert_int_equal(sanitize_clip("aéb", 1), 1);
-    assert_int_equal(sanitize_clip("aéb", 2), 1); /* not inside é */
-    assert_int_equal(sanitize_clip("aéb", 3), 3);
-    assert_int_equal(sanitize_clip("aéb", 99), 4);
-    assert_int_equal(sanitize_clip("\x9b\x9b", 1), 1); /* a bad byte is one */
-    assert_int_equal(sanitize_clip("日本", 5), 3);
-    assert_int_equal(sanitize_clip("", 5), 0);
+    assert_int_equal(clip("aéb", 1), 1);
+    assert_int_equal(clip("aéb", 2), 1); /* not inside é */
+    assert_int_equal(clip("aéb", 3), 3);
+    assert_int_equal(clip("aéb", 99), 4);
+    assert_int_equal(clip("\x9b\x9b", 1), 1); /* a bad byte is one */
+    assert_int_equal(clip("日本", 5), 3);
+    assert_int_equal(clip("", 5), 0);
+    /* only the n bytes given are looked at */
+    assert_int_equal(sanitize_clip("abc", 2, 5), 2);
 }
 
 /* Output that a terminal could act on: a C0 or C1 control, DEL, a bidi

@@ -130,10 +130,10 @@ size_t sanitize_text(char *dst, size_t cap, const char *src)
     return sanitize_textn(dst, cap, src, src ? strlen(src) : 0);
 }
 
-size_t sanitize_clip(const char *s, size_t max)
+size_t sanitize_clip(const char *s, size_t n, size_t max)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s), i = 0;
+    size_t i = 0;
     while (i < n) {
         uint32_t cp;
         size_t len = utf8_seq(p + i, n - i, &cp);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sanitize.h"
 #include "scene_value.h"
 
 #define LINE_MAX_LEN 4096
@@ -294,7 +295,9 @@ static int parse_line(scene *s, const char *ln, size_t len, const char *file,
     if (klen == 0)
         return scene_fail(e, file, line, scene_col_of(ln, ks),
                           "write 'key = value'", "expected a key before '='");
-    snprintf(key, sizeof key, "%.*s", (int)(klen < 63 ? klen : 63), ln + ks);
+    /* cut on a character boundary: the key is quoted in errors */
+    snprintf(key, sizeof key, "%.*s", (int)sanitize_clip(ln + ks, klen, 63),
+             ln + ks);
     while (i < len && is_blank(ln[i]))
         i++;
     int is_at = klen == 2 && memcmp(ln + ks, "at", 2) == 0;
@@ -317,8 +320,8 @@ static int parse_line(scene *s, const char *ln, size_t len, const char *file,
             ve++;
         while (ve > vs && is_blank(ln[ve - 1]))
             ve--;
-        int vlen = ve - vs > 60 ? 60 : (int)(ve - vs);
-        int shown = kl < 40 ? (int)kl : 40;
+        int vlen = (int)sanitize_clip(ln + vs, ve - vs, 60);
+        int shown = (int)sanitize_clip(ln + ks, kl, 40);
         if (vlen > 0)
             snprintf(hint, sizeof hint, "write '%.*s = %.*s'", shown,
                      ln + ks, vlen, ln + vs);
@@ -537,7 +540,7 @@ static void blame(const scene *s, int i, scene_err *e)
         if (n == sizeof s->set_file[i] - 1 && strncmp(s->path, file, n) == 0)
             file = s->path;
     }
-    snprintf(e->file, sizeof e->file, "%s", file);
+    sanitize_text(e->file, sizeof e->file, file);
 }
 
 /* Points e at timeline event ev: its line in the file the timeline was
@@ -554,11 +557,11 @@ static int event_fail(const scene *s, const tl_event *ev, int col,
     else if (n == sizeof s->set_file[F_EVENTS] - 1 &&
              strncmp(s->path, file, n) == 0)
         file = s->path;
-    snprintf(e->file, sizeof e->file, "%s", file);
+    sanitize_text(e->file, sizeof e->file, file);
     e->line = ev->line;
     e->col = ev->line ? col : 0;
-    snprintf(e->msg, sizeof e->msg, "%s", msg);
-    snprintf(e->hint, sizeof e->hint, "%s", hint ? hint : "");
+    sanitize_text(e->msg, sizeof e->msg, msg);
+    sanitize_text(e->hint, sizeof e->hint, hint);
     return -1;
 }
 
@@ -582,8 +585,8 @@ static int cross_fail(const scene *s, int i, scene_err *e, const char *hint,
                       const char *msg)
 {
     blame(s, i, e);
-    snprintf(e->msg, sizeof e->msg, "%s", msg);
-    snprintf(e->hint, sizeof e->hint, "%s", hint ? hint : "");
+    sanitize_text(e->msg, sizeof e->msg, msg);
+    sanitize_text(e->hint, sizeof e->hint, hint);
     return -1;
 }
 
@@ -702,12 +705,19 @@ int scene_check_keys(const scene *s, int (*is_key)(int c), scene_err *e)
 
 void scene_err_print(const scene_err *e, FILE *f)
 {
+    /* Sanitized when filled, and again here for one filled by hand: the
+     * file name and the quoted values are the scene author's text. */
+    sanitize_fputs(e->file, f);
+    if (e->line > 0)
+        fprintf(f, ":%d", e->line);
     if (e->line > 0 && e->col > 0)
-        fprintf(f, "%s:%d:%d: error: %s\n", e->file, e->line, e->col, e->msg);
-    else if (e->line > 0)
-        fprintf(f, "%s:%d: error: %s\n", e->file, e->line, e->msg);
-    else
-        fprintf(f, "%s: error: %s\n", e->file, e->msg);
-    if (e->hint[0])
-        fprintf(f, "  hint: %s\n", e->hint);
+        fprintf(f, ":%d", e->col);
+    fputs(": error: ", f);
+    sanitize_fputs(e->msg, f);
+    fputc('\n', f);
+    if (e->hint[0]) {
+        fputs("  hint: ", f);
+        sanitize_fputs(e->hint, f);
+        fputc('\n', f);
+    }
 }
