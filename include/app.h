@@ -194,8 +194,9 @@ int app_export_csv(const app *a, const char *path, char *err, size_t errlen);
  * returns buf. */
 char *app_speed_text(const app *a, char *buf, size_t cap);
 
-/* Sets the transient message (printf-style); it stays APP_MSG_SECONDS of
- * the front end's clock. */
+/* Sets the transient message (printf-style, kept sanitized: it quotes
+ * file names and scene text); it stays APP_MSG_SECONDS of the front
+ * end's clock. */
 void app_message(app *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -76,7 +76,9 @@ typedef struct scene_err {
 void scene_init(scene *s);
 
 /* Parses the file at path over s (fields it names are overwritten).
- * Sets s->name and s->path.  Returns 0, or −1 with e filled. */
+ * Sets s->name and s->path.  Only a regular file is read, and opening
+ * never blocks: a FIFO, a device or a directory is an error ("not a
+ * regular file: a FIFO").  Returns 0, or −1 with e filled. */
 int scene_load_file(scene *s, const char *path, scene_err *e);
 
 /* Same, from a string; fname is used in messages. */

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sanitize.h"
+
 /* The one key table: input handling and the help overlay both read it. */
 const app_key app_keys[] = {
     {' ', {0}, ACT_PAUSE, "space", "pause / resume", "pause"},
@@ -85,10 +87,14 @@ const char *app_key_name(int key, char *buf, size_t cap)
 
 void app_message(app *a, const char *fmt, ...)
 {
+    /* Messages quote scene paths, names and errors: sanitized, cut on a
+     * character boundary. */
+    char raw[APP_MSG_MAX * 4];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(a->msg, sizeof a->msg, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    sanitize_text(a->msg, sizeof a->msg, raw);
     a->msg_until = a->now + APP_MSG_SECONDS;
 }
 

@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include <string.h>
 
+#include "sanitize.h"
+
 /* Numbers print with %.10g: enough to compare runs, short enough to read;
  * NaN and ±Inf become empty CSV fields and JSON null. */
 static void csv_num(FILE *f, double v)
@@ -159,8 +161,12 @@ void headless_csv_row(const run *r, FILE *f)
 void headless_summary(const run *r, FILE *f)
 {
     const run_metrics *m = &r->last;
+    /* the scene's file name, as every user text is shown: sanitized, so
+     * the summary is valid UTF-8 and safe on a terminal */
+    char name[SCENE_NAME_MAX * 2];
+    sanitize_text(name, sizeof name, r->sc.name);
     fputs("{\"scene\":", f);
-    json_str(f, r->sc.name);
+    json_str(f, name);
     fputs(",\"model\":", f);
     json_str(f, r->m.ops->name);
     fprintf(f, ",\"seed\":%llu,\"steps\":%llu",

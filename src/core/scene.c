@@ -7,8 +7,11 @@
 #include "scene.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sanitize.h"
 #include "scene_value.h"
@@ -472,12 +475,60 @@ int scene_load_string(scene *s, const char *text, const char *fname,
                       &nkv, e);
 }
 
+/* What a file that is not a regular one is, for the error. */
+static const char *file_kind(mode_t m)
+{
+    return S_ISDIR(m)    ? "a directory"
+           : S_ISFIFO(m) ? "a FIFO"
+           : S_ISCHR(m)  ? "a character device"
+           : S_ISBLK(m)  ? "a block device"
+           : S_ISSOCK(m) ? "a socket"
+                         : "not a file";
+}
+
+/* Opens path for reading if it is a regular file.  Never blocks: opening
+ * a FIFO waits for a writer and reading a device may never end, so the
+ * file is checked before it is opened, opened non-blocking, and checked
+ * again on the descriptor (it may have been replaced in between). */
+static FILE *open_regular(const char *path, scene_err *e)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        scene_fail(e, path, 0, 0, "a scene is a text file",
+                   "not a regular file: %s", file_kind(st.st_mode));
+        return NULL;
+    }
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        scene_fail(e, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0) {
+        scene_fail(e, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        scene_fail(e, path, 0, 0, "a scene is a text file",
+                   "not a regular file: %s", file_kind(st.st_mode));
+        close(fd);
+        return NULL;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    FILE *f = NULL;
+    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0 ||
+        !(f = fdopen(fd, "rb"))) {
+        scene_fail(e, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
 int scene_load_file(scene *s, const char *path, scene_err *e)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = open_regular(path, e);
     if (!f)
-        return scene_fail(e, path, 0, 0, NULL, "cannot open: %s",
-                          strerror(errno));
+        return -1;
     char *buf = malloc(FILE_MAX_LEN + 1);
     if (!buf) {
         fclose(f);
