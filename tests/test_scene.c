@@ -776,6 +776,42 @@ static void test_err_text_sanitized(void **state)
     assert_null(strstr(e.msg, "\\x"));
 }
 
+/* What a scene does to η is known before it runs: a scene that takes η
+ * to 0 or to infinity is refused at the line responsible (issue 8, item
+ * 10), not left to the run. */
+static void test_eta_range_refused(void **state)
+{
+    (void)state;
+    /*         123456789012345 */
+    final_bad("at 1: eta 5e-324\n", 1, 11,
+              "eta 4.94066e-324 is below the smallest step size", "2.2e-308");
+    final_bad("at 1: eta 1e-300\nat 2: scale 5e-324\n", 2, 13,
+              "scale 4.94066e-324 takes eta below the smallest step size",
+              NULL);
+    final_bad("at 1: eta 1e308\nat 2: scale 1e308\n", 2, 13,
+              "scale 1e+308 takes eta above the largest step size", NULL);
+    final_bad("eta = 5e-324\n", 1, 7, "eta (4.94066e-324) is below the "
+              "smallest step size", NULL);
+    /* scheduled decays: blamed on the decays, or on the event they
+     * combine with */
+    final_bad("steps = 100\neta = 1e-300\ndecays = 50%:1e10\n", 3, 10,
+              "the schedule takes eta below the smallest step size (2.2e-308) "
+              "at step 50", NULL);
+    final_bad("steps = 100\ndecays = 50%:100\nat 1: eta 1e-307\n", 3, 11,
+              "at step 50", NULL);
+    final_bad("steps = 100\neta = 1e300\ndecays = 50%:1e-10\n", 3, 10,
+              "above the largest step size", NULL);
+    /* a warmup climbing past the top */
+    final_bad("steps = 100\neta = 1e300\nwarmup = 0.5:1e10:1\n", 3, 10,
+              "above the largest step size", NULL);
+    /* in range: fine, however extreme */
+    static scene s;
+    scene_err e;
+    load_ok(&s, "steps = 100\neta = 1e-300\ndecays = 50%:1e7\n"
+                "at 1: scale 1e300\nat 2: eta 1e-5\nat 3: scale 0.5\n");
+    assert_int_equal(scene_finalize(&s, &e), 0);
+}
+
 /* ---- cross-field errors ------------------------------------------------- */
 
 static void test_cross_fields(void **state)
@@ -1391,6 +1427,7 @@ int main(void)
         cmocka_unit_test(test_files),
         cmocka_unit_test(test_fifo_is_refused),
         cmocka_unit_test(test_err_text_sanitized),
+        cmocka_unit_test(test_eta_range_refused),
         cmocka_unit_test(test_cross_fields),
         cmocka_unit_test(test_cross_field_blames_set),
         cmocka_unit_test(test_err_print),

@@ -260,6 +260,37 @@ static void test_fifo_scene(void **st)
     unlink(p);
 }
 
+/* η stays a positive finite number (item 10): a scene that would take it
+ * to 0 or infinity is refused at the line; keys that would are held at
+ * the bound with a message on stderr (headless), and the summary's eta
+ * is never 0 or null. */
+static void test_eta_range(void **st)
+{
+    (void)st;
+    write_file(tmpdir, "eta0.scene", "at 1: eta 5e-324\nat 2: scale 5e-324\n");
+    char args[600];
+    snprintf(args, sizeof args, "--headless --summary %s/eta0.scene", tmpdir);
+    assert_int_equal(sh(args), 2);
+    assert_non_null(strstr(err_text, "eta0.scene:1:11: error: eta "
+                                     "4.94066e-324 is below the smallest"));
+    write_file(tmpdir, "etainf.scene", "at 1: eta 1e308\nat 2: scale 1e308\n");
+    snprintf(args, sizeof args, "--headless --summary %s/etainf.scene",
+             tmpdir);
+    assert_int_equal(sh(args), 2);
+    assert_non_null(strstr(err_text, "etainf.scene:2:13: error: scale 1e+308 "
+                                     "takes eta above the largest"));
+    assert_int_equal(sh("--headless --summary --set eta=3e-308 --steps 6 "
+                        "--script '1:- 2:- 3:- 4:- 5:d'"), 0);
+    assert_non_null(strstr(err_text, "sgdscope: step 4: η held at "
+                                     "2.22507e-308, the smallest step size"));
+    assert_non_null(strstr(err_text, "sgdscope: step 5: η held at"));
+    assert_non_null(strstr(out_text, "\"eta\":2.225073859e-308,"));
+    assert_int_equal(sh("--headless --summary --set eta=1.7e308 --steps 3 "
+                        "--script '1:+'"), 0);
+    assert_non_null(strstr(err_text, "η held at 1.79769e+308, the largest"));
+    assert_null(strstr(out_text, "\"eta\":null"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +300,7 @@ int main(void)
         cmocka_unit_test(test_unknown_key_cut_on_a_character),
         cmocka_unit_test(test_frame_summary_and_cast),
         cmocka_unit_test(test_fifo_scene),
+        cmocka_unit_test(test_eta_range),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

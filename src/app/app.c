@@ -291,14 +291,30 @@ static void fire_end(app *a, const tl_event *ev)
     app_message(a, "lesson over — r to restart, m for the next scene");
 }
 
+/* After an η event: when η was held at a bound of its range (schedule.h)
+ * instead of leaving it, says so, on the status line and, without a
+ * screen to show it, on stderr.  Returns clamped. */
+static int eta_held(app *a, int clamped)
+{
+    if (!clamped)
+        return 0;
+    double eta = run_eta(a->r);
+    app_message(a, "η held at %g, the %s step size", eta,
+                eta >= SCHED_ETA_MAX ? "largest" : "smallest");
+    if (a->headless)
+        fprintf(stderr, "sgdscope: step %llu: %s\n",
+                (unsigned long long)a->r->t, a->msg);
+    return 1;
+}
+
 static void fire(app *a, const tl_event *ev)
 {
     run *r = a->r;
     char err[128];
     switch (ev->kind) {
-    case TL_DECAY: run_decay_now(r); break;
-    case TL_ETA: run_set_eta(r, ev->value); break;
-    case TL_SCALE: run_scale_eta(r, ev->value); break;
+    case TL_DECAY: eta_held(a, run_decay_now(r)); break;
+    case TL_ETA: eta_held(a, run_set_eta(r, ev->value)); break;
+    case TL_SCALE: eta_held(a, run_scale_eta(r, ev->value)); break;
     case TL_DYNAMICS:
         if (run_set_dynamics(r, (dyn_kind)ev->value, err, sizeof err) != 0)
             app_message(a, "%s", err);
@@ -749,13 +765,13 @@ void app_act(app *a, app_action act)
                  : act == ACT_ETA_DOWN   ? 1.0 / a->eta_factor
                  : act == ACT_ETA_FINE_UP ? a->eta_fine
                                           : 1.0 / a->eta_fine;
-        run_scale_eta(r, f);
-        app_message(a, "η = %.6g", run_eta(r));
+        if (!eta_held(a, run_scale_eta(r, f)))
+            app_message(a, "η = %.6g", run_eta(r));
         break;
     }
     case ACT_DECAY:
-        run_decay_now(r);
-        app_message(a, "decay: η ÷ %g", r->sched.cfg.decay_factor);
+        if (!eta_held(a, run_decay_now(r)))
+            app_message(a, "decay: η ÷ %g", r->sched.cfg.decay_factor);
         break;
     case ACT_WARMUP: {
         uint64_t len = r->sc.steps / 10 ? r->sc.steps / 10 : 1;
@@ -847,7 +863,8 @@ void app_act(app *a, app_action act)
 
 /* ---- the `:` prompt --------------------------------------------------- */
 
-/* The whole of s as a finite number. */
+/* The whole of s as a finite number.  Returns 0, −1 if it is not a
+ * number, 1 if it is one too large or too close to 0 for a double. */
 static int parse_double(const char *s, double *out)
 {
     if (!*s)
@@ -855,8 +872,10 @@ static int parse_double(const char *s, double *out)
     char *end;
     errno = 0;
     double x = strtod(s, &end);
-    if (*end || errno || !isfinite(x))
+    if (*end || end == s)
         return -1;
+    if (errno == ERANGE || !isfinite(x))
+        return 1;
     *out = x;
     return 0;
 }
@@ -936,11 +955,18 @@ int app_command(app *a, const char *line)
         return command_fail(a, " the run is frozen: u rewinds, r resets");
     if (strcmp(cmd, "eta") == 0) {
         double x;
-        if (parse_double(arg, &x) != 0 || !(x > 0))
+        int prc = parse_double(arg, &x);
+        /* out of the range η is kept in (schedule.h): known already */
+        if ((prc == 1 && arg[0] != '-') ||
+            (prc == 0 && x > 0 && x < SCHED_ETA_MIN))
+            return command_fail(a, "eta %.20s is outside the step sizes "
+                                "%.2g..%.2g", arg, SCHED_ETA_MIN,
+                                SCHED_ETA_MAX);
+        if (prc != 0 || !(x > 0))
             return command_fail(a, "eta needs a number > 0, got '%.20s'",
                                 arg);
-        run_set_eta(r, x);
-        app_message(a, "η = %.6g", run_eta(r));
+        if (!eta_held(a, run_set_eta(r, x)))
+            app_message(a, "η = %.6g", run_eta(r));
     } else if (strcmp(cmd, "batch") == 0) {
         uint64_t b;
         size_t max = r->m.n > 0 && r->m.n < 4096 ? r->m.n : 4096;

@@ -649,6 +649,114 @@ static uint64_t train_size(const scene *s)
     return s->mp.n > 0 ? (uint64_t)s->mp.n : 1;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Refuses a scene whose η leaves [SCHED_ETA_MIN, SCHED_ETA_MAX]
+ * (schedule.h): the schedule, with the timeline's eta, scale and decay
+ * events applied at their steps, is evaluated wherever η can change —
+ * at the events, on both sides of every scheduled decay and of the
+ * warmup's end, at the start, the end and far past it (an exponential
+ * warmup climbs to its cap) — since between those points it is
+ * monotone.  What a scene does to η is known before it runs, so it is an
+ * error there rather than a clamp during the run.  Keys a timeline
+ * presses (+, d, ...) are left to the run, which clamps them and says
+ * so. */
+static int check_eta_range(const scene *s, scene_err *e)
+{
+    char msg[256], hint[96];
+    snprintf(hint, sizeof hint, "a step size stays within %.2g..%.2g "
+             "(sgdscope-scene(5), eta)", SCHED_ETA_MIN, SCHED_ETA_MAX);
+    if (!(s->sched.eta0 >= SCHED_ETA_MIN && s->sched.eta0 <= SCHED_ETA_MAX)) {
+        snprintf(msg, sizeof msg, "eta (%g) is below the smallest step size "
+                 "(%.2g)", s->sched.eta0, SCHED_ETA_MIN);
+        return cross_fail(s, F_ETA, e, hint, msg);
+    }
+    schedule *sc = malloc(sizeof *sc);
+    if (!sc)
+        return 0; /* the run will say it is out of memory */
+    if (schedule_init(sc, &s->sched, msg, sizeof msg) != 0) {
+        free(sc);
+        return 0; /* the run reports it */
+    }
+    uint64_t pts[2 * TL_MAX_EVENTS + 4 * SCHED_MAX_DECAYS + 8];
+    size_t np = 0;
+    pts[np++] = 0;
+    pts[np++] = s->steps;
+    pts[np++] = UINT64_MAX;
+    for (size_t k = 0; k < s->tl.n; k++)
+        pts[np++] = s->tl.ev[k].step;
+    for (size_t k = 0; k < s->sched.ndecays; k++) {
+        pts[np++] = sc->decay_step[k];
+        pts[np++] = sc->decay_step[k] - (sc->decay_step[k] > 0);
+    }
+    if (s->sched.has_warmup) {
+        pts[np++] = sc->warm_end;
+        pts[np++] = sc->warm_end - (sc->warm_end > 0);
+    }
+    qsort(pts, np, sizeof pts[0], cmp_u64);
+    const tl_event *last = NULL; /* the last η event applied */
+    size_t next = 0;
+    int rc = 0;
+    for (size_t i = 0; i < np && rc == 0; i++) {
+        uint64_t t = pts[i];
+        for (; next < s->tl.n && s->tl.ev[next].step <= t && rc == 0; next++) {
+            const tl_event *ev = &s->tl.ev[next];
+            int held;
+            if (ev->kind == TL_ETA)
+                held = schedule_set_eta(sc, ev->step, ev->value);
+            else if (ev->kind == TL_SCALE)
+                held = schedule_scale_eta(sc, ev->step, ev->value);
+            else if (ev->kind == TL_DECAY)
+                held = schedule_decay_now(sc, ev->step);
+            else
+                continue;
+            last = ev;
+            if (held) {
+                double b = schedule_eta(sc, ev->step);
+                const char *dir = b >= SCHED_ETA_MAX ? "above the largest"
+                                                     : "below the smallest";
+                if (ev->kind == TL_ETA)
+                    snprintf(msg, sizeof msg, "eta %g is %s step size "
+                             "(%.2g)", ev->value, dir, b);
+                else if (ev->kind == TL_SCALE)
+                    snprintf(msg, sizeof msg, "scale %g takes eta %s step "
+                             "size (%.2g)", ev->value, dir, b);
+                else
+                    snprintf(msg, sizeof msg, "this decay takes eta %s step "
+                             "size (%.2g)", dir, b);
+                rc = event_fail(s, ev, ev->arg_col, e, hint, msg);
+            }
+        }
+        double eta = schedule_base(sc, t) * sc->scale;
+        if (rc || (eta >= SCHED_ETA_MIN && eta <= SCHED_ETA_MAX))
+            continue;
+        const char *dir = eta > SCHED_ETA_MAX ? "above the largest"
+                                              : "below the smallest";
+        double bound = eta > SCHED_ETA_MAX ? SCHED_ETA_MAX : SCHED_ETA_MIN;
+        if (t == UINT64_MAX)
+            snprintf(msg, sizeof msg, "the schedule takes eta %s step size "
+                     "(%.2g) in the end", dir, bound);
+        else
+            snprintf(msg, sizeof msg, "the schedule takes eta %s step size "
+                     "(%.2g) at step %llu", dir, bound,
+                     (unsigned long long)t);
+        if (last) {
+            rc = event_fail(s, last, last->arg_col, e, hint, msg);
+        } else {
+            int f = s->sched.ndecays ? F_DECAYS
+                    : s->sched.has_warmup ? F_WARMUP
+                    : s->sched.has_exp ? F_EXPWARMUP : F_ETA;
+            rc = cross_fail(s, later(s, F_ETA, f), e, hint, msg);
+        }
+    }
+    free(sc);
+    return rc;
+}
+
 int scene_finalize(scene *s, scene_err *e)
 {
     char msg[256];
@@ -729,7 +837,7 @@ int scene_finalize(scene *s, scene_err *e)
                  "line above line %d", s->tl.ev[bad - 1].line);
         return event_fail(s, ev, ev->col, e, hint, msg);
     }
-    return 0;
+    return check_eta_range(s, e);
 }
 
 int scene_check_keys(const scene *s, int (*is_key)(int c), scene_err *e)
