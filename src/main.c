@@ -207,7 +207,10 @@ static int run_interactive(app *a, const opts *o)
         to.rec = &rec;
     }
     int rc = tui_run(a, &to);
-    if (to.rec && recorder_close(&rec) != 0) {
+    /* 2: the terminal was unusable and nothing ran: nothing to keep */
+    if (to.rec && rc == 2)
+        recorder_abort(&rec);
+    else if (to.rec && recorder_close(&rec) != 0) {
         fprintf(stderr, "sgdscope: writing '%s' failed\n", o->record_path);
         if (rc == 0)
             rc = 1;
