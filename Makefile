@@ -129,11 +129,15 @@ $(BUILD)/bench: tests/bench.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $(HOT) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CORE_LIBS) -lm
 
 # ---- fuzzing ------------------------------------------------------------
-# libFuzzer on the scene parser (tests/fuzz_scene.c) for FUZZ_SECONDS,
-# starting from the seeds in tests/fuzz/corpus.  New inputs go to
-# build-fuzz/corpus and a crash to build-fuzz/crash-*, never into the
-# repository; a real finding becomes a seed in tests/fuzz/regressions and
-# a test in tests/test_scene.c.
+# libFuzzer, FUZZ_SECONDS for each target, one after the other:
+#   fuzz_scene  the scene parser (tests/fuzz_scene.c), from the seeds in
+#               tests/fuzz/corpus and tests/fuzz/regressions;
+#   fuzz_cli    the command line and --script (tests/fuzz_cli.c), from
+#               tests/fuzz/cli-corpus and tests/fuzz/cli-regressions.
+# New inputs go to build-fuzz/corpus and build-fuzz/cli-corpus and a
+# crash to build-fuzz/crash-* (cli-crash-*), never into the repository; a
+# real finding becomes a seed in the target's regressions directory and
+# a test (tests/test_scene.c, tests/test_untrusted.c).
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_SAN     := -fsanitize=fuzzer,address,undefined \
@@ -142,11 +146,15 @@ FUZZ_CFLAGS   = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
                 -Iinclude $(shell $(PKG_CONFIG) --cflags $(CORE_PKGS) \
                 2>/dev/null) $(WARN) -O1 -g $(FUZZ_SAN)
 
-fuzz: build-fuzz/fuzz_scene
-	@mkdir -p build-fuzz/corpus
+fuzz: build-fuzz/fuzz_scene build-fuzz/fuzz_cli
+	@mkdir -p build-fuzz/corpus build-fuzz/cli-corpus
 	./build-fuzz/fuzz_scene -max_total_time=$(FUZZ_SECONDS) \
 	    -dict=tests/fuzz/scene.dict -artifact_prefix=build-fuzz/ \
 	    build-fuzz/corpus tests/fuzz/corpus tests/fuzz/regressions
+	./build-fuzz/fuzz_cli -max_total_time=$(FUZZ_SECONDS) \
+	    -dict=tests/fuzz/cli.dict -artifact_prefix=build-fuzz/cli- \
+	    build-fuzz/cli-corpus tests/fuzz/cli-corpus \
+	    tests/fuzz/cli-regressions
 
 # The parser needs the model registry and dynamics names, which pull in
 # the numerics, so the target links every core source.
@@ -156,6 +164,14 @@ build-fuzz/fuzz_scene: tests/fuzz_scene.c $(CORE_SRC) $(wildcard include/*.h) \
 	@$(MAKE) --no-print-directory fuzz-deps
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz_scene.c $(CORE_SRC) \
 	    $(CORE_LIBS) -lm
+
+# The command line, with the core it feeds (scenes, scripts).
+build-fuzz/fuzz_cli: tests/fuzz_cli.c src/app/cli.c $(CORE_SRC) \
+                     $(wildcard include/*.h) $(wildcard src/core/*.h)
+	@mkdir -p build-fuzz
+	@$(MAKE) --no-print-directory fuzz-deps
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz_cli.c src/app/cli.c \
+	    $(CORE_SRC) $(CORE_LIBS) -lm
 
 # clang alone does not bring libFuzzer on Debian: its runtime is in
 # libclang-rt-N-dev (only recommended), so probe a real fuzzer link.

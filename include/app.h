@@ -62,6 +62,9 @@ const char *app_key_name(int key, char *buf, size_t cap);
 #define APP_ETA_FACTOR 1.1
 #define APP_ETA_FINE 1.01
 
+/* The message for a step size held at its bound (schedule.h
+ * SCHED_ETA_MIN/MAX): "η held at …, the smallest step size". */
+void app_held_text(const run *r, char *msg, size_t cap);
 /* What an action does to one run — the η keys, decay, warmup, dynamics,
  * batch — shared by the app (its run) and a session's timeline keys
  * (session.h): applies it and writes the feedback into msg.  A frozen run
@@ -227,8 +230,9 @@ int app_export_csv(const app *a, const char *path, char *err, size_t errlen);
  * returns buf. */
 char *app_speed_text(const app *a, char *buf, size_t cap);
 
-/* Sets the transient message (printf-style); it stays APP_MSG_SECONDS of
- * the front end's clock. */
+/* Sets the transient message (printf-style, kept sanitized: it quotes
+ * file names and scene text); it stays APP_MSG_SECONDS of the front
+ * end's clock. */
 void app_message(app *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

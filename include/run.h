@@ -283,10 +283,12 @@ void run_toggle_warmup(run *r, double mult, uint64_t len);
 /* η for the next step. */
 double run_eta(const run *r);
 
-/* Events, applied at the current step boundary and logged. */
-void run_set_eta(run *r, double eta);
-void run_scale_eta(run *r, double factor);
-void run_decay_now(run *r);
+/* Events, applied at the current step boundary and logged.  The η
+ * events return 1 when η was held at a bound of [SCHED_ETA_MIN,
+ * SCHED_ETA_MAX] instead of leaving it (schedule.h), 0 otherwise. */
+int run_set_eta(run *r, double eta);
+int run_scale_eta(run *r, double factor);
+int run_decay_now(run *r);
 /* Returns 0, or −1 with a reason if the dynamics can't run on the model. */
 int run_set_dynamics(run *r, dyn_kind k, char *err, size_t errlen);
 void run_set_batch(run *r, size_t batch);

@@ -69,7 +69,9 @@ typedef struct scene {
     int set_col[SCENE_MAX_FIELDS];
 } scene;
 
-/* A parse or validation error: file:line:col: msg, then an optional hint. */
+/* A parse or validation error: file:line:col: msg, then an optional hint.
+ * Its text quotes the scene and the command line, so it is kept
+ * sanitized (sanitize.h): safe to print or draw as it is. */
 typedef struct scene_err {
     char file[SCENE_PATH_MAX];
     int line, col;               /* 1-based; 0 when not about a position */
@@ -81,7 +83,9 @@ typedef struct scene_err {
 void scene_init(scene *s);
 
 /* Parses the file at path over s (fields it names are overwritten).
- * Sets s->name and s->path.  Returns 0, or −1 with e filled.  A
+ * Sets s->name and s->path.  Only a regular file is read, and opening
+ * never blocks: a FIFO, a device or a directory is an error ("not a
+ * regular file: a FIFO").  Returns 0, or −1 with e filled.  A
  * comparison file (`run NAME` blocks, comparison.h) gives its first run
  * as if it were alone: the shared lines, its block and every event. */
 int scene_load_file(scene *s, const char *path, scene_err *e);
@@ -104,7 +108,7 @@ int scene_finalize(scene *s, scene_err *e);
  * with e at the event's key ("unknown key 'Z' (see sgdscope(1) KEYS)"). */
 int scene_check_keys(const scene *s, int (*is_key)(int c), scene_err *e);
 
-/* Prints "file:line:col: error: msg" and "  hint: ..." to f. */
+/* Prints "file:line:col: error: msg" and "  hint: ..." to f, sanitized. */
 void scene_err_print(const scene_err *e, FILE *f);
 
 /* Number of fields and the name of field i (for help and tests). */

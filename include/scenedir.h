@@ -19,7 +19,8 @@
 /* One scene found on the search path. */
 typedef struct scenedir_entry {
     char name[SCENE_NAME_MAX];  /* file name without ".scene" */
-    char title[SCENE_NAME_MAX]; /* its title, or why it does not parse */
+    char title[SCENE_NAME_MAX]; /* its title, or why it does not load
+                                   (raw text: sanitize to show it) */
     char path[SCENE_PATH_MAX];  /* where it was found */
     int ok;                     /* 1 if it parses */
 } scenedir_entry;
@@ -43,8 +44,9 @@ const char *scenedir_first(void);
  * before fig10): the order of --list and of `m`.  Fills up to max entries of out and returns how many. */
 size_t scenedir_collect(const char *extra, scenedir_entry *out, size_t max);
 
-/* Prints every scene of scenedir_collect as "NAME  TITLE".  Returns the
- * number listed. */
+/* Prints every scene of scenedir_collect as "NAME  TITLE", both
+ * sanitized (sanitize.h): file names and titles are anyone's text.
+ * Returns the number listed. */
 size_t scenedir_list(FILE *out);
 
 /* Says where scenes were looked for and how to point elsewhere (for the

@@ -11,10 +11,20 @@
 #ifndef SGDSCOPE_SCHEDULE_H
 #define SGDSCOPE_SCHEDULE_H
 
+#include <float.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define SCHED_MAX_DECAYS 16
+
+/* The step sizes a run takes: the positive normal doubles.  Below, η
+ * underflows towards 0 (steps that do nothing, a stability line 2/η at
+ * infinity); above, η is infinite and every number of the run with it.
+ * A scene that leaves the range is refused (scene_finalize); a manual
+ * event that would leave it is clamped to it and says so; and
+ * schedule_eta never returns a value outside it. */
+#define SCHED_ETA_MIN DBL_MIN
+#define SCHED_ETA_MAX DBL_MAX
 
 typedef struct decay_pt {
     double at;     /* a step (is_frac = 0) or a fraction of total_steps */
@@ -77,16 +87,20 @@ typedef struct schedule {
 int schedule_init(schedule *s, const schedule_cfg *cfg, char *err,
                   size_t errlen);
 
-/* η at step t (the step size used to go from θ_t to θ_{t+1}). */
+/* η at step t (the step size used to go from θ_t to θ_{t+1}), within
+ * [SCHED_ETA_MIN, SCHED_ETA_MAX]. */
 double schedule_eta(const schedule *s, uint64_t t);
 
 /* The scheduled part base(t) alone, without manual scaling. */
 double schedule_base(const schedule *s, uint64_t t);
 
-/* Manual events at step boundary t; each is logged with its step. */
-void schedule_set_eta(schedule *s, uint64_t t, double eta);
-void schedule_scale_eta(schedule *s, uint64_t t, double factor);
-void schedule_decay_now(schedule *s, uint64_t t);
+/* Manual events at step boundary t; each is logged with its step.  An
+ * event that would take η out of [SCHED_ETA_MIN, SCHED_ETA_MAX] leaves
+ * it at the bound instead: they return 1 then, 0 otherwise (a value
+ * that is not a number > 0 is ignored, and returns 0). */
+int schedule_set_eta(schedule *s, uint64_t t, double eta);
+int schedule_scale_eta(schedule *s, uint64_t t, double factor);
+int schedule_decay_now(schedule *s, uint64_t t);
 /* Starts a manual warmup at step t: η ramps linearly to mult × its value
  * over len steps, then holds.  Logged. */
 void schedule_warmup_start(schedule *s, uint64_t t, double mult,

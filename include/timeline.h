@@ -84,7 +84,8 @@ const char *timeline_kind_name(tl_kind k);
  * the key table, or "space") and appends TL_KEY events to tl, keeping the
  * timeline in step order (a script event goes after timeline events of
  * the same step).  is_key(c) says whether c is bound.  Returns 0, or −1
- * with a message naming the bad item and its column (1-based).
+ * with a message naming the bad item and its column (1-based), quoting
+ * the item sanitized (sanitize.h).
  * STEP is an integer step; tl must already be resolved (its ev[].step
  * set).  Items may come in any order: each is placed by its step, items
  * of one step in script order.  On error tl is unchanged. */

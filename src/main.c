@@ -1,9 +1,7 @@
 /* main.c — the command line: parse flags, build the scene, then run the
  * interactive view, a headless run, a snapshot or a headless recording. */
 #include <errno.h>
-#include <getopt.h>
 #include <locale.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +11,13 @@
 
 #include "app.h"
 #include "canvas.h"
+#include "cli.h"
 #include "comparison.h"
 #include "exitsig.h"
 #include "headless.h"
 #include "outfile.h"
 #include "record.h"
+#include "sanitize.h"
 #include "scene.h"
 #include "scenedir.h"
 #include "session.h"
@@ -29,50 +29,8 @@
 #define SGDSCOPE_VERSION "dev"
 #endif
 
-#define MAX_SETS 256
-
-static const char usage_text[] =
-    "usage: sgdscope [OPTIONS] [SCENE]\n"
-    "       sgdscope --headless [SCENE] [--csv FILE|-] [--every N] [--summary]\n"
-    "                [--at N|P%]\n"
-    "       sgdscope --snapshot [SCENE] [--steps N] [--at N|P%] "
-    "[--size COLSxROWS]\n"
-    "       sgdscope --headless --record FILE.cast [--size COLSxROWS]\n"
-    "                [--at N|P%] [SCENE]\n"
-    "\n"
-    "Steps SGD on the toy models of \"SGD with large step sizes learns sparse\n"
-    "features\".  SCENE is a path or the name of a shipped scene (--list).\n"
-    "\n"
-    "  --headless        run without a terminal; print CSV and/or a summary\n"
-    "  --model NAME      quad1d, diagnet or relu1d (same as --set model=NAME)\n"
-    "  --set KEY=VALUE   set any scene field; repeatable, applied after SCENE\n"
-    "  --seed N          random seed (same as --set seed=N)\n"
-    "  --steps N         run length (same as --set steps=N); decays at a\n"
-    "                    share of the run (30%) refer to it\n"
-    "  --at N|P%         stop at step N, or at P% of the run, keeping the\n"
-    "                    run length: the --snapshot frame, the last frame\n"
-    "                    of a headless --record, the end of --csv/--summary\n"
-    "  --csv FILE|-      write metrics as CSV to FILE or stdout\n"
-    "  --every N         a CSV row every N steps (0: only at the end)\n"
-    "  --summary         print one JSON object with the final metrics\n"
-    "  --snapshot        print one frame as plain text (at --at, by default\n"
-    "                    the end of the run) and exit\n"
-    "  --size COLSxROWS  frame size for --snapshot and --record (100x30)\n"
-    "  --record FILE     record the session as asciicast v2 (FILE.cast)\n"
-    "  --script SCRIPT   press keys at steps: 'STEP:KEY STEP:KEY ...'\n"
-    "  --list            list the shipped scenes and exit\n"
-    "  --fps N           frames per second of the view and recordings (30)\n"
-    "  --unicode         braille plots whatever the locale\n"
-    "  --ascii           plain ASCII plots\n"
-    "  --block           quadrant-block plots (fonts without braille)\n"
-    "  --no-color        no colour (NO_COLOR in the environment also)\n"
-    "  --help            show this help\n"
-    "  --version         show the version\n"
-    "\n"
-    "Exit status: 0 success (a diverged run is a result, not an error),\n"
-    "1 runtime failure (a failed write too), 2 bad usage, a bad scene or a\n"
-    "refused output path, 128+N ended by signal N (man sgdscope: FILES,\n"
-    "SIGNALS).\n";
+/* The run functions below read the options under a short name. */
+typedef cli_opts opts;
 
 /* ---- standard output ------------------------------------------------------
  * Every write to stdout counts: a full disk or a closed descriptor is an
@@ -113,283 +71,11 @@ static void close_stdout(void)
     }
 }
 
-static void usage_error(const char *fmt, const char *arg)
+/* A bad command line: the reason (sanitized by cli.c), the usage, exit 2. */
+static void usage_error(const char *reason)
 {
-    fprintf(stderr, "sgdscope: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n\n%s", usage_text);
+    fprintf(stderr, "sgdscope: %s\n\n%s", reason, cli_usage);
     exit(2);
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-    if (!s || !*s || *s == '-' || *s == '+')
-        return -1;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-/* Everything the command line says. */
-typedef struct opts {
-    int headless, summary, snapshot, list, every_set;
-    int size_w, size_h, size_set, fps;
-    int force_ascii, force_unicode, force_block, no_color;
-    const char *csv_path, *record_path, *script, *scene_arg;
-    const char *at_arg;   /* --at as given; resolved against the scene's
-                             steps once the scene is built */
-    double at_pct;        /* --at P%: P; < 0 for a step */
-    uint64_t at_step;     /* --at N */
-    uint64_t every;
-    char sets[MAX_SETS][512]; /* scene overrides, in command-line order */
-    size_t nsets;
-} opts;
-
-enum { OPT_HEADLESS = 256, OPT_MODEL, OPT_SET, OPT_SEED, OPT_STEPS, OPT_CSV,
-       OPT_EVERY, OPT_SUMMARY, OPT_HELP, OPT_VERSION, OPT_SNAPSHOT, OPT_SIZE,
-       OPT_FPS, OPT_UNICODE, OPT_ASCII, OPT_NOCOLOR, OPT_RECORD, OPT_SCRIPT,
-       OPT_LIST, OPT_BLOCK, OPT_AT };
-
-static const struct option long_opts[] = {
-    {"headless", no_argument, 0, OPT_HEADLESS},
-    {"model", required_argument, 0, OPT_MODEL},
-    {"set", required_argument, 0, OPT_SET},
-    {"seed", required_argument, 0, OPT_SEED},
-    {"steps", required_argument, 0, OPT_STEPS},
-    {"at", required_argument, 0, OPT_AT},
-    {"csv", required_argument, 0, OPT_CSV},
-    {"every", required_argument, 0, OPT_EVERY},
-    {"summary", no_argument, 0, OPT_SUMMARY},
-    {"snapshot", no_argument, 0, OPT_SNAPSHOT},
-    {"size", required_argument, 0, OPT_SIZE},
-    {"record", required_argument, 0, OPT_RECORD},
-    {"script", required_argument, 0, OPT_SCRIPT},
-    {"list", no_argument, 0, OPT_LIST},
-    {"fps", required_argument, 0, OPT_FPS},
-    {"unicode", no_argument, 0, OPT_UNICODE},
-    {"ascii", no_argument, 0, OPT_ASCII},
-    {"block", no_argument, 0, OPT_BLOCK},
-    {"no-color", no_argument, 0, OPT_NOCOLOR},
-    {"help", no_argument, 0, OPT_HELP},
-    {"version", no_argument, 0, OPT_VERSION},
-    {0, 0, 0, 0}};
-
-/* Optimal-string-alignment distance between a and b (at most 31 bytes
- * each are compared): Levenshtein plus adjacent transpositions, because
- * the usual typo of a flag is two swapped letters ("--fsp"). */
-static size_t osa_distance(const char *a, const char *b)
-{
-    size_t n = strlen(a), m = strlen(b);
-    if (n > 31)
-        n = 31;
-    if (m > 31)
-        m = 31;
-    size_t d[32][32];
-    for (size_t i = 0; i <= n; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= m; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= n; i++)
-        for (size_t j = 1; j <= m; j++) {
-            size_t cost = a[i - 1] != b[j - 1];
-            size_t v = d[i - 1][j - 1] + cost;
-            if (d[i - 1][j] + 1 < v)
-                v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-                a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    return d[n][m];
-}
-
-/* The known long option nearest to arg ("--fsp" or "--fsp=3"), or NULL
- * when none is close: within 2 edits, and fewer than the name's length so
- * that a short word is not "corrected" into an unrelated one. */
-static const char *nearest_option(const char *arg)
-{
-    char word[32];
-    while (*arg == '-')
-        arg++;
-    size_t k = strcspn(arg, "=");
-    if (k == 0 || k >= sizeof word)
-        return NULL;
-    memcpy(word, arg, k);
-    word[k] = 0;
-    const char *best = NULL;
-    size_t bd = 3;
-    for (const struct option *op = long_opts; op->name; op++) {
-        size_t d = osa_distance(word, op->name);
-        if (d < bd && d < k) {
-            bd = d;
-            best = op->name;
-        }
-    }
-    return best;
-}
-
-/* --at N or --at P% (P a number 0..100).  Returns 0 or −1. */
-static int parse_at(opts *o, const char *arg)
-{
-    size_t len = strlen(arg);
-    o->at_arg = arg;
-    if (len > 1 && arg[len - 1] == '%') {
-        char num[64], *end;
-        if (len - 1 >= sizeof num || arg[0] == '-' || arg[0] == '+')
-            return -1;
-        memcpy(num, arg, len - 1);
-        num[len - 1] = 0;
-        errno = 0;
-        double p = strtod(num, &end);
-        if (errno || *end || end == num || !(p >= 0.0 && p <= 100.0))
-            return -1;
-        o->at_pct = p;
-        return 0;
-    }
-    o->at_pct = -1.0;
-    return parse_u64(arg, &o->at_step);
-}
-
-/* The step --at names in a run of `steps` steps (the end without --at).
- * A share rounds to the nearest step.  Exits 2 past the end: the run
- * would have to go on beyond its own length. */
-static uint64_t resolve_at(const opts *o, uint64_t steps)
-{
-    if (!o->at_arg)
-        return steps;
-    uint64_t at = o->at_pct >= 0.0
-                      ? (uint64_t)llround(o->at_pct / 100.0 * (double)steps)
-                      : o->at_step;
-    if (at > steps) {
-        char msg[160];
-        snprintf(msg, sizeof msg,
-                 "--at %%s is past the end of the run (steps = %llu); "
-                 "--steps sets the run length",
-                 (unsigned long long)steps);
-        usage_error(msg, o->at_arg);
-    }
-    return at;
-}
-
-static void parse_size(opts *o, const char *arg)
-{
-    char *x;
-    long w = strtol(arg, &x, 10), h = 0;
-    if (x != arg && (*x == 'x' || *x == 'X')) {
-        char *end;
-        h = strtol(x + 1, &end, 10);
-        if (*end || end == x + 1)
-            h = 0;
-    }
-    if (w < 1 || h < 1 || w > 1000 || h > 1000)
-        usage_error("--size needs COLSxROWS, each 1..1000, got '%s'", arg);
-    o->size_w = (int)w;
-    o->size_h = (int)h;
-    o->size_set = 1;
-}
-
-static void parse_args(opts *o, int argc, char **argv)
-{
-    memset(o, 0, sizeof *o);
-    o->size_w = 100;
-    o->size_h = 30;
-    o->fps = 30;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
-        uint64_t v;
-        switch (c) {
-        case OPT_HEADLESS: o->headless = 1; break;
-        case OPT_SNAPSHOT: o->snapshot = 1; break;
-        case OPT_LIST: o->list = 1; break;
-        case OPT_UNICODE: o->force_unicode = 1; o->force_ascii = 0; break;
-        case OPT_ASCII: o->force_ascii = 1; o->force_unicode = 0; break;
-        case OPT_BLOCK: o->force_block = 1; o->force_ascii = 0; break;
-        case OPT_NOCOLOR: o->no_color = 1; break;
-        case OPT_SIZE: parse_size(o, optarg); break;
-        case OPT_RECORD: o->record_path = optarg; break;
-        case OPT_SCRIPT: o->script = optarg; break;
-        case OPT_SUMMARY: o->summary = 1; break;
-        case OPT_CSV: o->csv_path = optarg; break;
-        case OPT_FPS:
-            if (parse_u64(optarg, &v) || v < 1 || v > 240)
-                usage_error("--fps needs a whole number 1..240, got '%s'",
-                            optarg);
-            o->fps = (int)v;
-            break;
-        case OPT_AT:
-            if (parse_at(o, optarg) != 0)
-                usage_error("--at needs a step N or a share P%% of the run "
-                            "(0..100), got '%s'", optarg);
-            break;
-        case OPT_EVERY:
-            if (parse_u64(optarg, &o->every))
-                usage_error("--every needs a whole number >= 0, got '%s'",
-                            optarg);
-            o->every_set = 1;
-            break;
-        case OPT_MODEL: case OPT_SET: case OPT_SEED: case OPT_STEPS:
-            if (o->nsets == MAX_SETS)
-                usage_error("too many --set options%s", "");
-            if (c == OPT_SEED && parse_u64(optarg, &v))
-                usage_error("--seed needs a whole number, got '%s'", optarg);
-            if (c == OPT_STEPS && (parse_u64(optarg, &v) || v == 0))
-                usage_error("--steps needs a whole number >= 1, got '%s'",
-                            optarg);
-            if (c == OPT_SET && !strchr(optarg, '='))
-                usage_error("--set needs KEY=VALUE, got '%s'", optarg);
-            snprintf(o->sets[o->nsets++], sizeof o->sets[0], "%s%s",
-                     c == OPT_MODEL ? "model=" : c == OPT_SEED ? "seed="
-                     : c == OPT_STEPS ? "steps=" : "", optarg);
-            break;
-        case 'h': case OPT_HELP:
-            fputs(usage_text, stdout);
-            exit(0);
-        case OPT_VERSION:
-            printf("sgdscope %s\n", SGDSCOPE_VERSION);
-            exit(0);
-        case ':':
-            usage_error("%s needs a value", argv[optind - 1]);
-            break;
-        default:
-            if (optopt && optopt < 256) {
-                char shortopt[3] = {'-', (char)optopt, 0};
-                usage_error("unknown option '%s'", shortopt);
-            }
-            {
-                const char *arg = argv[optind - 1];
-                const char *near = nearest_option(arg);
-                char msg[128];
-                if (near)
-                    snprintf(msg, sizeof msg,
-                             "unknown option '%%s' (did you mean '--%s'?)",
-                             near);
-                else
-                    snprintf(msg, sizeof msg, "unknown option '%%s'");
-                usage_error(msg, arg);
-            }
-        }
-    }
-    if (argc - optind > 1)
-        usage_error("expected one scene, got also '%s'", argv[optind + 1]);
-    if (o->list && argc - optind > 0)
-        usage_error("--list takes no scene, got '%s'", argv[optind]);
-    o->scene_arg = optind < argc ? argv[optind] : NULL;
-    if (o->record_path && o->snapshot)
-        usage_error("--record and --snapshot do not go together%s", "");
-    if (o->headless && o->snapshot)
-        usage_error("--snapshot needs no --headless%s", "");
-    /* The interactive view runs on until q: a stop step means nothing
-     * there. */
-    if (o->at_arg && !o->headless && !o->snapshot)
-        usage_error("--at needs --snapshot or --headless, got '%s' alone",
-                    o->at_arg);
 }
 
 /* Keys a script or a timeline may press: any of the key table but those
@@ -421,10 +107,12 @@ static int build_scene(comparison *c, const opts *o)
     if (o->scene_arg) {
         char path[SCENE_PATH_MAX];
         if (scenedir_find(o->scene_arg, path, sizeof path) != 0) {
+            char shown[SCENE_PATH_MAX];
+            sanitize_text(shown, sizeof shown, o->scene_arg);
             fprintf(stderr, "sgdscope: no scene '%s' (looked for a file, then "
                             "in $SGDSCOPE_SCENES, ./scenes and the data "
                             "directory; --list shows them)\n",
-                    o->scene_arg);
+                    shown);
             return 2;
         }
         if (comparison_load_file(c, path, &e) != 0) {
@@ -620,8 +308,10 @@ static int run_interactive(app *a, const opts *o)
         if (rc != 0) {
             recorder_abort(&rec);
         } else if (recorder_close(&rec) != 0) {
-            fprintf(stderr, "sgdscope: cannot write '%s': %s\n",
-                    o->record_path, strerror(errno));
+            char shown[SCENE_PATH_MAX];
+            sanitize_text(shown, sizeof shown, o->record_path);
+            fprintf(stderr, "sgdscope: cannot write '%s': %s\n", shown,
+                    strerror(errno));
             rc = 1;
         }
     }
@@ -631,9 +321,16 @@ static int run_interactive(app *a, const opts *o)
 int main(int argc, char **argv)
 {
     static opts o; /* the --set buffers are large: keep them off the stack */
-    /* First, so it runs last: after endwin and the temporaries. */
+    /* First, so it runs last: after endwin and the temporaries (and a
+     * --help or --version to a full disk is an error too). */
     atexit(close_stdout);
-    parse_args(&o, argc, argv);
+    char why[512];
+    switch (cli_parse(&o, argc, argv, why, sizeof why)) {
+    case CLI_RUN: break;
+    case CLI_HELP: fputs(cli_usage, stdout); return 0;
+    case CLI_VERSION: printf("sgdscope %s\n", SGDSCOPE_VERSION); return 0;
+    case CLI_ERROR: usage_error(why);
+    }
     /* Numbers in scenes and output always use '.', whatever the locale;
      * the locale only decides the glyphs. */
     setlocale(LC_ALL, "");
@@ -649,7 +346,9 @@ int main(int argc, char **argv)
     int rc = build_scene(&cmp, &o);
     if (rc != 0)
         return rc;
-    uint64_t at = resolve_at(&o, cmp.run[0].steps);
+    uint64_t at;
+    if (cli_resolve_at(&o, cmp.run[0].steps, &at, why, sizeof why) != 0)
+        usage_error(why);
 
     /* One BLAS thread: the runs are small, results must not depend on the
      * machine's core count, and the view keeps a core for itself. */

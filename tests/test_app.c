@@ -488,6 +488,12 @@ static void test_prompt(void **st)
     assert_non_null(strstr(a.msg, "eta needs a number > 0, got 'x'"));
     type(&a, "eta -1");
     assert_non_null(strstr(a.msg, "got '-1'"));
+    /* out of the range η is kept in: refused (issue 8, item 10) */
+    type(&a, "eta 1e-320");
+    assert_non_null(strstr(a.msg, "eta 1e-320 is outside the step sizes "
+                                  "2.2e-308..1.8e+308"));
+    type(&a, "eta 1e999");
+    assert_non_null(strstr(a.msg, "eta 1e999 is outside"));
     type(&a, "eta");
     assert_non_null(strstr(a.msg, "eta needs a value"));
     type(&a, "jump 5");

@@ -3,8 +3,10 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "sanitize.h"
 #include "scene.h"
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -700,8 +702,114 @@ static void test_files(void **state)
     assert_int_equal(scene_load_file(&s, "/nonexistent/x.scene", &e), -1);
     check_err(&e, "/nonexistent/x.scene", 0, 0, strerror(ENOENT), NULL);
     assert_int_equal(scene_load_file(&s, tmpdir, &e), -1);
-    check_err(&e, tmpdir, 0, 0, strerror(EISDIR), NULL);
+    check_err(&e, tmpdir, 0, 0, "not a regular file: a directory", NULL);
     assert_string_equal(s.name, "plain"); /* failures keep the old scene */
+}
+
+/* A FIFO (or a device) named like a scene is refused without being read:
+ * opening a FIFO with no writer would block forever (issue 8, item 8).
+ * The alarm turns a hang into a failure. */
+static void test_fifo_is_refused(void **state)
+{
+    (void)state;
+    static scene s;
+    scene_err e;
+    char p[600];
+    snprintf(p, sizeof p, "%s/fifo.scene", tmpdir);
+    unlink(p);
+    assert_int_equal(mkfifo(p, 0600), 0);
+    scene_init(&s);
+    alarm(20);
+    assert_int_equal(scene_load_file(&s, p, &e), -1);
+    alarm(0);
+    check_err(&e, p, 0, 0, "not a regular file: a FIFO", "a scene is a text file");
+    /* a character device, by its usual name */
+    alarm(20);
+    assert_int_equal(scene_load_file(&s, "/dev/null", &e), -1);
+    alarm(0);
+    check_err(&e, "/dev/null", 0, 0, "not a regular file: a character device",
+              NULL);
+    unlink(p);
+}
+
+/* Errors quote the scene's text and name its file: both sanitized, and a
+ * quote cut to its width never ends inside a UTF-8 character (issue 8,
+ * items 7 and 10). */
+static void test_err_text_sanitized(void **state)
+{
+    (void)state;
+    static scene s;
+    scene_err e;
+    /* a 72-byte key, 2-byte characters after "xy": cut at 63 bytes it
+     * would end in half an 'é' */
+    char text[256] = "xy";
+    for (int i = 0; i < 35; i++)
+        strcat(text, "\xc3\xa9");
+    strcat(text, " = 1\n");
+    scene_init(&s);
+    assert_int_equal(scene_load_string(&s, text, "t.scene", &e), -1);
+    assert_non_null(strstr(e.msg, "unknown key 'xy\xc3\xa9"));
+    assert_true(sanitize_is_clean(e.msg));
+    assert_null(strstr(e.msg, "\\x")); /* no byte escapes: whole chars */
+    /* a value with C1 CSI and a bidi override, echoed in the error */
+    assert_int_equal(scene_load_string(&s, "model = a\xc2\x9b" "2J\xe2\x80\xae" "b\n",
+                                       "t.scene", &e), -1);
+    assert_non_null(strstr(e.msg, "unknown model 'a\\u009b2J\\u202eb'"));
+    /* a hostile file name, in the error and in what prints it */
+    assert_int_equal(scene_load_string(&s, "eta = x\n", "bad\x1b[2Jname.scene",
+                                       &e), -1);
+    assert_string_equal(e.file, "bad\\e[2Jname.scene");
+    char buf[1024] = "";
+    FILE *f = fmemopen(buf, sizeof buf - 1, "w");
+    assert_non_null(f);
+    scene_err_print(&e, f);
+    fclose(f);
+    assert_non_null(strstr(buf, "bad\\e[2Jname.scene:1:7: error: "));
+    assert_null(strchr(buf, 0x1b));
+    /* every message of a timeline token cut to its width: whole chars */
+    char ev[256] = "at 1: dynamics a";
+    for (int i = 0; i < 40; i++)
+        strcat(ev, "\xce\xb8");
+    strcat(ev, "\n");
+    assert_int_equal(scene_load_string(&s, ev, "t.scene", &e), -1);
+    assert_true(sanitize_is_clean(e.msg));
+    assert_null(strstr(e.msg, "\\x"));
+}
+
+/* What a scene does to η is known before it runs: a scene that takes η
+ * to 0 or to infinity is refused at the line responsible (issue 8, item
+ * 10), not left to the run. */
+static void test_eta_range_refused(void **state)
+{
+    (void)state;
+    /*         123456789012345 */
+    final_bad("at 1: eta 5e-324\n", 1, 11,
+              "eta 4.94066e-324 is below the smallest step size", "2.2e-308");
+    final_bad("at 1: eta 1e-300\nat 2: scale 5e-324\n", 2, 13,
+              "scale 4.94066e-324 takes eta below the smallest step size",
+              NULL);
+    final_bad("at 1: eta 1e308\nat 2: scale 1e308\n", 2, 13,
+              "scale 1e+308 takes eta above the largest step size", NULL);
+    final_bad("eta = 5e-324\n", 1, 7, "eta (4.94066e-324) is below the "
+              "smallest step size", NULL);
+    /* scheduled decays: blamed on the decays, or on the event they
+     * combine with */
+    final_bad("steps = 100\neta = 1e-300\ndecays = 50%:1e10\n", 3, 10,
+              "the schedule takes eta below the smallest step size (2.2e-308) "
+              "at step 50", NULL);
+    final_bad("steps = 100\ndecays = 50%:100\nat 1: eta 1e-307\n", 3, 11,
+              "at step 50", NULL);
+    final_bad("steps = 100\neta = 1e300\ndecays = 50%:1e-10\n", 3, 10,
+              "above the largest step size", NULL);
+    /* a warmup climbing past the top */
+    final_bad("steps = 100\neta = 1e300\nwarmup = 0.5:1e10:1\n", 3, 10,
+              "above the largest step size", NULL);
+    /* in range: fine, however extreme */
+    static scene s;
+    scene_err e;
+    load_ok(&s, "steps = 100\neta = 1e-300\ndecays = 50%:1e7\n"
+                "at 1: scale 1e300\nat 2: eta 1e-5\nat 3: scale 0.5\n");
+    assert_int_equal(scene_finalize(&s, &e), 0);
 }
 
 /* ---- cross-field errors ------------------------------------------------- */
@@ -1317,6 +1425,9 @@ int main(void)
         cmocka_unit_test(test_failed_load_changes_nothing),
         cmocka_unit_test(test_garbage),
         cmocka_unit_test(test_files),
+        cmocka_unit_test(test_fifo_is_refused),
+        cmocka_unit_test(test_err_text_sanitized),
+        cmocka_unit_test(test_eta_range_refused),
         cmocka_unit_test(test_cross_fields),
         cmocka_unit_test(test_cross_field_blames_set),
         cmocka_unit_test(test_err_print),

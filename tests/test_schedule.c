@@ -148,6 +148,42 @@ static void test_manual_events(void **st)
     assert_int_equal(s.nlog, 3);
 }
 
+/* η never becomes 0 or infinite (issue 8, item 10): a manual event that
+ * would take it out of [SCHED_ETA_MIN, SCHED_ETA_MAX] holds it at the
+ * bound and says so; the next event starts from there. */
+static void test_eta_range_clamp(void **st)
+{
+    (void)st;
+    static schedule s;
+    char err[128];
+    schedule_cfg c = base_cfg(1.0, 1000);
+    c.decay_factor = 1e300;
+    assert_int_equal(schedule_init(&s, &c, err, sizeof err), 0);
+    assert_int_equal(schedule_set_eta(&s, 1, 5e-324), 1);
+    assert_true(schedule_eta(&s, 1) == SCHED_ETA_MIN);
+    assert_int_equal(schedule_scale_eta(&s, 2, 5e-324), 1);
+    assert_true(schedule_eta(&s, 2) == SCHED_ETA_MIN); /* not 0 */
+    assert_int_equal(schedule_scale_eta(&s, 3, 4.0), 0);
+    assert_true(schedule_eta(&s, 3) == 4.0 * SCHED_ETA_MIN);
+    assert_int_equal(schedule_set_eta(&s, 4, 1e308), 0);
+    assert_int_equal(schedule_scale_eta(&s, 5, 1e308), 1);
+    assert_true(schedule_eta(&s, 5) == SCHED_ETA_MAX); /* not inf */
+    assert_true(isfinite(s.log[s.nlog - 1].eta_after));
+    assert_int_equal(schedule_scale_eta(&s, 6, 0.5), 0);
+    assert_true(schedule_eta(&s, 6) == SCHED_ETA_MAX * 0.5);
+    assert_int_equal(schedule_set_eta(&s, 7, 1e-300), 0);
+    assert_int_equal(schedule_decay_now(&s, 8), 1); /* ÷ 1e300 */
+    assert_true(schedule_eta(&s, 8) == SCHED_ETA_MIN);
+    /* in range, nothing is held */
+    assert_int_equal(schedule_set_eta(&s, 9, 0.5), 0);
+    assert_true(schedule_eta(&s, 9) == 0.5);
+    /* the last guard: whatever the scale, η stays in range */
+    s.scale = INFINITY;
+    assert_true(schedule_eta(&s, 10) == SCHED_ETA_MAX);
+    s.scale = 0.0;
+    assert_true(schedule_eta(&s, 10) == SCHED_ETA_MIN);
+}
+
 static void test_log_cap(void **st)
 {
     (void)st;
@@ -188,6 +224,7 @@ int main(void)
         cmocka_unit_test(test_power_warmup),
         cmocka_unit_test(test_exp_warmup),
         cmocka_unit_test(test_manual_events),
+        cmocka_unit_test(test_eta_range_clamp),
         cmocka_unit_test(test_log_cap),
         cmocka_unit_test(test_init_errors),
     };

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sanitize.h"
+
 /* The one key table: input handling and the help overlay both read it. */
 const app_key app_keys[] = {
     {' ', {0}, ACT_PAUSE, "space", "pause / resume", "pause"},
@@ -85,10 +87,14 @@ const char *app_key_name(int key, char *buf, size_t cap)
 
 void app_message(app *a, const char *fmt, ...)
 {
+    /* Messages quote scene paths, names and errors: sanitized, cut on a
+     * character boundary. */
+    char raw[APP_MSG_MAX * 4];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(a->msg, sizeof a->msg, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    sanitize_text(a->msg, sizeof a->msg, raw);
     a->msg_until = a->now + APP_MSG_SECONDS;
 }
 
@@ -286,14 +292,30 @@ static void fire_end(app *a, const tl_event *ev)
     app_message(a, "lesson over — r to restart, m for the next scene");
 }
 
+/* After an η event: when η was held at a bound of its range (schedule.h)
+ * instead of leaving it, says so, on the status line and, without a
+ * screen to show it, on stderr.  Returns clamped. */
+static int eta_held(app *a, int clamped)
+{
+    if (!clamped)
+        return 0;
+    double eta = run_eta(a->r);
+    app_message(a, "η held at %g, the %s step size", eta,
+                eta >= SCHED_ETA_MAX ? "largest" : "smallest");
+    if (a->headless)
+        fprintf(stderr, "sgdscope: step %llu: %s\n",
+                (unsigned long long)a->r->t, a->msg);
+    return 1;
+}
+
 static void fire(app *a, const tl_event *ev)
 {
     run *r = a->r;
     char err[128];
     switch (ev->kind) {
-    case TL_DECAY: run_decay_now(r); break;
-    case TL_ETA: run_set_eta(r, ev->value); break;
-    case TL_SCALE: run_scale_eta(r, ev->value); break;
+    case TL_DECAY: eta_held(a, run_decay_now(r)); break;
+    case TL_ETA: eta_held(a, run_set_eta(r, ev->value)); break;
+    case TL_SCALE: eta_held(a, run_scale_eta(r, ev->value)); break;
     case TL_DYNAMICS:
         if (run_set_dynamics(r, (dyn_kind)ev->value, err, sizeof err) != 0)
             app_message(a, "%s", err);
@@ -679,6 +701,13 @@ static int changes_settings(app_action act)
            act == ACT_BATCH_DOWN || act == ACT_BATCH_UP;
 }
 
+void app_held_text(const run *r, char *msg, size_t cap)
+{
+    double eta = run_eta(r);
+    snprintf(msg, cap, "η held at %g, the %s step size", eta,
+             eta >= SCHED_ETA_MAX ? "largest" : "smallest");
+}
+
 int app_run_act(run *r, app_action act, char *msg, size_t cap)
 {
     if (!changes_settings(act))
@@ -698,13 +727,17 @@ int app_run_act(run *r, app_action act, char *msg, size_t cap)
                  : act == ACT_ETA_DOWN   ? 1.0 / APP_ETA_FACTOR
                  : act == ACT_ETA_FINE_UP ? APP_ETA_FINE
                                           : 1.0 / APP_ETA_FINE;
-        run_scale_eta(r, f);
-        snprintf(msg, cap, "η = %.6g", run_eta(r));
+        if (run_scale_eta(r, f))
+            app_held_text(r, msg, cap);
+        else
+            snprintf(msg, cap, "η = %.6g", run_eta(r));
         break;
     }
     case ACT_DECAY:
-        run_decay_now(r);
-        snprintf(msg, cap, "decay: η ÷ %g", r->sched.cfg.decay_factor);
+        if (run_decay_now(r))
+            app_held_text(r, msg, cap);
+        else
+            snprintf(msg, cap, "decay: η ÷ %g", r->sched.cfg.decay_factor);
         break;
     case ACT_WARMUP: {
         uint64_t len = r->sc.steps / 10 ? r->sc.steps / 10 : 1;
@@ -750,6 +783,10 @@ void app_act(app *a, app_action act)
     if (app_run_act(r, act, msg, sizeof msg)) {
         if (msg[0])
             app_message(a, "%s", msg);
+        /* without a screen, a held step size still has to be said */
+        if (a->headless && strncmp(msg, "η held", strlen("η held")) == 0)
+            fprintf(stderr, "sgdscope: step %llu: %s\n",
+                    (unsigned long long)r->t, msg);
         return;
     }
     switch (act) {
@@ -882,7 +919,8 @@ void app_act(app *a, app_action act)
 
 /* ---- the `:` prompt --------------------------------------------------- */
 
-/* The whole of s as a finite number. */
+/* The whole of s as a finite number.  Returns 0, −1 if it is not a
+ * number, 1 if it is one too large or too close to 0 for a double. */
 static int parse_double(const char *s, double *out)
 {
     if (!*s)
@@ -890,8 +928,10 @@ static int parse_double(const char *s, double *out)
     char *end;
     errno = 0;
     double x = strtod(s, &end);
-    if (*end || errno || !isfinite(x))
+    if (*end || end == s)
         return -1;
+    if (errno == ERANGE || !isfinite(x))
+        return 1;
     *out = x;
     return 0;
 }
@@ -971,11 +1011,18 @@ int app_command(app *a, const char *line)
         return command_fail(a, " the run is frozen: u rewinds, r resets");
     if (strcmp(cmd, "eta") == 0) {
         double x;
-        if (parse_double(arg, &x) != 0 || !(x > 0))
+        int prc = parse_double(arg, &x);
+        /* out of the range η is kept in (schedule.h): known already */
+        if ((prc == 1 && arg[0] != '-') ||
+            (prc == 0 && x > 0 && x < SCHED_ETA_MIN))
+            return command_fail(a, "eta %.20s is outside the step sizes "
+                                "%.2g..%.2g", arg, SCHED_ETA_MIN,
+                                SCHED_ETA_MAX);
+        if (prc != 0 || !(x > 0))
             return command_fail(a, "eta needs a number > 0, got '%.20s'",
                                 arg);
-        run_set_eta(r, x);
-        app_message(a, "η = %.6g", run_eta(r));
+        if (!eta_held(a, run_set_eta(r, x)))
+            app_message(a, "η = %.6g", run_eta(r));
     } else if (strcmp(cmd, "batch") == 0) {
         uint64_t b;
         size_t max = r->m.n > 0 && r->m.n < 4096 ? r->m.n : 4096;

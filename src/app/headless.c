@@ -10,6 +10,7 @@
 
 #include "exitsig.h"
 #include "outfile.h"
+#include "sanitize.h"
 
 /* Numbers print with %.10g: enough to compare runs, short enough to read;
  * NaN and ±Inf become empty CSV fields and JSON null. */
@@ -163,10 +164,14 @@ void headless_csv_row(const char *name, unsigned extras, const run *r,
 void headless_summary(const char *name, const run *r, FILE *f)
 {
     const run_metrics *m = &r->last;
+    /* the scene's file name, as every user text is shown: sanitized, so
+     * the summary is valid UTF-8 and safe on a terminal */
+    char shown[SCENE_NAME_MAX * 2];
+    sanitize_text(shown, sizeof shown, r->sc.name);
     fputs("{\"run\":", f);
     json_str(f, name);
     fputs(",\"scene\":", f);
-    json_str(f, r->sc.name);
+    json_str(f, shown);
     fputs(",\"model\":", f);
     json_str(f, r->m.ops->name);
     fprintf(f, ",\"seed\":%llu,\"steps\":%llu",
@@ -270,7 +275,12 @@ static void fire_due(session *s, int *quit)
     session_due d;
     char msg[APP_MSG_MAX];
     while (!*quit && session_peek(s, &d)) {
-        if (session_fire(s, &d, msg, sizeof msg) != SESSION_YOURS ||
+        int mine = session_fire(s, &d, msg, sizeof msg) == SESSION_YOURS;
+        /* without a screen, a held step size still has to be said */
+        if (strncmp(msg, "η held", strlen("η held")) == 0)
+            fprintf(stderr, "sgdscope: step %llu: %s\n",
+                    (unsigned long long)s->t, msg);
+        if (!mine ||
             d.ev->kind != TL_KEY)
             continue;
         switch (app_key_action((int)d.ev->value)) {

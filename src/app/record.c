@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "exitsig.h"
+#include "sanitize.h"
+
 #include "view.h"
 
 int recorder_open(recorder *rc, const char *path, int width, int height,
@@ -17,8 +19,12 @@ int recorder_open(recorder *rc, const char *path, int width, int height,
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    if (cast_open(&rc->k, path, width, height, title, color, err,
-                  errlen) != 0) {
+    /* the title names the scene: its author's text, sanitized like every
+     * user text that reaches a terminal (asciinema shows it) */
+    char shown[SCENE_NAME_MAX * 4];
+    sanitize_text(shown, sizeof shown, title);
+    if (cast_open(&rc->k, path, width, height, title ? shown : NULL, color,
+                  err, errlen) != 0) {
         canvas_free(&rc->c);
         return -1;
     }
@@ -55,7 +61,7 @@ static const char *event_label(const sched_event *e, char *buf, size_t cap)
 static int mark_events(recorder *rc, double t, const app *a)
 {
     const run *r = a->r;
-    char label[TL_TEXT_MAX + 64];
+    char label[TL_TEXT_MAX * 2 + 64];
     if (rc->r != r) {
         rc->r = r;
         rc->seen_log = rc->seen_decays = 0;
@@ -89,7 +95,10 @@ static int mark_events(recorder *rc, double t, const app *a)
     const char *cap = app_caption(a);
     if (cap && a->caption_seq != rc->seen_caption) {
         rc->seen_caption = a->caption_seq;
-        snprintf(label, sizeof label, "caption: %s", cap);
+        /* the scene author's text: escapes shown, never played */
+        char shown[TL_TEXT_MAX * 2];
+        sanitize_text(shown, sizeof shown, cap);
+        snprintf(label, sizeof label, "caption: %s", shown);
         if (cast_marker(&rc->k, t, label) != 0)
             return -1;
     }

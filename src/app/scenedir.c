@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sanitize.h"
 #include "scene.h"
 
 #ifndef SGDSCOPE_DATADIR
@@ -135,9 +136,13 @@ static size_t collect_dir(const char *dir, scenedir_entry *out, size_t n,
         if (en->ok)
             snprintf(en->title, sizeof en->title, "%s",
                      s.title[0] ? s.title : "(no title)");
-        else
+        else if (e.line > 0)
             snprintf(en->title, sizeof en->title,
-                     "(does not parse: line %d: %.80s)", e.line, e.msg);
+                     "(does not parse: line %d: %.*s)", e.line,
+                     (int)sanitize_clip(e.msg, strlen(e.msg), 80), e.msg);
+        else /* not read at all: not a regular file, unreadable */
+            snprintf(en->title, sizeof en->title, "(%.*s)",
+                     (int)sanitize_clip(e.msg, strlen(e.msg), 80), e.msg);
         n++;
     }
     closedir(d);
@@ -160,16 +165,33 @@ size_t scenedir_collect(const char *extra, scenedir_entry *out, size_t max)
     return n;
 }
 
+/* Characters (not bytes) of UTF-8 text, for aligning columns. */
+static int text_chars(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 size_t scenedir_list(FILE *out)
 {
     static scenedir_entry list[SCENEDIR_MAX];
+    /* File names and titles are anyone's text: shown sanitized, a
+     * name's escapes counted in the column width. */
+    static char names[SCENEDIR_MAX][SCENE_NAME_MAX * 4];
     size_t n = scenedir_collect(NULL, list, SCENEDIR_MAX);
     int w = 0;
-    for (size_t k = 0; k < n; k++)
-        if ((int)strlen(list[k].name) > w)
-            w = (int)strlen(list[k].name);
-    for (size_t k = 0; k < n; k++)
-        fprintf(out, "%-*s  %s\n", w, list[k].name, list[k].title);
+    for (size_t k = 0; k < n; k++) {
+        sanitize_text(names[k], sizeof names[k], list[k].name);
+        if (text_chars(names[k]) > w)
+            w = text_chars(names[k]);
+    }
+    for (size_t k = 0; k < n; k++) {
+        fprintf(out, "%s%*s  ", names[k], w - text_chars(names[k]), "");
+        sanitize_fputs(list[k].title, out);
+        fputc('\n', out);
+    }
     return n;
 }
 
@@ -186,10 +208,11 @@ void scenedir_explain(FILE *out)
     for (size_t i = 0; i < nd; i++) {
         const char *why = access(dirs[i], R_OK) == 0 ? "no *.scene files"
                                                      : "does not exist";
-        if (strcmp(dirs[i], "scenes") == 0)
-            fprintf(out, "  %s/scenes  (%s)\n", cwd, why);
-        else
-            fprintf(out, "  %s  (%s)\n", dirs[i], why);
+        /* directories come from the environment: shown sanitized */
+        fputs("  ", out);
+        sanitize_fputs(strcmp(dirs[i], "scenes") == 0 ? cwd : dirs[i], out);
+        fprintf(out, "%s  (%s)\n",
+                strcmp(dirs[i], "scenes") == 0 ? "/scenes" : "", why);
     }
     fprintf(out, "Set SGDSCOPE_SCENES=DIR[:DIR...] to add directories, run "
                  "from the source tree (./scenes), or install the data "

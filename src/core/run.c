@@ -508,28 +508,31 @@ static void after_event(run *r)
         checkpoint(r);
 }
 
-void run_set_eta(run *r, double eta)
+int run_set_eta(run *r, double eta)
 {
     if (before_event(r))
-        return;
-    schedule_set_eta(&r->sched, r->t, eta);
+        return 0;
+    int clamped = schedule_set_eta(&r->sched, r->t, eta);
     after_event(r);
+    return clamped;
 }
 
-void run_scale_eta(run *r, double factor)
+int run_scale_eta(run *r, double factor)
 {
     if (before_event(r))
-        return;
-    schedule_scale_eta(&r->sched, r->t, factor);
+        return 0;
+    int clamped = schedule_scale_eta(&r->sched, r->t, factor);
     after_event(r);
+    return clamped;
 }
 
-void run_decay_now(run *r)
+int run_decay_now(run *r)
 {
     if (before_event(r))
-        return;
-    schedule_decay_now(&r->sched, r->t);
+        return 0;
+    int clamped = schedule_decay_now(&r->sched, r->t);
     after_event(r);
+    return clamped;
 }
 
 int run_set_dynamics(run *r, dyn_kind k, char *err, size_t errlen)

@@ -7,10 +7,14 @@
 #include "scene.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "comparison.h"
+#include "sanitize.h"
 #include "scene_value.h"
 
 #define LINE_MAX_LEN 4096
@@ -319,7 +323,9 @@ static int parse_line(scene *s, const char *ln, size_t len, const char *file,
     if (klen == 0)
         return scene_fail(e, file, line, scene_col_of(ln, ks),
                           "write 'key = value'", "expected a key before '='");
-    snprintf(key, sizeof key, "%.*s", (int)(klen < 63 ? klen : 63), ln + ks);
+    /* cut on a character boundary: the key is quoted in errors */
+    snprintf(key, sizeof key, "%.*s", (int)sanitize_clip(ln + ks, klen, 63),
+             ln + ks);
     while (i < len && is_blank(ln[i]))
         i++;
     int is_at = klen == 2 && memcmp(ln + ks, "at", 2) == 0;
@@ -342,8 +348,8 @@ static int parse_line(scene *s, const char *ln, size_t len, const char *file,
             ve++;
         while (ve > vs && is_blank(ln[ve - 1]))
             ve--;
-        int vlen = ve - vs > 60 ? 60 : (int)(ve - vs);
-        int shown = kl < 40 ? (int)kl : 40;
+        int vlen = (int)sanitize_clip(ln + vs, ve - vs, 60);
+        int shown = (int)sanitize_clip(ln + ks, kl, 40);
         if (vlen > 0)
             snprintf(hint, sizeof hint, "write '%.*s = %.*s'", shown,
                      ln + ks, vlen, ln + vs);
@@ -526,13 +532,61 @@ int scene_load_string(scene *s, const char *text, const char *fname,
     return load_text(s, text, strlen(text), fname ? fname : "<string>", e);
 }
 
+/* What a file that is not a regular one is, for the error. */
+static const char *file_kind(mode_t m)
+{
+    return S_ISDIR(m)    ? "a directory"
+           : S_ISFIFO(m) ? "a FIFO"
+           : S_ISCHR(m)  ? "a character device"
+           : S_ISBLK(m)  ? "a block device"
+           : S_ISSOCK(m) ? "a socket"
+                         : "not a file";
+}
+
+/* Opens path for reading if it is a regular file.  Never blocks: opening
+ * a FIFO waits for a writer and reading a device may never end, so the
+ * file is checked before it is opened, opened non-blocking, and checked
+ * again on the descriptor (it may have been replaced in between). */
+static FILE *open_regular(const char *path, scene_err *e)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        scene_fail(e, path, 0, 0, "a scene is a text file",
+                   "not a regular file: %s", file_kind(st.st_mode));
+        return NULL;
+    }
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        scene_fail(e, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0) {
+        scene_fail(e, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        scene_fail(e, path, 0, 0, "a scene is a text file",
+                   "not a regular file: %s", file_kind(st.st_mode));
+        close(fd);
+        return NULL;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    FILE *f = NULL;
+    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0 ||
+        !(f = fdopen(fd, "rb"))) {
+        scene_fail(e, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
 int scene_read_file(const char *path, char **text, size_t *len,
                     scene_err *e)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = open_regular(path, e);
     if (!f)
-        return scene_fail(e, path, 0, 0, NULL, "cannot open: %s",
-                          strerror(errno));
+        return -1;
     char *buf = malloc(FILE_MAX_LEN + 1);
     if (!buf) {
         fclose(f);
@@ -614,7 +668,7 @@ static void blame(const scene *s, int i, scene_err *e)
         if (n == sizeof s->set_file[i] - 1 && strncmp(s->path, file, n) == 0)
             file = s->path;
     }
-    snprintf(e->file, sizeof e->file, "%s", file);
+    sanitize_text(e->file, sizeof e->file, file);
 }
 
 /* Points e at timeline event ev: its line in the file the timeline was
@@ -631,11 +685,11 @@ static int event_fail(const scene *s, const tl_event *ev, int col,
     else if (n == sizeof s->set_file[F_EVENTS] - 1 &&
              strncmp(s->path, file, n) == 0)
         file = s->path;
-    snprintf(e->file, sizeof e->file, "%s", file);
+    sanitize_text(e->file, sizeof e->file, file);
     e->line = ev->line;
     e->col = ev->line ? col : 0;
-    snprintf(e->msg, sizeof e->msg, "%s", msg);
-    snprintf(e->hint, sizeof e->hint, "%s", hint ? hint : "");
+    sanitize_text(e->msg, sizeof e->msg, msg);
+    sanitize_text(e->hint, sizeof e->hint, hint);
     return -1;
 }
 
@@ -659,8 +713,8 @@ static int cross_fail(const scene *s, int i, scene_err *e, const char *hint,
                       const char *msg)
 {
     blame(s, i, e);
-    snprintf(e->msg, sizeof e->msg, "%s", msg);
-    snprintf(e->hint, sizeof e->hint, "%s", hint ? hint : "");
+    sanitize_text(e->msg, sizeof e->msg, msg);
+    sanitize_text(e->hint, sizeof e->hint, hint);
     return -1;
 }
 
@@ -703,6 +757,114 @@ static int resolve_events(scene *s, size_t *bad, char *msg, size_t cap)
                             ? a.ev[i++] : b.ev[j++];
     s->tl_base = 0;
     return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Refuses a scene whose η leaves [SCHED_ETA_MIN, SCHED_ETA_MAX]
+ * (schedule.h): the schedule, with the timeline's eta, scale and decay
+ * events applied at their steps, is evaluated wherever η can change —
+ * at the events, on both sides of every scheduled decay and of the
+ * warmup's end, at the start, the end and far past it (an exponential
+ * warmup climbs to its cap) — since between those points it is
+ * monotone.  What a scene does to η is known before it runs, so it is an
+ * error there rather than a clamp during the run.  Keys a timeline
+ * presses (+, d, ...) are left to the run, which clamps them and says
+ * so. */
+static int check_eta_range(const scene *s, scene_err *e)
+{
+    char msg[256], hint[96];
+    snprintf(hint, sizeof hint, "a step size stays within %.2g..%.2g "
+             "(sgdscope-scene(5), eta)", SCHED_ETA_MIN, SCHED_ETA_MAX);
+    if (!(s->sched.eta0 >= SCHED_ETA_MIN && s->sched.eta0 <= SCHED_ETA_MAX)) {
+        snprintf(msg, sizeof msg, "eta (%g) is below the smallest step size "
+                 "(%.2g)", s->sched.eta0, SCHED_ETA_MIN);
+        return cross_fail(s, F_ETA, e, hint, msg);
+    }
+    schedule *sc = malloc(sizeof *sc);
+    if (!sc)
+        return 0; /* the run will say it is out of memory */
+    if (schedule_init(sc, &s->sched, msg, sizeof msg) != 0) {
+        free(sc);
+        return 0; /* the run reports it */
+    }
+    uint64_t pts[2 * TL_MAX_EVENTS + 4 * SCHED_MAX_DECAYS + 8];
+    size_t np = 0;
+    pts[np++] = 0;
+    pts[np++] = s->steps;
+    pts[np++] = UINT64_MAX;
+    for (size_t k = 0; k < s->tl.n; k++)
+        pts[np++] = s->tl.ev[k].step;
+    for (size_t k = 0; k < s->sched.ndecays; k++) {
+        pts[np++] = sc->decay_step[k];
+        pts[np++] = sc->decay_step[k] - (sc->decay_step[k] > 0);
+    }
+    if (s->sched.has_warmup) {
+        pts[np++] = sc->warm_end;
+        pts[np++] = sc->warm_end - (sc->warm_end > 0);
+    }
+    qsort(pts, np, sizeof pts[0], cmp_u64);
+    const tl_event *last = NULL; /* the last η event applied */
+    size_t next = 0;
+    int rc = 0;
+    for (size_t i = 0; i < np && rc == 0; i++) {
+        uint64_t t = pts[i];
+        for (; next < s->tl.n && s->tl.ev[next].step <= t && rc == 0; next++) {
+            const tl_event *ev = &s->tl.ev[next];
+            int held;
+            if (ev->kind == TL_ETA)
+                held = schedule_set_eta(sc, ev->step, ev->value);
+            else if (ev->kind == TL_SCALE)
+                held = schedule_scale_eta(sc, ev->step, ev->value);
+            else if (ev->kind == TL_DECAY)
+                held = schedule_decay_now(sc, ev->step);
+            else
+                continue;
+            last = ev;
+            if (held) {
+                double b = schedule_eta(sc, ev->step);
+                const char *dir = b >= SCHED_ETA_MAX ? "above the largest"
+                                                     : "below the smallest";
+                if (ev->kind == TL_ETA)
+                    snprintf(msg, sizeof msg, "eta %g is %s step size "
+                             "(%.2g)", ev->value, dir, b);
+                else if (ev->kind == TL_SCALE)
+                    snprintf(msg, sizeof msg, "scale %g takes eta %s step "
+                             "size (%.2g)", ev->value, dir, b);
+                else
+                    snprintf(msg, sizeof msg, "this decay takes eta %s step "
+                             "size (%.2g)", dir, b);
+                rc = event_fail(s, ev, ev->arg_col, e, hint, msg);
+            }
+        }
+        double eta = schedule_base(sc, t) * sc->scale;
+        if (rc || (eta >= SCHED_ETA_MIN && eta <= SCHED_ETA_MAX))
+            continue;
+        const char *dir = eta > SCHED_ETA_MAX ? "above the largest"
+                                              : "below the smallest";
+        double bound = eta > SCHED_ETA_MAX ? SCHED_ETA_MAX : SCHED_ETA_MIN;
+        if (t == UINT64_MAX)
+            snprintf(msg, sizeof msg, "the schedule takes eta %s step size "
+                     "(%.2g) in the end", dir, bound);
+        else
+            snprintf(msg, sizeof msg, "the schedule takes eta %s step size "
+                     "(%.2g) at step %llu", dir, bound,
+                     (unsigned long long)t);
+        if (last) {
+            rc = event_fail(s, last, last->arg_col, e, hint, msg);
+        } else {
+            int f = s->sched.ndecays ? F_DECAYS
+                    : s->sched.has_warmup ? F_WARMUP
+                    : s->sched.has_exp ? F_EXPWARMUP : F_ETA;
+            rc = cross_fail(s, later(s, F_ETA, f), e, hint, msg);
+        }
+    }
+    free(sc);
+    return rc;
 }
 
 int scene_finalize(scene *s, scene_err *e)
@@ -802,7 +964,7 @@ int scene_finalize(scene *s, scene_err *e)
                  "line above line %d", s->tl.ev[bad - 1].line);
         return event_fail(s, ev, ev->col, e, hint, msg);
     }
-    return 0;
+    return check_eta_range(s, e);
 }
 
 int scene_check_keys(const scene *s, int (*is_key)(int c), scene_err *e)
@@ -829,12 +991,19 @@ int scene_check_keys(const scene *s, int (*is_key)(int c), scene_err *e)
 
 void scene_err_print(const scene_err *e, FILE *f)
 {
+    /* Sanitized when filled, and again here for one filled by hand: the
+     * file name and the quoted values are the scene author's text. */
+    sanitize_fputs(e->file, f);
+    if (e->line > 0)
+        fprintf(f, ":%d", e->line);
     if (e->line > 0 && e->col > 0)
-        fprintf(f, "%s:%d:%d: error: %s\n", e->file, e->line, e->col, e->msg);
-    else if (e->line > 0)
-        fprintf(f, "%s:%d: error: %s\n", e->file, e->line, e->msg);
-    else
-        fprintf(f, "%s: error: %s\n", e->file, e->msg);
-    if (e->hint[0])
-        fprintf(f, "  hint: %s\n", e->hint);
+        fprintf(f, ":%d", e->col);
+    fputs(": error: ", f);
+    sanitize_fputs(e->msg, f);
+    fputc('\n', f);
+    if (e->hint[0]) {
+        fputs("  hint: ", f);
+        sanitize_fputs(e->hint, f);
+        fputc('\n', f);
+    }
 }

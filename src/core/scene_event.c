@@ -105,7 +105,7 @@ static int parse_number(cursor *c, tl_event *ev, scene_err *e)
     }
     if (rc)
         return scene_fail(e, c->file, c->line, ev->arg_col, NULL,
-                          "%s must be %s, got '%.48s'%s", name, want, tok,
+                          "%s must be %s, got '%.*s'%s", name, want, SCENE_QUOTE(tok),
                           rc == 2 ? " (too large)" : "");
     ev->value = x;
     return 0;
@@ -126,7 +126,7 @@ static int parse_dynamics(cursor *c, tl_event *ev, scene_err *e)
     if (k < 0) {
         scene_name_hint(tok, dyn_name_at, hint, sizeof hint);
         return scene_fail(e, c->file, c->line, ev->arg_col, hint,
-                          "unknown dynamics '%.48s'", tok);
+                          "unknown dynamics '%.*s'", SCENE_QUOTE(tok));
     }
     ev->value = k;
     return 0;
@@ -203,7 +203,7 @@ static int parse_caption(cursor *c, tl_event *ev, scene_err *e)
             return scene_fail(e, c->file, c->line, col(c, st), form,
                               "caption duration in seconds must be a "
                               "number in (0, 86400] followed by 's', got "
-                              "'%.48s'%s", tok,
+                              "'%.*s'%s", SCENE_QUOTE(tok),
                               rc == 2 ? " (too large)" : "");
         ev->unit = TL_SECONDS;
         ev->value = x;
@@ -214,7 +214,7 @@ static int parse_caption(cursor *c, tl_event *ev, scene_err *e)
         if (rc)
             return scene_fail(e, c->file, c->line, col(c, st), form,
                               "caption duration must be an integer >= 1 "
-                              "(steps), got '%.48s'%s", tok,
+                              "(steps), got '%.*s'%s", SCENE_QUOTE(tok),
                               rc == 2 ? " (too large)" : "");
         ev->unit = TL_STEPS;
         ev->value = (double)d;
@@ -247,8 +247,8 @@ static int parse_pause(cursor *c, tl_event *ev, scene_err *e)
         return scene_fail(e, c->file, c->line, col(c, st),
                           "pause takes no argument (until space) or a "
                           "time in seconds, e.g. 'pause 5s'",
-                          "unexpected text after the pause event: '%.48s'"
-                          "%s", tok, rc == 2 ? " (too large)" : "");
+                          "unexpected text after the pause event: '%.*s'"
+                          "%s", SCENE_QUOTE(tok), rc == 2 ? " (too large)" : "");
     ev->unit = TL_SECONDS;
     ev->value = x;
     return 0;
@@ -292,7 +292,7 @@ static int parse_key(cursor *c, tl_event *ev, scene_err *e)
     }
     return scene_fail(e, c->file, c->line, ev->arg_col, form,
                       "a key is one printable ASCII character or 'space', "
-                      "got '%.*s'", n > 48 ? 48 : (int)n, k);
+                      "got '%.*s'", (int)sanitize_clip(k, n, 48), k);
 }
 
 int scene_event_parse(scene *s, const char *ln, size_t len, size_t i,
@@ -322,11 +322,12 @@ int scene_event_parse(scene *s, const char *ln, size_t len, size_t i,
                           rc == 2 ? NULL
                                   : "STEP is a step (5000), a percentage "
                                     "(50%) or a fraction of steps (0.5)",
-                          "%s event step '%.48s'",
-                          rc == 2 ? "too large an" : "bad", tok);
+                          "%s event step '%.*s'",
+                          rc == 2 ? "too large an" : "bad", SCENE_QUOTE(tok));
     skip_blanks(&c);
     if (c.i == len || ln[c.i] != ':') {
-        snprintf(hint, sizeof hint, "write 'at %.48s: KIND'", tok);
+        snprintf(hint, sizeof hint, "write 'at %.*s: KIND'",
+                 SCENE_QUOTE(tok));
         return scene_fail(e, file, line, col(&c, c.i), hint,
                           "missing ':' after the step");
     }
@@ -344,7 +345,7 @@ int scene_event_parse(scene *s, const char *ln, size_t len, size_t i,
             return scene_fail(e, file, line, ev.arg_col, hint,
                               "missing event after ':'");
         return scene_fail(e, file, line, ev.arg_col, hint,
-                          "unknown event '%.48s'", tok);
+                          "unknown event '%.*s'", SCENE_QUOTE(tok));
     }
     ev.kind = (tl_kind)kind;
     switch (ev.kind) {

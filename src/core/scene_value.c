@@ -16,19 +16,26 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sanitize.h"
+
 #define ITEM_MAX 128 /* longest list item we copy out to parse */
 
 int scene_fail(scene_err *e, const char *file, int line, int col,
                const char *hint, const char *fmt, ...)
 {
+    /* Messages quote the user's text: formatted in full, then sanitized
+     * and cut on a character boundary, so nothing in a scene or an
+     * argument reaches a terminal raw or as a broken UTF-8 sequence. */
+    char msg[1024];
     va_list ap;
-    snprintf(e->file, sizeof e->file, "%s", file ? file : "");
+    sanitize_text(e->file, sizeof e->file, file);
     e->line = line;
     e->col = col;
     va_start(ap, fmt);
-    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    snprintf(e->hint, sizeof e->hint, "%s", hint ? hint : "");
+    sanitize_text(e->msg, sizeof e->msg, msg);
+    sanitize_text(e->hint, sizeof e->hint, hint);
     return -1;
 }
 
@@ -164,7 +171,7 @@ static int bad_scalar(const scene_field *f, const char *v, const scene_pos *p,
     char d[96];
     scene_value_describe(f, d, sizeof d);
     return scene_fail(e, p->file, p->line, p->col, NULL,
-                      "%s must be %s, got '%.48s'%s", f->name, d, v,
+                      "%s must be %s, got '%.*s'%s", f->name, d, SCENE_QUOTE(v),
                       too_large ? " (too large)" : "");
 }
 
@@ -242,7 +249,7 @@ static int parse_name(scene *s, const scene_field *f, const char *v,
         }
         scene_name_hint(v, model_name_at, h, sizeof h);
         return scene_fail(e, p->file, p->line, p->col, h,
-                          "unknown model '%.48s'", v);
+                          "unknown model '%.*s'", SCENE_QUOTE(v));
     }
     int k = dyn_parse(v);
     if (k >= 0) {
@@ -252,7 +259,7 @@ static int parse_name(scene *s, const scene_field *f, const char *v,
     }
     scene_name_hint(v, dyn_name_at, h, sizeof h);
     return scene_fail(e, p->file, p->line, p->col, h,
-                      "unknown dynamics '%.48s'", v);
+                      "unknown dynamics '%.*s'", SCENE_QUOTE(v));
 }
 
 static int parse_string(scene *s, const scene_field *f, const char *v,
@@ -382,7 +389,7 @@ static int item_fail(const scene_pos *p, const char *v, size_t off,
                      const char *got)
 {
     return scene_fail(e, p->file, p->line, col_at(p, v, off), hint,
-                      "%s, got '%.48s'", msg, got);
+                      "%s, got '%.*s'", msg, SCENE_QUOTE(got));
 }
 
 static int parse_decays(scene *s, const char *v, const scene_pos *p,
@@ -450,11 +457,12 @@ static int one_item(const char *name, const char *form, const char *v,
     item extra;
     if (rc < 0 || (rc > 0 && (it->nparts < lo || it->nparts > hi)))
         return scene_fail(e, p->file, p->line, p->col, NULL,
-                          "%s must be %s or none, got '%.48s'", name, form,
-                          v);
+                          "%s must be %s or none, got '%.*s'", name, form,
+                          SCENE_QUOTE(v));
     if (rc == 0 || next_item(v, &i, &extra) != 0)
         return scene_fail(e, p->file, p->line, p->col, NULL,
-                          "%s takes one %s, got '%.48s'", name, form, v);
+                          "%s takes one %s, got '%.*s'", name, form,
+                          SCENE_QUOTE(v));
     return 0;
 }
 

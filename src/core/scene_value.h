@@ -7,8 +7,15 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "sanitize.h"
 #include "scene.h"
+
+/* The "%.*s" arguments that quote user text s in a message: at most 48
+ * bytes of it, cut on a character boundary (scene_fail sanitizes the
+ * whole message). */
+#define SCENE_QUOTE(s) (int)sanitize_clip((s), strlen(s), 48), (s)
 
 /* Value types.  The integer types differ only in the member they store to. */
 typedef enum {

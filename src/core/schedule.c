@@ -113,7 +113,37 @@ static double manual_ramp(const schedule *s, uint64_t t)
 
 double schedule_eta(const schedule *s, uint64_t t)
 {
-    return schedule_base(s, t) * s->scale * manual_ramp(s, t);
+    double e = schedule_base(s, t) * s->scale * manual_ramp(s, t);
+    /* Manual events keep η in range, and scene_finalize refuses
+     * schedules that leave it; this is the last guard (a warmup key
+     * ramping past the top, say). */
+    if (e > SCHED_ETA_MAX)
+        return SCHED_ETA_MAX;
+    if (!(e >= SCHED_ETA_MIN))
+        return SCHED_ETA_MIN;
+    return e;
+}
+
+/* Moves the manual scale so that η at step t lies within [SCHED_ETA_MIN,
+ * SCHED_ETA_MAX] again, after a manual event.  Returns 1 if it had to. */
+static int keep_in_range(schedule *s, uint64_t t)
+{
+    double b = schedule_base(s, t) * manual_ramp(s, t);
+    double e = b * s->scale;
+    if (e >= SCHED_ETA_MIN && e <= SCHED_ETA_MAX)
+        return 0;
+    /* a schedule out of range by itself is schedule_eta's to clamp */
+    if (!(b >= SCHED_ETA_MIN && b <= SCHED_ETA_MAX))
+        return 0;
+    int high = e > SCHED_ETA_MAX;
+    double sc = (high ? SCHED_ETA_MAX : SCHED_ETA_MIN) / b;
+    /* the quotient is rounded: step it until b · sc is inside */
+    while (high && b * sc > SCHED_ETA_MAX)
+        sc = nextafter(sc, 0.0);
+    while (!high && b * sc < SCHED_ETA_MIN)
+        sc = nextafter(sc, INFINITY);
+    s->scale = sc;
+    return 1;
 }
 
 void schedule_warmup_start(schedule *s, uint64_t t, double mult,
@@ -158,27 +188,33 @@ void schedule_log(schedule *s, uint64_t t, event_kind kind, double value)
     e->eta_after = schedule_eta(s, t);
 }
 
-void schedule_set_eta(schedule *s, uint64_t t, double eta)
+int schedule_set_eta(schedule *s, uint64_t t, double eta)
 {
     double b = schedule_base(s, t);
     if (!(eta > 0.0) || !isfinite(eta) || !(b > 0.0))
-        return;
+        return 0;
     s->scale = eta / b;
+    int clamped = keep_in_range(s, t);
     schedule_log(s, t, EV_SET_ETA, eta);
+    return clamped;
 }
 
-void schedule_scale_eta(schedule *s, uint64_t t, double factor)
+int schedule_scale_eta(schedule *s, uint64_t t, double factor)
 {
     if (!(factor > 0.0) || !isfinite(factor))
-        return;
+        return 0;
     s->scale *= factor;
+    int clamped = keep_in_range(s, t);
     schedule_log(s, t, EV_SCALE_ETA, factor);
+    return clamped;
 }
 
-void schedule_decay_now(schedule *s, uint64_t t)
+int schedule_decay_now(schedule *s, uint64_t t)
 {
     s->scale /= s->cfg.decay_factor;
+    int clamped = keep_in_range(s, t);
     schedule_log(s, t, EV_DECAY_NOW, s->cfg.decay_factor);
+    return clamped;
 }
 
 sched_phase schedule_phase(const schedule *s, uint64_t t)

@@ -261,10 +261,11 @@ int session_peek(const session *s, session_due *d)
 static void apply(session *s, run *r, const tl_event *ev, char *msg,
                   size_t cap)
 {
+    int held = 0;
     switch (ev->kind) {
-    case TL_DECAY: run_decay_now(r); break;
-    case TL_ETA: run_set_eta(r, ev->value); break;
-    case TL_SCALE: run_scale_eta(r, ev->value); break;
+    case TL_DECAY: held = run_decay_now(r); break;
+    case TL_ETA: held = run_set_eta(r, ev->value); break;
+    case TL_SCALE: held = run_scale_eta(r, ev->value); break;
     case TL_DYNAMICS:
         run_set_dynamics(r, (dyn_kind)ev->value, msg, cap);
         break;
@@ -276,6 +277,11 @@ static void apply(session *s, run *r, const tl_event *ev, char *msg,
     default: /* a block holds no captions, pauses or ends */
         break;
     }
+    /* scene_finalize refuses timelines that leave the range; a key
+     * pressed before may still have moved η to a bound */
+    if (held)
+        snprintf(msg, cap, "η held at %g, the %s step size", run_eta(r),
+                 run_eta(r) >= SCHED_ETA_MAX ? "largest" : "smallest");
 }
 
 int session_fire(session *s, const session_due *d, char *msg, size_t cap)

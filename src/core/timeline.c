@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sanitize.h"
+
 /* Indexed by tl_kind; also the names a scene writes. */
 static const char *const kind_names[TL_KIND_COUNT] = {
     [TL_DECAY] = "decay", [TL_ETA] = "eta", [TL_SCALE] = "scale",
@@ -98,7 +100,8 @@ static int script_item_parse(const char *s, size_t n, int col,
 {
     size_t d = 0;
     uint64_t step = 0;
-    int shown = n > 32 ? 32 : (int)n;
+    /* quoted in errors: cut on a character boundary */
+    int shown = (int)sanitize_clip(s, n, 32);
     while (d < n && s[d] >= '0' && s[d] <= '9') {
         unsigned dig = (unsigned)(s[d] - '0');
         /* 2^53: a step must survive the trip through tl_event.at */
@@ -137,7 +140,7 @@ static int script_item_parse(const char *s, size_t n, int col,
     } else {
         snprintf(err, errlen,
                  "column %d: a key is one character or 'space', got '%.*s'",
-                 kcol, kn > 32 ? 32 : (int)kn, k);
+                 kcol, (int)sanitize_clip(k, kn, 32), k);
         return -1;
     }
     if (!is_key(key)) {
@@ -190,8 +193,14 @@ int timeline_parse_script(timeline *tl, const char *script,
             size_t n = strcspn(script + i, " \t");
             if (pass == 0) {
                 if (script_item_parse(script + i, n, col, is_key, &it, err,
-                                      errlen))
+                                      errlen)) {
+                    /* the message quotes the argument: keep it safe to
+                     * print */
+                    char raw[512];
+                    snprintf(raw, sizeof raw, "%s", err);
+                    sanitize_text(err, errlen, raw);
                     return -1;
+                }
                 if (count == room) {
                     snprintf(err, errlen,
                              "column %d: too many events (at most %d with "

@@ -35,6 +35,7 @@
 #include "term.h"
 
 #include "exitsig.h"
+#include <term.h> /* terminfo: setupterm, tigetstr (after curses.h) */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -48,6 +49,8 @@
 #include <strings.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+
+#include "sanitize.h"
 
 static SCREEN *term_screen;
 static volatile sig_atomic_t term_active;   /* curses owns the terminal */
@@ -195,6 +198,23 @@ static int term_locale_utf8(void)
     return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
 }
 
+/* Whether $TERM's terminfo entry has cursor addressing (cup), read
+ * without touching the terminal; *known says whether there is an entry
+ * at all. */
+static int term_can_address(int *known)
+{
+    int st = 0;
+    TERMINAL *saved = cur_term;
+    *known = setupterm(NULL, STDOUT_FILENO, &st) == OK;
+    if (!*known)
+        return 0;
+    char *cup = tigetstr("cup");
+    int ok = cup && cup != (char *)-1;
+    /* newterm loads its own copy; this one is freed */
+    del_curterm(set_curterm(saved));
+    return ok;
+}
+
 int term_open(const tui_opts *o, glyph_tier *tier, char *err, size_t errlen)
 {
     static int atexit_done;
@@ -213,6 +233,30 @@ int term_open(const tui_opts *o, glyph_tier *tier, char *err, size_t errlen)
                            : GLYPH_BRAILLE;
     term_is_utf8 = utf8 && !o->force_ascii;
 
+    /* No terminal type, or one that cannot put the cursor anywhere
+     * (dumb, a printing terminal): the view would collapse onto one
+     * garbled line, so it is refused as a missing terminal is. */
+    const char *t = getenv("TERM");
+    if (!t || !*t) {
+        snprintf(err, errlen, "TERM is not set; the interactive view needs "
+                 "a terminal type (--headless runs without one)");
+        return TERM_UNUSABLE;
+    }
+    /* Asked of the terminfo database before curses starts: curses would
+     * already write to the terminal (ending a dumb one, it scrolls it). */
+    int known = 0, cup = term_can_address(&known);
+    if (!cup) {
+        char shown[64];
+        sanitize_text(shown, sizeof shown, t);
+        if (known)
+            snprintf(err, errlen, "terminal type '%s' cannot move the "
+                     "cursor; the interactive view needs one that can "
+                     "(--headless runs without one)", shown);
+        else
+            snprintf(err, errlen, "unknown terminal type '%s' "
+                     "(--headless runs without one)", shown);
+        return TERM_UNUSABLE;
+    }
     if (term_open_pipe() != 0) {
         snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
         return -1;
@@ -224,9 +268,9 @@ int term_open(const tui_opts *o, glyph_tier *tier, char *err, size_t errlen)
     /* newterm, not initscr: initscr exits by itself on a bad TERM. */
     term_screen = newterm(NULL, stdout, stdin);
     if (!term_screen) {
-        const char *t = getenv("TERM");
-        snprintf(err, errlen, "cannot use terminal type '%s'",
-                 t && *t ? t : "(TERM unset)");
+        char shown[64];
+        sanitize_text(shown, sizeof shown, t);
+        snprintf(err, errlen, "cannot use terminal type '%s'", shown);
         term_close_pipe();
         return -1;
     }

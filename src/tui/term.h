@@ -12,9 +12,15 @@
 #include "canvas.h"
 #include "tui.h"
 
+/* term_open's answer for a terminal the view cannot use: TERM unset or
+ * unknown, or a type without cursor addressing (dumb).  A usage error,
+ * like no terminal at all (exit status 2). */
+#define TERM_UNUSABLE (-2)
+
 /* Sets the locale, starts curses on stdin/stdout, picks the glyph tier
  * and the colours from o, and installs the signal handlers.  Returns 0,
- * or −1 with a message in err (the terminal is left untouched). */
+ * TERM_UNUSABLE, or −1 (another failure), with a message in err (the
+ * terminal is left untouched). */
 int term_open(const tui_opts *o, glyph_tier *tier, char *err, size_t errlen);
 
 /* Restores the terminal (endwin) and the previous signal handlers.

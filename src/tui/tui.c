@@ -194,9 +194,10 @@ int tui_run(app *a, const tui_opts *o)
     tui_opts none = {0};
     glyph_tier tier;
     char err[256];
-    if (term_open(o ? o : &none, &tier, err, sizeof err) != 0) {
+    int orc = term_open(o ? o : &none, &tier, err, sizeof err);
+    if (orc != 0) {
         fprintf(stderr, "sgdscope: %s\n", err);
-        return 1;
+        return orc == TERM_UNUSABLE ? 2 : 1; /* 2: as with no terminal */
     }
 
     canvas cv;

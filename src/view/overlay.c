@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sanitize.h"
+
 /* A bordered box: clears r and draws its frame. */
 static void frame(canvas *c, rect r, int role)
 {
@@ -92,17 +94,19 @@ static void text_clipped(canvas *c, int x, int y, const char *s, int role,
 }
 
 #define CAP_LINES 4
+/* A caption with its escapes (sanitize.h) and the lesson's closing words. */
+#define CAP_TEXT_MAX (TL_TEXT_MAX * 2 + 96)
 
 /* Breaks text into at most CAP_LINES lines of w cells at blanks. */
 static int wrap(const canvas *c, const char *text, int w,
-                char out[CAP_LINES][TL_TEXT_MAX + 64])
+                char out[CAP_LINES][CAP_TEXT_MAX])
 {
     int n = 0;
     const char *s = text;
     while (*s && n < CAP_LINES) {
         /* the longest prefix ending at a blank (or the end) that fits */
         size_t best = 0, i = 0;
-        char buf[TL_TEXT_MAX + 64];
+        char buf[CAP_TEXT_MAX];
         for (;;) {
             if (s[i] == ' ' || s[i] == '\0') {
                 snprintf(buf, sizeof buf, "%.*s", (int)i, s);
@@ -174,7 +178,7 @@ static void help_overlay(canvas *c, const app *a)
     }
     /* One column when it fits the height, else two side by side; the
      * notes are sentences and wrap to the box. */
-    static char wrapped[4 * CAP_LINES][TL_TEXT_MAX + 64];
+    static char wrapped[4 * CAP_LINES][CAP_TEXT_MAX];
     int cols, colw, w, nw;
     for (cols = 1;; cols++) {
         colw = widest;
@@ -229,13 +233,18 @@ static void picker_overlay(canvas *c, const app *a)
 {
     size_t n = a->nscenes;
     int namew = 0, w = 0;
+    /* file names and titles are anyone's text: shown sanitized */
+    static char names[APP_MAX_SCENES][SCENE_NAME_MAX * 2];
+    static char titles[APP_MAX_SCENES][SCENE_NAME_MAX * 2];
     for (size_t i = 0; i < n; i++) {
-        int l = canvas_text_cells(c, a->scenes[i].name);
+        sanitize_text(names[i], sizeof names[i], a->scenes[i].name);
+        sanitize_text(titles[i], sizeof titles[i], a->scenes[i].title);
+        int l = canvas_text_cells(c, names[i]);
         if (l > namew)
             namew = l;
     }
     for (size_t i = 0; i < n; i++) {
-        int l = namew + 4 + canvas_text_cells(c, a->scenes[i].title);
+        int l = namew + 4 + canvas_text_cells(c, titles[i]);
         if (l > w)
             w = l;
     }
@@ -255,10 +264,12 @@ static void picker_overlay(canvas *c, const app *a)
     for (int k = 0; k < rows && top + (size_t)k < n; k++) {
         size_t i = top + (size_t)k;
         int y = r.y + 2 + k, sel = i == a->pick;
-        char line[SCENE_NAME_MAX * 2 + 16];
-        snprintf(line, sizeof line, "%c %-*s  %s",
-                 i == a->scene_idx ? '*' : ' ', namew, a->scenes[i].name,
-                 a->scenes[i].title);
+        char line[SCENE_NAME_MAX * 4 + 1024];
+        /* padded in cells, not bytes: a name may hold non-ASCII text */
+        int pad = namew - canvas_text_cells(c, names[i]);
+        snprintf(line, sizeof line, "%c %s%*s  %s",
+                 i == a->scene_idx ? '*' : ' ', names[i], pad > 0 ? pad : 0,
+                 "", titles[i]);
         if (sel)
             canvas_fill(c, (rect){r.x + 1, y, r.w - 2, 1}, ' ', ROLE_TEXT,
                         ATTR_REVERSE);
@@ -291,16 +302,18 @@ static void prompt_overlay(canvas *c, const app *a)
 static void caption_rows(canvas *c, const app *a, const char *text,
                          rect area)
 {
-    char full[TL_TEXT_MAX + 96];
+    /* the scene author's text: escapes shown, never acted on */
+    char shown[TL_TEXT_MAX * 2], full[CAP_TEXT_MAX];
+    sanitize_text(shown, sizeof shown, text);
     if (a->ended)
         snprintf(full, sizeof full, "%s%sLesson over: r restarts it, m "
-                 "opens the next scene, space runs on.", text,
-                 text[0] ? "  " : "");
+                 "opens the next scene, space runs on.", shown,
+                 shown[0] ? "  " : "");
     else if (a->waitkey)
-        snprintf(full, sizeof full, "%s  [any key]", text);
+        snprintf(full, sizeof full, "%s  [any key]", shown);
     else
-        snprintf(full, sizeof full, "%s", text);
-    char lines[CAP_LINES][TL_TEXT_MAX + 64];
+        snprintf(full, sizeof full, "%s", shown);
+    char lines[CAP_LINES][CAP_TEXT_MAX];
     int w = c->w - 2;
     if (w < 8)
         return;

@@ -9,6 +9,7 @@
 #include "overlay.h"
 #include "panels.h"
 #include "plot.h"
+#include "sanitize.h"
 
 /* Proposition 2's interval ((θ* a)^−2, 1.25 (θ* b)^−2), for quad1d. */
 static int prop2_interval(const run *r, double *lo, double *hi)
@@ -75,10 +76,14 @@ static void title_bar(canvas *c, int y, const app *a)
         {{speed, NULL}, FIT_KEEP, ROLE_TEXT, ATTR_REVERSE},
     };
     canvas_fill(c, (rect){0, y, c->w, 1}, ' ', ROLE_TEXT, ATTR_REVERSE);
-    const char *title = a->base.title[0] ? a->base.title : a->base.name;
+    /* the scene's title and file name are its author's text: shown
+     * sanitized */
+    char title[SCENE_NAME_MAX * 2], name[SCENE_NAME_MAX * 2];
+    sanitize_text(title, sizeof title,
+                  a->base.title[0] ? a->base.title : a->base.name);
+    sanitize_text(name, sizeof name, a->base.name);
     fit_part left[] = {
-        {{title, a->base.name, NULL}, 1, ROLE_TITLE,
-         ATTR_REVERSE | ATTR_BOLD},
+        {{title, name, NULL}, 1, ROLE_TITLE, ATTR_REVERSE | ATTR_BOLD},
     };
     /* The title before the bar: drop the bar, then the percentage, while
      * the full title does not fit beside the rest. */
