@@ -247,9 +247,12 @@ static int run_headless(const comparison *c, const opts *o, uint64_t at)
             return 1;
         if (failed.stream == stdout)
             stdout_error(failed.err);
-        else
-            fprintf(stderr, "sgdscope: cannot write '%s': %s\n",
-                    o->csv_path, strerror(failed.err ? failed.err : EIO));
+        else {
+            char shown[SCENE_PATH_MAX];
+            sanitize_text(shown, sizeof shown, o->csv_path);
+            fprintf(stderr, "sgdscope: cannot write '%s': %s\n", shown,
+                    strerror(failed.err ? failed.err : EIO));
+        }
         return 1;
     }
     if (csv && csv != stdout && outfile_commit(&out, err, sizeof err) != 0) {

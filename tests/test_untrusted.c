@@ -162,6 +162,15 @@ static void test_argument_errors(void **st)
     assert_int_equal(sh("--headless prop2-quad '\x9b" "2J'"), 2);
     assert_inert("second scene", err_text);
     assert_non_null(strstr(err_text, "got also '\\x9b2J'"));
+    /* output paths that cannot be written are quoted escaped too */
+    assert_int_equal(sh("--headless --steps 10 --csv "
+                        "'/nonexistent\x1b[2J/x.csv'"), 2);
+    assert_inert("--csv path", err_text);
+    assert_non_null(strstr(err_text, "'/nonexistent\\e[2J/x.csv'"));
+    assert_int_equal(sh("--headless --steps 10 --record "
+                        "'/nonexistent\x1b]0;x\x07/x.cast'"), 2);
+    assert_inert("--record path", err_text);
+    assert_non_null(strstr(err_text, "'/nonexistent\\e]0;x\\a/x.cast'"));
 }
 
 /* An unknown key longer than the quote is cut on a character boundary

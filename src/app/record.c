@@ -150,12 +150,14 @@ int recorder_headless(app *a, const char *path, int width, int height,
     a->headless = 1;
     uint64_t frame = 0;
     int bad = 0;
+    char shown[1024]; /* the path, as user text is shown (sanitize.h) */
+    sanitize_text(shown, sizeof shown, path);
     while (!bad) {
         /* A terminating signal: the caller dies of it, and an
          * interrupted recording is no recording (the earlier file at
          * path stays as it was). */
         if (exitsig_pending()) {
-            snprintf(err, errlen, "'%s' not written: interrupted", path);
+            snprintf(err, errlen, "'%s' not written: interrupted", shown);
             recorder_abort(&rc);
             return 1;
         }
@@ -189,13 +191,13 @@ int recorder_headless(app *a, const char *path, int width, int height,
     }
     if (bad) {
         outfile_check(&rc.k.out);
-        snprintf(err, errlen, "cannot write '%s': %s", path,
+        snprintf(err, errlen, "cannot write '%s': %s", shown,
                  strerror(rc.k.out.err ? rc.k.out.err : EIO));
         recorder_abort(&rc);
         return 1;
     }
     if (recorder_close(&rc) != 0) {
-        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+        snprintf(err, errlen, "cannot write '%s': %s", shown, strerror(errno));
         return 1;
     }
     return 0;

@@ -7,6 +7,8 @@
  * reach those of outputs that were never finished. */
 #include "outfile.h"
 
+#include "sanitize.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -40,6 +42,8 @@ int outfile_pending(void)
     return n;
 }
 
+#define OUTFILE_SHOWN_MAX 1024
+
 /* "cannot write 'PATH': WHY", naming the link's target too when PATH is
  * a symbolic link, so the user sees where the file would have gone. */
 static void outfile_say(char *err, size_t errlen, const char *path,
@@ -47,11 +51,16 @@ static void outfile_say(char *err, size_t errlen, const char *path,
 {
     if (!err || !errlen)
         return;
-    if (target && strcmp(target, path) != 0)
-        snprintf(err, errlen, "cannot write '%s' (a link to '%s'): %s", path,
-                 target, why);
-    else
-        snprintf(err, errlen, "cannot write '%s': %s", path, why);
+    /* paths come from users and scenes: shown sanitized (sanitize.h) */
+    char p[OUTFILE_SHOWN_MAX], t[OUTFILE_SHOWN_MAX];
+    sanitize_text(p, sizeof p, path);
+    if (target && strcmp(target, path) != 0) {
+        sanitize_text(t, sizeof t, target);
+        snprintf(err, errlen, "cannot write '%s' (a link to '%s'): %s", p, t,
+                 why);
+    } else {
+        snprintf(err, errlen, "cannot write '%s': %s", p, why);
+    }
 }
 
 static const char *outfile_kind(mode_t m)

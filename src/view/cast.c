@@ -7,6 +7,7 @@
  * truncated .cast where a good one was, or at all.
  */
 #include "cast.h"
+#include "sanitize.h"
 
 #include <errno.h>
 #include <math.h>
@@ -42,8 +43,10 @@ enum { CELL_MAX = 13 + 4, ROW_EXTRA = 4 + 2, FRAME_EXTRA = 4 + 3 };
 
 static void set_err(char *err, size_t errlen, const char *path, int e)
 {
+    char shown[1024];
+    sanitize_text(shown, sizeof shown, path);
     if (err && errlen)
-        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(e));
+        snprintf(err, errlen, "cannot write '%s': %s", shown, strerror(e));
 }
 
 /* Frees what cast_open allocated and zeroes *k (the output is committed
