@@ -1130,6 +1130,71 @@ static void test_comparison_headless(void **st)
     assert_non_null(strstr(err_text, "did you mean 'sgd'?"));
 }
 
+
+/* Issue 8: every promise of the manual listed in tests/promises.txt names
+ * tests that exist: a cmocka test defined and registered in its file, or
+ * an e2e check of its script; and the manual still has the section. */
+static void test_promises_backed(void **st)
+{
+    (void)st;
+    static char man[1 << 17], file[1 << 18];
+    slurp("man/sgdscope.1", man, sizeof man);
+    FILE *f = fopen("tests/promises.txt", "r");
+    assert_non_null(f);
+    char line[2048];
+    int promises = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        char *bar1 = strchr(line, '|'), *bar2 = bar1 ? strchr(bar1 + 1, '|') : NULL;
+        if (!bar1 || !bar2)
+            fail_msg("tests/promises.txt: malformed line: %s", line);
+        char sect[128];
+        size_t sl = (size_t)(bar1 - line);
+        while (sl > 0 && line[sl - 1] == ' ')
+            sl--;
+        assert_true(sl < sizeof sect);
+        memcpy(sect, line, sl);
+        sect[sl] = 0;
+        char want[160];
+        snprintf(want, sizeof want, "\n.SH %s\n", sect);
+        if (!strstr(man, want))
+            fail_msg("promises.txt names section '%s', not in the manual", sect);
+        int tests = 0;
+        for (char *tok = strtok(bar2 + 1, ",\n"); tok; tok = strtok(NULL, ",\n")) {
+            while (*tok == ' ')
+                tok++;
+            char *colon = strchr(tok, ':');
+            if (!colon)
+                fail_msg("promises.txt: '%s' is not FILE:TEST", tok);
+            *colon = 0;
+            const char *name = colon + 1;
+            slurp(tok, file, sizeof file);
+            if (!file[0])
+                fail_msg("promises.txt: no file %s", tok);
+            char a[200], b[200];
+            if (name[0] == '"') {
+                /* an e2e check: ok "N ... */
+                snprintf(a, sizeof a, "ok %.*s ", (int)strlen(name) - 1, name);
+                if (!strstr(file, a))
+                    fail_msg("promises.txt: %s has no check %s", tok, name);
+            } else {
+                snprintf(a, sizeof a, "static void %s(", name);
+                /* registered: cmocka_unit_test(NAME) or a macro T(NAME) */
+                snprintf(b, sizeof b, "(%s)", name);
+                if (!strstr(file, a) || !strstr(file, b))
+                    fail_msg("promises.txt: %s does not define and register %s",
+                             tok, name);
+            }
+            tests++;
+        }
+        assert_true(tests > 0);
+        promises++;
+    }
+    fclose(f);
+    assert_true(promises >= 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1156,6 +1221,7 @@ int main(void)
         cmocka_unit_test(test_docs_name_real_scenes),
         cmocka_unit_test(test_band_independent_of_rows),
         cmocka_unit_test(test_freeze_independent_of_every),
+        cmocka_unit_test(test_promises_backed),
         cmocka_unit_test(test_comparison_headless),
     };
     return cmocka_run_group_tests_name("cli", tests, setup, teardown);
