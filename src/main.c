@@ -15,6 +15,7 @@
 #include "canvas.h"
 #include "comparison.h"
 #include "exitsig.h"
+#include "ghost.h"
 #include "headless.h"
 #include "outfile.h"
 #include "record.h"
@@ -60,6 +61,8 @@ static const char usage_text[] =
     "  --size COLSxROWS  frame size for --snapshot and --record (100x30)\n"
     "  --record FILE     record the session as asciicast v2 (FILE.cast)\n"
     "  --script SCRIPT   press keys at steps: 'STEP:KEY STEP:KEY ...'\n"
+    "  --ghost FILE[:RUN]  draw a saved run's loss (a CSV of --csv or e)\n"
+    "                    behind the live runs\n"
     "  --list            list the shipped scenes and exit\n"
     "  --fps N           frames per second of the view and recordings (30)\n"
     "  --unicode         braille plots whatever the locale\n"
@@ -140,6 +143,7 @@ typedef struct opts {
     int size_w, size_h, size_set, fps;
     int force_ascii, force_unicode, force_block, no_color;
     const char *csv_path, *record_path, *script, *scene_arg;
+    const char *ghost_arg; /* --ghost FILE[:RUN] */
     const char *at_arg;   /* --at as given; resolved against the scene's
                              steps once the scene is built */
     double at_pct;        /* --at P%: P; < 0 for a step */
@@ -152,7 +156,7 @@ typedef struct opts {
 enum { OPT_HEADLESS = 256, OPT_MODEL, OPT_SET, OPT_SEED, OPT_STEPS, OPT_CSV,
        OPT_EVERY, OPT_SUMMARY, OPT_HELP, OPT_VERSION, OPT_SNAPSHOT, OPT_SIZE,
        OPT_FPS, OPT_UNICODE, OPT_ASCII, OPT_NOCOLOR, OPT_RECORD, OPT_SCRIPT,
-       OPT_LIST, OPT_BLOCK, OPT_AT };
+       OPT_LIST, OPT_BLOCK, OPT_AT, OPT_GHOST };
 
 static const struct option long_opts[] = {
     {"headless", no_argument, 0, OPT_HEADLESS},
@@ -168,6 +172,7 @@ static const struct option long_opts[] = {
     {"size", required_argument, 0, OPT_SIZE},
     {"record", required_argument, 0, OPT_RECORD},
     {"script", required_argument, 0, OPT_SCRIPT},
+    {"ghost", required_argument, 0, OPT_GHOST},
     {"list", no_argument, 0, OPT_LIST},
     {"fps", required_argument, 0, OPT_FPS},
     {"unicode", no_argument, 0, OPT_UNICODE},
@@ -315,6 +320,7 @@ static void parse_args(opts *o, int argc, char **argv)
         case OPT_SIZE: parse_size(o, optarg); break;
         case OPT_RECORD: o->record_path = optarg; break;
         case OPT_SCRIPT: o->script = optarg; break;
+        case OPT_GHOST: o->ghost_arg = optarg; break;
         case OPT_SUMMARY: o->summary = 1; break;
         case OPT_CSV: o->csv_path = optarg; break;
         case OPT_FPS:
@@ -385,6 +391,10 @@ static void parse_args(opts *o, int argc, char **argv)
         usage_error("--record and --snapshot do not go together%s", "");
     if (o->headless && o->snapshot)
         usage_error("--snapshot needs no --headless%s", "");
+    /* A ghost is drawn: a run without a view has nowhere to draw it. */
+    if (o->ghost_arg && o->headless && !o->record_path)
+        usage_error("--ghost '%s' needs the view (the app, --snapshot or "
+                    "--record), not --headless alone", o->ghost_arg);
     /* The interactive view runs on until q: a stop step means nothing
      * there. */
     if (o->at_arg && !o->headless && !o->snapshot)
@@ -398,9 +408,7 @@ static void parse_args(opts *o, int argc, char **argv)
  * is shared between people and must not write into their directory). */
 static int is_key(int c)
 {
-    int act = app_key_action(c);
-    return act >= 0 && act != ACT_NEXT_SCENE && act != ACT_PREV_SCENE &&
-           act != ACT_PICKER && act != ACT_PROMPT && act != ACT_EXPORT;
+    return app_is_scene_key(c);
 }
 
 /* Scene file (a comparison of one or more runs), then
@@ -510,7 +518,9 @@ static int run_record(app *a, const opts *o, uint64_t at)
         return rc < 0 ? 2 : 1;
     }
     if (o->summary)
-        headless_summary(a->run_name, a->r, stdout);
+        for (size_t i = 0; i < a->ses->n; i++)
+            headless_summary(session_name(a->ses, i),
+                             session_run(a->ses, i), stdout);
     return 0;
 }
 
@@ -664,16 +674,26 @@ int main(int argc, char **argv)
         return rc;
     }
 
-    /* The view shows one run: a comparison's first, as if alone. */
-    static scene sc;
+    /* The view steps every run of the comparison in lockstep. */
     static app a;
-    char err[256];
-    comparison_run_scene(&cmp, 0, &sc);
-    if (app_open(&a, &sc, scenedir_first(), err, sizeof err) != 0) {
+    char err[512];
+    if (app_open_comparison(&a, &cmp, scenedir_first(), err, sizeof err) !=
+        0) {
         fprintf(stderr, "sgdscope: %s\n", err);
         return 2;
     }
-    snprintf(a.run_name, sizeof a.run_name, "%s", cmp.name[0]);
+    if (o.ghost_arg) {
+        char path[SCENE_PATH_MAX], name[COMPARISON_NAME_MAX];
+        err[0] = 0;
+        if (ghost_split(o.ghost_arg, path, sizeof path, name) != 0 ||
+            app_set_ghost(&a, path, name[0] ? name : NULL, err,
+                          sizeof err) != 0) {
+            fprintf(stderr, "sgdscope: --ghost: %s\n",
+                    err[0] ? err : "the path is too long");
+            app_close(&a);
+            return 2;
+        }
+    }
     if (o.snapshot) {
         /* No terminal to restore and no file to remove: the default
          * actions of the signals are already the right ones. */
