@@ -1137,6 +1137,50 @@ static void test_comparison_headless(void **st)
     assert_non_null(strstr(err_text, "did you mean 'sgd'?"));
 }
 
+/* --ghost FILE[:RUN] draws a saved run behind the live ones: a file the
+ * app cannot read, a run it does not hold, or --headless without a view
+ * is exit 2 before anything runs; --record --summary prints one JSON
+ * line per run of the session the recording drew. */
+static void test_ghost_and_record_summary(void **st)
+{
+    (void)st;
+    char a[1024];
+    snprintf(a, sizeof a, "--headless fig4-compare --steps 600 --every 200 "
+             "--csv %s/g.csv", tmpdir);
+    assert_int_equal(sh(a), 0);
+    snprintf(a, sizeof a, "--snapshot fig4-compare --steps 600 --ghost "
+             "%s/g.csv:decay50", tmpdir);
+    assert_int_equal(sh(a), 0);
+    assert_string_equal(err_text, "");
+    snprintf(a, sizeof a, "--snapshot fig4-compare --steps 600 --ghost "
+             "%s/g.csv:decay9", tmpdir);
+    assert_int_equal(sh(a), 2);
+    assert_non_null(strstr(err_text, "sgdscope: --ghost: "));
+    assert_non_null(strstr(err_text, "g.csv:9: no run 'decay9'"));
+    assert_string_equal(out_text, "");
+    snprintf(a, sizeof a, "--snapshot --ghost %s/none.csv", tmpdir);
+    assert_int_equal(sh(a), 2);
+    assert_non_null(strstr(err_text, "none.csv: cannot open"));
+    snprintf(a, sizeof a, "--snapshot --ghost %s", tmpdir);
+    assert_int_equal(sh(a), 2);
+    assert_non_null(strstr(err_text, "not a regular file"));
+    snprintf(a, sizeof a, "--headless fig4-compare --ghost %s/g.csv", tmpdir);
+    assert_int_equal(sh(a), 2);
+    assert_non_null(strstr(err_text, "needs the view"));
+    assert_non_null(strstr(err_text, "usage: sgdscope"));
+    assert_int_equal(sh("--snapshot --ghost"), 2);
+
+    snprintf(a, sizeof a, "--headless --record %s/c.cast --summary "
+             "fig4-compare --steps 600 --script '200:f'", tmpdir);
+    assert_int_equal(sh(a), 0);
+    const char *l2 = strchr(out_text, '\n');
+    assert_non_null(l2);
+    const char *r1 = "{\"run\":\"decay2\",", *r2 = "{\"run\":\"decay50\",";
+    assert_true(strncmp(out_text, r1, strlen(r1)) == 0);
+    assert_true(strncmp(l2 + 1, r2, strlen(r2)) == 0);
+    assert_non_null(strstr(out_text, "\n{\"run\":\"decay2-f1\","));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1164,6 +1208,7 @@ int main(void)
         cmocka_unit_test(test_band_independent_of_rows),
         cmocka_unit_test(test_freeze_independent_of_every),
         cmocka_unit_test(test_comparison_headless),
+        cmocka_unit_test(test_ghost_and_record_summary),
     };
     return cmocka_run_group_tests_name("cli", tests, setup, teardown);
 }
