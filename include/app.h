@@ -176,6 +176,8 @@ typedef struct app {
     int firing;            /* inside app_fire_due (a reset keeps its place
                               in the timeline instead of replaying it) */
     char export_dir[SCENE_PATH_MAX]; /* where `e` writes ("" = cwd) */
+    /* The focused run's name (session_name of ses->focus), kept with r. */
+    char run_name[COMPARISON_NAME_MAX];
 } app;
 
 /* Opens the app on a finalized comparison (its session of runs, focus on

@@ -156,6 +156,7 @@ static void test_tab_moves_focus(void **st)
     app_press(&a, '\t');
     assert_int_equal(a.ses->focus, 1);
     assert_ptr_equal(a.r, session_run(a.ses, 1));
+    assert_string_equal(a.run_name, "b");
     assert_non_null(strstr(a.msg, "focus: b (2/3)"));
     app_press(&a, '\t');
     app_press(&a, '\t');

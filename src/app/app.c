@@ -148,7 +148,7 @@ static void opened(app *a)
         run_eval_losses(r);
         run_eval_spectrum(r);
     }
-    a->r = session_focused(s);
+    runs_sync(a);
     a->frozen_seen = 0;
     a->all_prefix = 0;
     a->base.seed = s->c->run[0].seed;
@@ -457,7 +457,7 @@ static uint64_t advance(app *a, uint64_t n, int paced)
     }
     if (!a->quit)
         lesson_fire_due(a, paced);
-    a->r = session_focused(s);
+    runs_sync(a);
     return done;
 }
 
@@ -518,7 +518,7 @@ uint64_t app_tick(app *a, int want_spectrum)
             if (r->last.spectrum_step != r->t)
                 run_eval_spectrum(r);
         }
-    a->r = session_focused(a->ses);
+    runs_sync(a);
     return done;
 }
 
@@ -550,7 +550,7 @@ void app_run_to(app *a, uint64_t n)
         a->caption_until_s > a->lesson)
         a->caption_until_s = a->lesson;
     measure_all(a, 1);
-    a->r = session_focused(s);
+    runs_sync(a);
 }
 
 /* ---- keys --------------------------------------------------------------- */
@@ -583,17 +583,18 @@ static void export(app *a)
         app_message(a, "export failed: %s", err);
 }
 
-/* After the runs' keys (runs_act): the focused run, and what a fork or a
- * rewind changed about the freezes already announced. */
-static void after_runs(app *a, app_action act)
+/* After the runs' keys (runs_act): the focused run, and what a fork
+ * (runs from index `had` on are new) or a rewind changed about the
+ * freezes already announced. */
+static void after_runs(app *a, size_t had)
 {
     session *s = a->ses;
-    a->r = session_focused(s);
+    runs_sync(a);
     for (size_t i = 0; i < s->n; i++) {
         unsigned bit = 1u << i;
         if (!session_run(s, i)->diverged)
             a->frozen_seen &= ~bit;
-        else if (act == ACT_FORK && i + 1 == s->n)
+        else if (i >= had)
             a->frozen_seen |= bit; /* a fork of a frozen run: said */
     }
 }
@@ -601,8 +602,9 @@ static void after_runs(app *a, app_action act)
 void app_act(app *a, app_action act)
 {
     char msg[APP_MSG_MAX];
+    size_t had = a->ses->n;
     if (runs_act(a->ses, &a->all_prefix, act, msg, sizeof msg)) {
-        after_runs(a, act);
+        after_runs(a, had);
         if (msg[0])
             app_message(a, "%s", msg);
         return;

@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include "runs.h"
+
 const char *app_caption(const app *a)
 {
     if (!a->caption[0])
@@ -144,7 +146,7 @@ size_t lesson_fire_due(app *a, int paced)
                 app_message(a, "%s", msg);
         }
         a->firing = 0;
-        a->r = session_focused(a->ses);
+        runs_sync(a);
         fired++;
     }
     return fired;

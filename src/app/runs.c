@@ -127,6 +127,13 @@ int app_run_key(run *r, int key, char *msg, size_t cap)
 
 /* ---- the runs of a session -------------------------------------------- */
 
+void runs_sync(app *a)
+{
+    a->r = session_focused(a->ses);
+    snprintf(a->run_name, sizeof a->run_name, "%s",
+             session_name(a->ses, a->ses->focus));
+}
+
 /* What a one-run action did, said once for every run it acted on (each
  * run's own figures differ: its η, its decay factor). */
 static const char *all_label(app_action act)

@@ -24,6 +24,10 @@
  * does) and msg untouched. */
 int runs_act(session *s, int *all, app_action act, char *msg, size_t cap);
 
+/* Points a->r and a->run_name at the session's focused run: after
+ * anything that may move the focus or replace the runs. */
+void runs_sync(app *a);
+
 /* Sets r's batch size, clamped to 1..min(n, 4096); says what it is in
  * msg.  Refuses nothing: the caller checks a frozen run. */
 void runs_set_batch(run *r, size_t b, char *msg, size_t cap);
