@@ -372,28 +372,37 @@ static void announce_freeze(app *a, size_t i)
                     session_name(s, i), at);
 }
 
-/* After a stretch of steps: each live run standing at a multiple of its
- * own `every` is evaluated there, and a run that froze is evaluated once
- * at its frozen state and announced. */
-static void evaluate(app *a)
+/* A run that froze is evaluated once at its frozen state and announced;
+ * a run that runs again (rewound) may freeze and be announced again. */
+static void note_freezes(app *a)
 {
     session *s = a->ses;
     for (size_t i = 0; i < s->n; i++) {
         run *r = session_run(s, i);
         unsigned bit = 1u << i;
-        uint64_t every = r->sc.every;
-        if (r->diverged) {
-            if (a->frozen_seen & bit)
-                continue;
+        if (!r->diverged) {
+            a->frozen_seen &= ~bit;
+        } else if (!(a->frozen_seen & bit)) {
             a->frozen_seen |= bit;
             run_eval_losses(r);
             announce_freeze(a, i);
-        } else {
-            a->frozen_seen &= ~bit;
-            if (every > 0 && r->t % every == 0)
-                run_eval_losses(r);
         }
     }
+}
+
+/* After a stretch of steps: each live run standing at a multiple of its
+ * own `every` is evaluated there (what is recorded never depends on the
+ * chunking), and freezes are noted. */
+static void evaluate(app *a)
+{
+    session *s = a->ses;
+    for (size_t i = 0; i < s->n; i++) {
+        run *r = session_run(s, i);
+        uint64_t every = r->sc.every;
+        if (!r->diverged && every > 0 && r->t % every == 0)
+            run_eval_losses(r);
+    }
+    note_freezes(a);
 }
 
 /* Every run measured where it stands (and its spectrum, when asked). */
@@ -540,7 +549,7 @@ void app_run_to(app *a, uint64_t n)
         for (size_t i = 0; i < s->n; i++)
             if (!session_run(s, i)->diverged)
                 run_check(session_run(s, i));
-    evaluate(a);
+    note_freezes(a);
     a->jumping = 0;
     /* A jump to a state, not a frame: transient key feedback does not
      * belong on it, nor a caption timed in seconds from an earlier step
