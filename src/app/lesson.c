@@ -115,10 +115,11 @@ size_t lesson_fire_due(app *a, int paced)
     session_due d;
     char msg[APP_MSG_MAX];
     /* An event may restart the session (a `key r`), so peek afresh each
-     * time; the cap stops a timeline whose events reset the run at step
-     * 0 from looping forever.  An `end` is the last event until the
-     * user goes on. */
-    while (!a->quit && !a->ended && fired < 4 * TL_MAX_EVENTS &&
+     * time; the cap (above the events of every timeline of a session)
+     * stops a timeline whose events reset the runs at step 0 from looping
+     * forever.  An `end` is the last event until the user goes on. */
+    while (!a->quit && !a->ended &&
+           fired < 4 * (SESSION_MAX_RUNS + 1) * TL_MAX_EVENTS &&
            session_peek(a->ses, &d)) {
         if (paced && gated(a, d.ev))
             break;
