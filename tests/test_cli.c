@@ -358,17 +358,19 @@ static void plain(char *s)
 /* A headless recording: valid header, one frame per line, markers at the
  * η events, written atomically, and its last frame is --snapshot of the
  * same scene and step. */
-static void test_record_matches_snapshot(void **st)
+/* The last frame of a headless recording of args is --snapshot's frame;
+ * the recording's markers include want (NULL: none asked). */
+static void record_matches_snapshot(const char *args, const char *want)
 {
-    (void)st;
     static char snap[1 << 16], frame[1 << 20], line[1 << 20];
     char a[1024], path[512];
+    int marked = 0;
     snprintf(path, sizeof path, "%s/demo.cast", tmpdir);
-    snprintf(a, sizeof a, "--headless --record %s --size 100x30 --steps 3000 "
-             "--script '1000:d 2000:+' fig2-diag-decay50", path);
+    snprintf(a, sizeof a, "--headless --record %s --size 100x30 %s", path,
+             args);
     assert_int_equal(sh(a), 0);
-    assert_int_equal(sh("--snapshot --size 100x30 --steps 3000 "
-                        "--script '1000:d 2000:+' fig2-diag-decay50"), 0);
+    snprintf(a, sizeof a, "--snapshot --size 100x30 %s", args);
+    assert_int_equal(sh(a), 0);
     strcpy(snap, out_text);
     FILE *f = fopen(path, "r");
     assert_non_null(f);
@@ -386,6 +388,7 @@ static void test_record_matches_snapshot(void **st)
         assert_non_null(kind);
         if (strncmp(kind, ", \"m\"", 5) == 0) {
             markers++;
+            marked |= want && strstr(kind, want) != NULL;
             continue;
         }
         assert_true(strncmp(kind, ", \"o\"", 5) == 0);
@@ -395,6 +398,8 @@ static void test_record_matches_snapshot(void **st)
     fclose(f);
     assert_true(frames > 10);
     assert_true(markers >= 2); /* the decay and the η change */
+    if (want && !marked)
+        fail_msg("%s: no marker '%s'", args, want);
     plain(frame);
     strcat(frame, "\n");
     assert_string_equal(frame, snap);
@@ -405,6 +410,18 @@ static void test_record_matches_snapshot(void **st)
     snprintf(np, sizeof np, "%s/n", tmpdir);
     slurp(np, line, 64);
     assert_int_equal(atoi(line), 1);
+}
+
+static void test_record_matches_snapshot(void **st)
+{
+    (void)st;
+    record_matches_snapshot("--steps 3000 --script '1000:d 2000:+' "
+                            "fig2-diag-decay50", "step 1000: decay");
+    /* a comparison: the whole session, a fork and the prefix in it; its
+     * markers name their run */
+    record_matches_snapshot("--steps 3000 --script '1000:f 1000:d 2000:tab "
+                            "2000:* 2000:+' fig4-compare",
+                            "decay2-f1 step 1000: decay");
 }
 
 /* Keys that pause or step have no meaning without a screen: a headless
