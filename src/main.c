@@ -404,10 +404,8 @@ static void parse_args(opts *o, int argc, char **argv)
                     o->at_arg);
 }
 
-/* Keys a script or a timeline may press: any of the key table but those
- * that replace the scene (and so the timeline) they were pressed from
- * (m, M, p), wait for a person to type (:), or write a file (e: a scene
- * is shared between people and must not write into their directory). */
+/* Keys a script or a timeline may press: the app's rule (app.h,
+ * app_is_scene_key), which the app also applies to scenes it opens. */
 static int is_key(int c)
 {
     return app_is_scene_key(c);
