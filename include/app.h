@@ -2,7 +2,15 @@
  * shown (paused, help, axis mode, messages), how fast it steps, and the
  * key table that both the input handling and the help overlay read.
  * The curses front end (src/tui) and the headless snapshot/record paths
- * drive the same app, so a run is the same whoever drives it. */
+ * drive the same app, so a run is the same whoever drives it.
+ *
+ * The app steps a session (session.h): 1 to 6 runs in lockstep, one of
+ * them focused.  A single scene is a session of one run; there is no
+ * other path.  The code is split by concept: app.c (opening, stepping,
+ * the key table and its dispatch), lesson.c (the timeline: captions,
+ * pauses, the end, pacing), runs.c (what keys do to runs: one run's
+ * settings, focus, fork, the all-runs prefix, rewind), prompt.c (the `:`
+ * commands). */
 #ifndef SGDSCOPE_APP_H
 #define SGDSCOPE_APP_H
 
@@ -21,19 +29,24 @@ typedef enum {
     ACT_ETA_FINE_UP, ACT_ETA_FINE_DOWN, ACT_DECAY, ACT_WARMUP, ACT_DYNAMICS,
     ACT_BATCH_DOWN, ACT_BATCH_UP, ACT_NEXT_SCENE, ACT_PREV_SCENE, ACT_PICKER,
     ACT_RESET, ACT_RESEED, ACT_REWIND, ACT_XAXIS, ACT_EXPORT, ACT_PROMPT,
-    ACT_HELP, ACT_QUIT, ACT_COUNT
+    ACT_HELP, ACT_QUIT,
+    /* the runs of a comparison (issue 9) */
+    ACT_FOCUS_NEXT, ACT_FOCUS_PREV, ACT_FORK, ACT_ALL, ACT_TABLE,
+    ACT_COUNT
 } app_action;
 
 /* Keys that are not characters, as the front end hands them to app_key
  * (it translates its own codes: the app never sees curses).  Above the
  * Unicode range so they never collide with a character. */
 enum {
+    APP_KEY_TAB = '\t',
     APP_KEY_ESC = 27,
     APP_KEY_ENTER = '\n',
     APP_KEY_BACKSPACE = 127,
     APP_KEY_UP = 0x110000, APP_KEY_DOWN, APP_KEY_LEFT, APP_KEY_RIGHT,
     APP_KEY_PGUP, APP_KEY_PGDN, APP_KEY_HOME, APP_KEY_END,
-    APP_KEY_F1, APP_KEY_F10
+    APP_KEY_F1, APP_KEY_F10,
+    APP_KEY_BTAB           /* Shift-Tab */
 };
 
 #define APP_KEY_ALTS 2
@@ -79,6 +92,14 @@ int app_is_run_key(int key);
 /* app_run_act for the action bound to key: a session_key_fn. */
 int app_run_key(run *r, int key, char *msg, size_t cap);
 
+/* Whether a scene's timeline or --script may press key: any key of the
+ * table but those that replace the scene (and so the timeline) they were
+ * pressed from (m, M, p), wait for a person to type (:), or write a file
+ * (e: a scene is shared between people and must not write into their
+ * directory).  Tab, f, * and c are fine: they write nothing, and a
+ * session replays them bit for bit. */
+int app_is_scene_key(int key);
+
 #define APP_MSG_MAX 160
 #define APP_LINE_MAX 80
 #define APP_MAX_SCENES 64
@@ -87,16 +108,24 @@ int app_run_key(run *r, int key, char *msg, size_t cap);
 #define APP_HOLD_SECONDS 3.0
 
 typedef struct app {
-    run *r;                /* the focused run of ses (kept in step with
+    run *r;                /* the focused run of ses (kept equal to
                               session_focused); what one-run code reads */
-    session *ses;          /* the runs in lockstep (issue 9); the view
-                              draws every run of it, keys act on r */
+    session *ses;          /* the runs in lockstep (issue 9), always set
+                              while the app is open; the view draws every
+                              run of it, keys act on r.  Its step ses->t
+                              is the app's step (a frozen run stands
+                              behind it, at its own r->t) */
     int table;             /* the comparison table overlay is shown */
     int all_prefix;        /* `*` was pressed: the next one-run key acts
                               on every live run */
     ghost ghost;           /* a saved run's loss curve behind the live
                               ones; ghost.n == 0: none */
-    scene base;            /* the scene as opened (reset returns to it) */
+    unsigned frozen_seen;  /* bit i: run i's freeze was announced (and
+                              evaluated); cleared when it runs again */
+    scene base;            /* the comparison's shared settings as opened:
+                              run 0's scene (title, name, steps, seed)
+                              with the session's own timeline (captions,
+                              pauses, end, keys: ses->c->tl) */
     int paused;
     int help;              /* help overlay open (the run waits) */
     int picker;            /* scene picker open (the run waits) */
@@ -123,11 +152,11 @@ typedef struct app {
      * picker; the current one's index (nscenes: none of them) */
     scenedir_entry scenes[APP_MAX_SCENES];
     size_t nscenes, scene_idx;
-    /* The scene's timeline: the next event to fire, and the caption it
-     * put on screen.  A caption counts steps (caption_from <= t <
-     * caption_until), lesson seconds (lesson < caption_until_s; the next
-     * event waits for it) or waits for a key (waitkey). */
-    size_t tl_next;
+    /* The caption the timeline put on screen (the timeline's place is
+     * the session's: ses->tl_next).  A caption counts steps
+     * (caption_from <= t < caption_until), lesson seconds (lesson <
+     * caption_until_s; the next event waits for it) or waits for a key
+     * (waitkey). */
     char caption[TL_TEXT_MAX];
     tl_unit caption_unit;
     uint64_t caption_from, caption_until;
@@ -150,20 +179,34 @@ typedef struct app {
     int firing;            /* inside app_fire_due (a reset keeps its place
                               in the timeline instead of replaying it) */
     char export_dir[SCENE_PATH_MAX]; /* where `e` writes ("" = cwd) */
-    /* The run's name, the `run` column of the `e` export: "main", or the
-     * name of the comparison run shown (until the app steps sessions,
-     * it shows a comparison's first run alone: comparison_run_scene). */
+    /* The focused run's name (session_name of ses->focus), kept with r. */
     char run_name[COMPARISON_NAME_MAX];
 } app;
 
-/* Opens a session on a finalized scene.  scene_dir NULL: no scene list
- * (m says so); otherwise the scenes of the search path (scenedir.h, the
- * order of --list), with scene_dir searched too.  Returns 0, or −1 with
- * err. */
+/* Opens the app on a finalized comparison (its session of runs, focus on
+ * the first).  scene_dir NULL: no scene list (m says so); otherwise the
+ * scenes of the search path (scenedir.h, the order of --list), with
+ * scene_dir searched too.  Returns 0, or −1 with err. */
+int app_open_comparison(app *a, const comparison *c, const char *scene_dir,
+                        char *err, size_t errlen);
+/* The same on a finalized scene: a comparison of one run, "main"
+ * (comparison_of_scene). */
 int app_open(app *a, const scene *sc, const char *scene_dir, char *err,
              size_t errlen);
 /* Releases it. */
 void app_close(app *a);
+
+/* Rebuilds every run from the scene at step 0 (forks dropped), every
+ * seed shifted by seed_add (kept for later restarts: R adds 1); the
+ * lesson starts over unless a timeline event asked for it (then the
+ * timeline keeps its place).  what names the action in a failure
+ * message.  Returns 0, or −1 with the app's message set. */
+int app_restart(app *a, uint64_t seed_add, const char *what);
+
+/* Loads the ghost (ghost.h) of file path, run `name` (NULL: its first),
+ * keeping the current one on failure.  Returns 0, or −1 with err. */
+int app_set_ghost(app *a, const char *path, const char *name, char *err,
+                  size_t errlen);
 
 /* Sets the front end's clock (seconds, monotonic; synthetic in
  * recordings).  Expires messages and timed pauses, and advances the
@@ -176,24 +219,27 @@ void app_clock(app *a, double now);
 void app_press(app *a, int key);
 
 /* Applies an action at the current step boundary (logged in the run's
- * event log when it changes the run). */
+ * event log when it changes a run, in the session's log when it forks or
+ * moves the focus).  One-run actions act on the focused run, or after
+ * `*` on every live run. */
 void app_act(app *a, app_action act);
 
 /* Runs a `:` command line ("eta 1.12", "batch 4", "seed 9", "goto 30000",
- * "decay", "dynamics gd", "help").  Returns 0, or −1 with a message
- * naming what is wrong (also shown as the app's message). */
+ * "decay", "dynamics gd", "ghost FILE [RUN]", "ghost off", "help") on
+ * the focused run.  Returns 0, or −1 with a message naming what is wrong
+ * (also shown as the app's message). */
 int app_command(app *a, const char *line);
 
-/* One frame's stepping: spf steps (or one every `slow` frames) unless
- * paused, diverged, a modal overlay is open, a caption's seconds hold the
- * timeline or a recording holds a pause; a `goto` in progress takes its
- * next chunk instead.  While a caption timed in seconds is up, the steps
+/* One frame's stepping: spf steps of the session (or one every `slow`
+ * frames) unless paused, every run is frozen, a modal overlay is open, a
+ * caption's seconds hold the timeline or a recording holds a pause; a
+ * `goto` in progress takes its next chunk instead.  While a caption timed in seconds is up, the steps
  * are spread so the run reaches the timeline's next event as the caption
  * runs out (never faster than spf): the picture keeps moving while it is
- * read.  Losses are evaluated at every multiple of the
- * scene's `every` (so what is recorded does not depend on the frame rate)
- * and the spectrum once per call when want_spectrum.  Returns steps
- * taken. */
+ * read.  Each run's losses are evaluated at every multiple of its
+ * scene's `every` and where it freezes (so what is recorded does not
+ * depend on the frame rate), and every run's spectrum once per call when
+ * want_spectrum.  Returns the steps the session took. */
 uint64_t app_tick(app *a, int want_spectrum);
 
 /* 1 while app_tick may step (the front end must keep sending frames);
@@ -204,15 +250,16 @@ int app_busy(const app *a);
  * a timed pause ending), or a negative value if none. */
 double app_next_timer(const app *a);
 
-/* Advances to absolute step n the same way, as a jump: pauses and
- * caption timers do not stop it; an `end` does (for --snapshot). */
+/* Advances the session to absolute step n the same way, as a jump:
+ * pauses and caption timers do not stop it; an `end` does (for
+ * --snapshot). */
 void app_run_to(app *a, uint64_t n);
 
-/* Fires every timeline event due at the current step (applied before the
- * step is taken), without waiting for captions; an `end` ends nothing
- * here.  Returns how many fired.  app_tick and app_run_to do this
- * themselves; exposed for the headless CSV runner, which runs to
- * `steps`. */
+/* Fires every timeline event due at the session's step (applied before
+ * the step is taken), without waiting for captions; an `end` ends
+ * nothing here.  Returns how many fired.  app_tick and app_run_to do
+ * this themselves; exposed for callers that step the session by hand
+ * (session_advance), as the tests do. */
 size_t app_fire_due(app *a);
 
 /* The step of the next timeline event not yet fired, or UINT64_MAX. */
@@ -221,7 +268,9 @@ uint64_t app_next_event(const app *a);
 /* The caption on screen now, or NULL. */
 const char *app_caption(const app *a);
 
-/* Writes the run's history as CSV to path (temporary file + rename).
+/* Writes the history of every run of the session as CSV to path (long
+ * format, the schema of --csv: one header, the run's name in the first
+ * column, runs in the session's order; temporary file + rename).
  * Returns 0, or −1 with a message in err. */
 int app_export_csv(const app *a, const char *path, char *err, size_t errlen);
 

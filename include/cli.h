@@ -18,6 +18,7 @@ typedef struct cli_opts {
     int size_w, size_h, size_set, fps;
     int force_ascii, force_unicode, force_block, no_color;
     const char *csv_path, *record_path, *script, *scene_arg;
+    const char *ghost_arg; /* --ghost FILE[:RUN] */
     const char *at_arg;   /* --at as given; resolved against the scene's
                              steps once the scene is built */
     double at_pct;        /* --at P%: P; < 0 for a step */

@@ -112,6 +112,12 @@ int comparison_find(const comparison *c, const char *name);
  * would have it.  What the single-run app shows of a comparison. */
 void comparison_run_scene(const comparison *c, size_t i, scene *out);
 
+/* A finalized comparison of one run named "main" from a finalized scene
+ * (the app's scene, a test's): what the same scene file without blocks
+ * would give, its captions, pauses, end and keys (--script's included)
+ * in the session's timeline, the rest in the run's. */
+void comparison_of_scene(comparison *c, const scene *sc);
+
 /* Whether name is a valid run name: [A-Za-z0-9_-]{1,24}. */
 int comparison_name_ok(const char *name);
 

@@ -29,8 +29,9 @@ typedef struct headless_opts {
 
 /* Advances the session to step o->until (or until no run is live, or a
  * scripted quit), firing timeline events at their steps (keys through
- * the app's key table: app_run_key for one run's keys; r, R, u and q
- * here), evaluating each run's metrics every o->every steps and where it
+ * the app's key table, as the app applies them: a run block's keys with
+ * app_run_key; the session's one-run keys, `*`, Tab, Shift-Tab, f and u
+ * through the app's runs_act; r, R and q here), evaluating each run's metrics every o->every steps and where it
  * freezes, writing CSV rows (runs in order at each step) and then one
  * summary line per run.  Returns 0; −1 if writing failed (the run stops
  * at the first row whose write failed, and o->failed says which stream

@@ -1,6 +1,7 @@
 /* record.h — recording a session as an asciicast v2 file: one "o" event
  * per drawn frame and an "m" marker at every η change, decay, dynamics
- * switch, rewind and caption.  Used by the terminal front end (real time)
+ * switch, rewind, freeze and caption (a run's markers name the run when
+ * the session has several: "decay50 step 5000: decay ...").  Used by the terminal front end (real time)
  * and by headless recording (synthetic time); no terminal code. */
 #ifndef SGDSCOPE_RECORD_H
 #define SGDSCOPE_RECORD_H
@@ -12,13 +13,21 @@
 #include "canvas.h"
 #include "cast.h"
 
+/* What has been marked of one run of the session. */
+typedef struct recorder_seen {
+    const run *r;        /* the run whose events were seen (a new run in
+                            the slot — a reset, a fork, another scene —
+                            starts the count afresh) */
+    size_t log;          /* event-log entries already marked */
+    size_t decays;       /* scheduled decays already marked */
+    int warm_end;
+    int frozen;          /* its freeze was marked */
+} recorder_seen;
+
 typedef struct recorder {
     cast k;
     canvas c;            /* frames are laid out at the recording's size */
-    const run *r;        /* the run whose events were last seen */
-    size_t seen_log;     /* event-log entries already marked */
-    size_t seen_decays;  /* scheduled decays already marked */
-    int seen_warm_end;
+    recorder_seen run[SESSION_MAX_RUNS]; /* by the session's run index */
     uint64_t seen_caption; /* the app's caption_seq last marked */
     int seen_end;
 } recorder;

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "comparison.h"
 #include "exitsig.h"
+#include "ghost.h"
 #include "headless.h"
 #include "outfile.h"
 #include "record.h"
@@ -78,15 +79,11 @@ static void usage_error(const char *reason)
     exit(2);
 }
 
-/* Keys a script or a timeline may press: any of the key table but those
- * that replace the scene (and so the timeline) they were pressed from
- * (m, M, p), wait for a person to type (:), or write a file (e: a scene
- * is shared between people and must not write into their directory). */
+/* Keys a script or a timeline may press: the app's rule (app.h,
+ * app_is_scene_key), which the app also applies to scenes it opens. */
 static int is_key(int c)
 {
-    int act = app_key_action(c);
-    return act >= 0 && act != ACT_NEXT_SCENE && act != ACT_PREV_SCENE &&
-           act != ACT_PICKER && act != ACT_PROMPT && act != ACT_EXPORT;
+    return app_is_scene_key(c);
 }
 
 /* Scene file (a comparison of one or more runs), then
@@ -198,7 +195,9 @@ static int run_record(app *a, const opts *o, uint64_t at)
         return rc < 0 ? 2 : 1;
     }
     if (o->summary)
-        headless_summary(a->run_name, a->r, stdout);
+        for (size_t i = 0; i < a->ses->n; i++)
+            headless_summary(session_name(a->ses, i),
+                             session_run(a->ses, i), stdout);
     return 0;
 }
 
@@ -366,16 +365,26 @@ int main(int argc, char **argv)
         return rc;
     }
 
-    /* The view shows one run: a comparison's first, as if alone. */
-    static scene sc;
+    /* The view steps every run of the comparison in lockstep. */
     static app a;
-    char err[256];
-    comparison_run_scene(&cmp, 0, &sc);
-    if (app_open(&a, &sc, scenedir_first(), err, sizeof err) != 0) {
+    char err[512];
+    if (app_open_comparison(&a, &cmp, scenedir_first(), err, sizeof err) !=
+        0) {
         fprintf(stderr, "sgdscope: %s\n", err);
         return 2;
     }
-    snprintf(a.run_name, sizeof a.run_name, "%s", cmp.name[0]);
+    if (o.ghost_arg) {
+        char path[SCENE_PATH_MAX], name[COMPARISON_NAME_MAX];
+        err[0] = 0;
+        if (ghost_split(o.ghost_arg, path, sizeof path, name) != 0 ||
+            app_set_ghost(&a, path, name[0] ? name : NULL, err,
+                          sizeof err) != 0) {
+            fprintf(stderr, "sgdscope: --ghost: %s\n",
+                    err[0] ? err : "the path is too long");
+            app_close(&a);
+            return 2;
+        }
+    }
     if (o.snapshot) {
         /* No terminal to restore and no file to remove: the default
          * actions of the signals are already the right ones. */

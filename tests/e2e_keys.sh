@@ -78,7 +78,10 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 
 # ---- help: F1 / ? open, Esc / q / ? close, the run waits behind it -------------
-start_app h 120 40 "'$SCENES/prop2-quad.scene'"
+# 44 rows: the help's one column of keys (29 since issue 9 added the
+# comparison keys) and its notes reach the status line at 40 rows, which
+# these checks read (the view is to prefer two columns there).
+start_app h 120 44 "'$SCENES/prop2-quad.scene'"
 if wait_for h "$STATUS_RE"; then
     tm send-keys -t h F1
     if wait_for h 'sgdscope keys'; then

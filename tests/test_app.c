@@ -167,13 +167,22 @@ static void test_diverge_and_rewind(void **st)
     double eta = run_eta(a.r);
     app_act(&a, ACT_REWIND);
     assert_false(a.r->diverged);
-    assert_true(a.r->t < at);
+    /* back to a checkpoint before the blow-up (logged), then replayed
+     * with η/2 up to the session's step, where it stands in lockstep */
+    const schedule *sd = &a.r->sched;
+    size_t k = sd->nlog;
+    while (k > 0 && sd->log[k - 1].kind != EV_REWIND)
+        k--;
+    assert_true(k > 0); /* then η ÷ 2, logged after it */
+    assert_true(sd->log[k - 1].value < (double)at);
+    assert_int_equal(a.r->t, a.ses->t);
     assert_close(run_eta(a.r), eta / 2.0, 1e-12);
     assert_true(isfinite(a.r->theta[0]));
-    /* the histories forget what came after the rewind point */
+    assert_non_null(strstr(a.msg, "rewound"));
+    /* the histories hold the replay, not the abandoned future */
     const hist_bucket *last = history_at(&a.r->h_train,
                                          a.r->h_train.len - 1);
-    assert_true(last->step_first <= a.r->t);
+    assert_true(last->step_last <= a.r->t);
     app_tick(&a, 0);
     assert_true(a.r->t > 0);
     /* u with nothing to rewind only says so */
@@ -678,7 +687,7 @@ static void test_caption_seconds_and_end(void **st)
     app_press(&a, 'r');
     assert_false(a.ended);
     assert_false(a.paused);
-    assert_int_equal(a.tl_next, 0);
+    assert_int_equal(a.ses->tl_next, 0);
     /* a jump (--snapshot) stops at the end too */
     app_run_to(&a, 1000);
     assert_int_equal(a.r->t, 20);
@@ -690,10 +699,10 @@ static void test_caption_seconds_and_end(void **st)
                       "at 20: end \"bye\"\nat 30: eta 1.05\n");
         b.headless = 1;
         app_fire_due(&b);
-        run_advance(b.r, 20);
+        session_advance(b.ses, 20);
         assert_int_equal(app_fire_due(&b), 1);
         assert_false(b.ended);
-        run_advance(b.r, 10);
+        session_advance(b.ses, 10);
         assert_int_equal(app_fire_due(&b), 1);
         assert_close(run_eta(b.r), 1.05, 1e-12);
         app_close(&b);
@@ -758,7 +767,7 @@ static void test_caption_key(void **st)
     assert_false(a.waitkey);
     assert_false(a.paused);
     assert_int_equal(a.r->t, 0);
-    assert_int_equal(a.tl_next, 0);
+    assert_int_equal(a.ses->tl_next, 0);
     app_tick(&a, 0);
     assert_true(a.waitkey); /* the lesson again, from its start */
     app_press(&a, '?');

@@ -358,17 +358,19 @@ static void plain(char *s)
 /* A headless recording: valid header, one frame per line, markers at the
  * η events, written atomically, and its last frame is --snapshot of the
  * same scene and step. */
-static void test_record_matches_snapshot(void **st)
+/* The last frame of a headless recording of args is --snapshot's frame;
+ * the recording's markers include want (NULL: none asked). */
+static void record_matches_snapshot(const char *args, const char *want)
 {
-    (void)st;
     static char snap[1 << 16], frame[1 << 20], line[1 << 20];
     char a[1024], path[512];
+    int marked = 0;
     snprintf(path, sizeof path, "%s/demo.cast", tmpdir);
-    snprintf(a, sizeof a, "--headless --record %s --size 100x30 --steps 3000 "
-             "--script '1000:d 2000:+' fig2-diag-decay50", path);
+    snprintf(a, sizeof a, "--headless --record %s --size 100x30 %s", path,
+             args);
     assert_int_equal(sh(a), 0);
-    assert_int_equal(sh("--snapshot --size 100x30 --steps 3000 "
-                        "--script '1000:d 2000:+' fig2-diag-decay50"), 0);
+    snprintf(a, sizeof a, "--snapshot --size 100x30 %s", args);
+    assert_int_equal(sh(a), 0);
     strcpy(snap, out_text);
     FILE *f = fopen(path, "r");
     assert_non_null(f);
@@ -386,6 +388,7 @@ static void test_record_matches_snapshot(void **st)
         assert_non_null(kind);
         if (strncmp(kind, ", \"m\"", 5) == 0) {
             markers++;
+            marked |= want && strstr(kind, want) != NULL;
             continue;
         }
         assert_true(strncmp(kind, ", \"o\"", 5) == 0);
@@ -395,6 +398,8 @@ static void test_record_matches_snapshot(void **st)
     fclose(f);
     assert_true(frames > 10);
     assert_true(markers >= 2); /* the decay and the η change */
+    if (want && !marked)
+        fail_msg("%s: no marker '%s'", args, want);
     plain(frame);
     strcat(frame, "\n");
     assert_string_equal(frame, snap);
@@ -405,6 +410,18 @@ static void test_record_matches_snapshot(void **st)
     snprintf(np, sizeof np, "%s/n", tmpdir);
     slurp(np, line, 64);
     assert_int_equal(atoi(line), 1);
+}
+
+static void test_record_matches_snapshot(void **st)
+{
+    (void)st;
+    record_matches_snapshot("--steps 3000 --script '1000:d 2000:+' "
+                            "fig2-diag-decay50", "step 1000: decay");
+    /* a comparison: the whole session, a fork and the prefix in it; its
+     * markers name their run */
+    record_matches_snapshot("--steps 3000 --script '1000:f 1000:d 2000:tab "
+                            "2000:* 2000:+' fig4-compare",
+                            "decay2-f1 step 1000: decay");
 }
 
 /* Keys that pause or step have no meaning without a screen: a headless
@@ -626,8 +643,8 @@ static void test_csv_one_schema(void **st)
 }
 
 /* A rewind restores θ, not the dynamics: after switching to GD at step
- * 50, diverging and rewinding to a checkpoint R before 50, the export's
- * rows from R on say gd (the switch logged at 50 belongs to the
+ * 50, diverging and rewinding to a checkpoint R before 50 (and replaying
+ * up to the session's step), the export's rows from R on say gd (the switch logged at 50 belongs to the
  * abandoned future, but its setting stays in force). */
 static void test_export_dynamics_through_rewind(void **st)
 {
@@ -651,9 +668,16 @@ static void test_export_dynamics_through_rewind(void **st)
     assert_true(a.r->diverged);
     app_act(&a, ACT_REWIND);
     assert_false(a.r->diverged);
-    uint64_t R = a.r->t;
+    /* the rewind's step is logged (the run then catches up with the
+     * session, as every run of a comparison does) */
+    const schedule *sd = &a.r->sched;
+    size_t k = sd->nlog;
+    while (k > 0 && sd->log[k - 1].kind != EV_REWIND)
+        k--;
+    assert_true(k > 0); /* then η ÷ 2, logged after it */
+    uint64_t R = (uint64_t)sd->log[k - 1].value;
     assert_true(R < 50);
-    app_run_to(&a, R + 5);
+    app_run_to(&a, a.ses->t + 5);
     snprintf(path, sizeof path, "%s/rewind.csv", tmpdir);
     if (app_export_csv(&a, path, err, sizeof err) != 0)
         fail_msg("export: %s", err);
@@ -838,7 +862,7 @@ static void doc_check_command(const char *doc, const char *p, int backtick,
     /* long options that take a value (the value is not a scene) */
     static const char *const valued[] = {"--model", "--set", "--seed",
         "--steps", "--csv", "--every", "--size", "--record", "--script",
-        "--fps", "--at", NULL};
+        "--fps", "--at", "--ghost", NULL};
     char tok[256];
     int skip_value = 0;
     for (;;) {
@@ -1195,6 +1219,50 @@ static void test_promises_backed(void **st)
     assert_true(promises >= 10);
 }
 
+/* --ghost FILE[:RUN] draws a saved run behind the live ones: a file the
+ * app cannot read, a run it does not hold, or --headless without a view
+ * is exit 2 before anything runs; --record --summary prints one JSON
+ * line per run of the session the recording drew. */
+static void test_ghost_and_record_summary(void **st)
+{
+    (void)st;
+    char a[1024];
+    snprintf(a, sizeof a, "--headless fig4-compare --steps 600 --every 200 "
+             "--csv %s/g.csv", tmpdir);
+    assert_int_equal(sh(a), 0);
+    snprintf(a, sizeof a, "--snapshot fig4-compare --steps 600 --ghost "
+             "%s/g.csv:decay50", tmpdir);
+    assert_int_equal(sh(a), 0);
+    assert_string_equal(err_text, "");
+    snprintf(a, sizeof a, "--snapshot fig4-compare --steps 600 --ghost "
+             "%s/g.csv:decay9", tmpdir);
+    assert_int_equal(sh(a), 2);
+    assert_non_null(strstr(err_text, "sgdscope: --ghost: "));
+    assert_non_null(strstr(err_text, "g.csv:9: no run 'decay9'"));
+    assert_string_equal(out_text, "");
+    snprintf(a, sizeof a, "--snapshot --ghost %s/none.csv", tmpdir);
+    assert_int_equal(sh(a), 2);
+    assert_non_null(strstr(err_text, "none.csv: cannot open"));
+    snprintf(a, sizeof a, "--snapshot --ghost %s", tmpdir);
+    assert_int_equal(sh(a), 2);
+    assert_non_null(strstr(err_text, "not a regular file"));
+    snprintf(a, sizeof a, "--headless fig4-compare --ghost %s/g.csv", tmpdir);
+    assert_int_equal(sh(a), 2);
+    assert_non_null(strstr(err_text, "needs the view"));
+    assert_non_null(strstr(err_text, "usage: sgdscope"));
+    assert_int_equal(sh("--snapshot --ghost"), 2);
+
+    snprintf(a, sizeof a, "--headless --record %s/c.cast --summary "
+             "fig4-compare --steps 600 --script '200:f'", tmpdir);
+    assert_int_equal(sh(a), 0);
+    const char *l2 = strchr(out_text, '\n');
+    assert_non_null(l2);
+    const char *r1 = "{\"run\":\"decay2\",", *r2 = "{\"run\":\"decay50\",";
+    assert_true(strncmp(out_text, r1, strlen(r1)) == 0);
+    assert_true(strncmp(l2 + 1, r2, strlen(r2)) == 0);
+    assert_non_null(strstr(out_text, "\n{\"run\":\"decay2-f1\","));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1223,6 +1291,7 @@ int main(void)
         cmocka_unit_test(test_freeze_independent_of_every),
         cmocka_unit_test(test_promises_backed),
         cmocka_unit_test(test_comparison_headless),
+        cmocka_unit_test(test_ghost_and_record_summary),
     };
     return cmocka_run_group_tests_name("cli", tests, setup, teardown);
 }

@@ -1317,7 +1317,7 @@ static void test_script(void **state)
     script_bad(tl, "1x:+", 1, "bad step");
     script_bad(tl, "100", 4, "missing ':' after the step in '100'");
     script_bad(tl, "100:", 5, "missing key after ':' in '100:'");
-    script_bad(tl, "100:zz", 5, "a key is one character or 'space', got 'zz'");
+    script_bad(tl, "100:zz", 5, "a key is one character, 'space' or 'tab', got 'zz'");
     script_bad(tl, "1:+  100:Z", 10, "key 'Z' is unknown or not for scripts (see sgdscope(1) KEYS)");
     script_bad(tl, "1:x", 3, "key 'x' is unknown");
     script_bad(tl, "99999999999999999999:+", 1, "step too large");

@@ -21,7 +21,9 @@ const char cli_usage[] =
     "                [--at N|P%] [SCENE]\n"
     "\n"
     "Steps SGD on the toy models of \"SGD with large step sizes learns sparse\n"
-    "features\".  SCENE is a path or the name of a shipped scene (--list).\n"
+    "features\".  SCENE is a path or the name of a shipped scene (--list);\n"
+    "a comparison scene steps up to 6 runs in lockstep (man sgdscope:\n"
+    "COMPARISONS; in the app Tab focuses a run, f forks it, c compares).\n"
     "\n"
     "  --headless        run without a terminal; print CSV and/or a summary\n"
     "  --model NAME      quad1d, diagnet or relu1d (same as --set model=NAME)\n"
@@ -34,12 +36,14 @@ const char cli_usage[] =
     "                    of a headless --record, the end of --csv/--summary\n"
     "  --csv FILE|-      write metrics as CSV to FILE or stdout\n"
     "  --every N         a CSV row every N steps (0: only at the end)\n"
-    "  --summary         print one JSON object with the final metrics\n"
+    "  --summary         print one JSON line of final metrics per run\n"
     "  --snapshot        print one frame as plain text (at --at, by default\n"
     "                    the end of the run) and exit\n"
     "  --size COLSxROWS  frame size for --snapshot and --record (100x30)\n"
     "  --record FILE     record the session as asciicast v2 (FILE.cast)\n"
     "  --script SCRIPT   press keys at steps: 'STEP:KEY STEP:KEY ...'\n"
+    "  --ghost FILE[:RUN]  draw a saved run's loss (a CSV of --csv or e)\n"
+    "                    behind the live runs\n"
     "  --list            list the shipped scenes and exit\n"
     "  --fps N           frames per second of the view and recordings (30)\n"
     "  --unicode         braille plots whatever the locale\n"
@@ -82,7 +86,7 @@ static int parse_u64(const char *s, uint64_t *out)
 enum { OPT_HEADLESS = 256, OPT_MODEL, OPT_SET, OPT_SEED, OPT_STEPS, OPT_CSV,
        OPT_EVERY, OPT_SUMMARY, OPT_HELP, OPT_VERSION, OPT_SNAPSHOT, OPT_SIZE,
        OPT_FPS, OPT_UNICODE, OPT_ASCII, OPT_NOCOLOR, OPT_RECORD, OPT_SCRIPT,
-       OPT_LIST, OPT_BLOCK, OPT_AT };
+       OPT_LIST, OPT_BLOCK, OPT_AT, OPT_GHOST };
 
 static const struct option long_opts[] = {
     {"headless", no_argument, 0, OPT_HEADLESS},
@@ -98,6 +102,7 @@ static const struct option long_opts[] = {
     {"size", required_argument, 0, OPT_SIZE},
     {"record", required_argument, 0, OPT_RECORD},
     {"script", required_argument, 0, OPT_SCRIPT},
+    {"ghost", required_argument, 0, OPT_GHOST},
     {"list", no_argument, 0, OPT_LIST},
     {"fps", required_argument, 0, OPT_FPS},
     {"unicode", no_argument, 0, OPT_UNICODE},
@@ -280,6 +285,7 @@ cli_result cli_parse(cli_opts *o, int argc, char **argv, char *err,
             break;
         case OPT_RECORD: o->record_path = optarg; break;
         case OPT_SCRIPT: o->script = optarg; break;
+        case OPT_GHOST: o->ghost_arg = optarg; break;
         case OPT_SUMMARY: o->summary = 1; break;
         case OPT_CSV: o->csv_path = optarg; break;
         case OPT_FPS:
@@ -340,6 +346,12 @@ cli_result cli_parse(cli_opts *o, int argc, char **argv, char *err,
                         "--record and --snapshot do not go together%s", "");
     if (o->headless && o->snapshot)
         return cli_fail(err, errlen, "--snapshot needs no --headless%s", "");
+    /* A ghost is drawn: a run without a view has nowhere to draw it. */
+    if (o->ghost_arg && o->headless && !o->record_path)
+        return cli_fail(err, errlen,
+                        "--ghost '%s' needs the view (the app, --snapshot or "
+                        "--record), not --headless alone",
+                        o->ghost_arg);
     /* The interactive view runs on until q: a stop step means nothing
      * there. */
     if (o->at_arg && !o->headless && !o->snapshot)

@@ -11,6 +11,7 @@
 #include "exitsig.h"
 #include "outfile.h"
 #include "sanitize.h"
+#include "runs.h"
 
 /* Numbers print with %.10g: enough to compare runs, short enough to read;
  * NaN and ±Inf become empty CSV fields and JSON null. */
@@ -265,41 +266,50 @@ static void opening(session *s)
     }
 }
 
-/* Fires every event due now.  Runs' own events and one run's keys apply
- * in the session (app_run_key); of the session's keys, a reset (r, R)
- * rebuilds the runs where the timeline stands, u rewinds the focused run
- * and q stops; the others (pause, speed, help) mean nothing without a
- * screen, nor do captions, pauses and end (the runner goes to `until`). */
-static void fire_due(session *s, int *quit)
+/* Fires every event due now.  Runs' own events (their blocks' keys
+ * included) apply in the session; the session's keys go through the
+ * app's runs_act, as in the app — one run's keys on the focused run or,
+ * after `*` (*all), on every live run; Tab and Shift-Tab move the focus,
+ * f forks, u rewinds — and here a reset (r, R) rebuilds the runs where
+ * the timeline stands and q stops; the others (pause, speed, help, the
+ * table) mean nothing without a screen, nor do captions, pauses and end
+ * (the runner goes to `until`). */
+static void fire_due(session *s, int *all, int *quit)
 {
     session_due d;
     char msg[APP_MSG_MAX];
     while (!*quit && session_peek(s, &d)) {
-        int mine = session_fire(s, &d, msg, sizeof msg) == SESSION_YOURS;
+        int key = d.ev->kind == TL_KEY ? (int)d.ev->value : 0;
+        /* the session's keys are ours, not the session's (the prefix) */
+        session_key_fn fn = s->run_key;
+        if (d.src < 0)
+            s->run_key = NULL;
+        int rc = session_fire(s, &d, msg, sizeof msg);
+        s->run_key = fn;
         /* without a screen, a held step size still has to be said */
-        if (strncmp(msg, "η held", strlen("η held")) == 0)
+        if (strstr(msg, "η held"))
             fprintf(stderr, "sgdscope: step %llu: %s\n",
                     (unsigned long long)s->t, msg);
-        if (!mine ||
-            d.ev->kind != TL_KEY)
+        if (rc != SESSION_YOURS || !key)
             continue;
-        switch (app_key_action((int)d.ev->value)) {
+        int act = app_key_action(key);
+        if (act < 0)
+            continue;
+        if (runs_act(s, all, (app_action)act, msg, sizeof msg)) {
+            if (strstr(msg, "η held"))
+                fprintf(stderr, "sgdscope: step %llu: %s\n",
+                        (unsigned long long)s->t, msg);
+            continue;
+        }
+        switch (act) {
         case ACT_QUIT:
             *quit = 1;
             break;
         case ACT_RESET:
         case ACT_RESEED:
-            if (session_restart(s, app_key_action((int)d.ev->value) ==
-                                           ACT_RESEED, 1, msg,
-                                sizeof msg) == 0)
+            if (session_restart(s, act == ACT_RESEED, 1, msg, sizeof msg) ==
+                0)
                 opening(s);
-            break;
-        case ACT_REWIND:
-            if (d.run >= 0 &&
-                session_rewind(s, (size_t)d.run, 2.0, msg, sizeof msg) == 0) {
-                run_eval_losses(s->run[d.run].r);
-                run_eval_spectrum(s->run[d.run].r);
-            }
             break;
         default:
             break;
@@ -332,7 +342,7 @@ static void row(session *s, size_t i, unsigned ex, hl_rows *st, FILE *csv)
 int headless_run(session *s, const headless_opts *o)
 {
     uint64_t N = o->until;
-    int quit = 0;
+    int quit = 0, all = 0;
     hl_rows st[SESSION_MAX_RUNS];
     memset(st, 0, sizeof st);
     opening(s);
@@ -360,7 +370,7 @@ int headless_run(session *s, const headless_opts *o)
             return 1;
         if (headless_failed(o))
             return -1;
-        fire_due(s, &quit);
+        fire_due(s, &all, &quit);
         if (quit || session_live(s) == 0)
             break;
         /* Each run's own cadence (the scene's `every`) feeds its band
@@ -385,7 +395,7 @@ int headless_run(session *s, const headless_opts *o)
             for (size_t i = 0; i < s->n; i++)
                 run_check(s->run[i].r);
         if (session_live(s) > 0)
-            fire_due(s, &quit);
+            fire_due(s, &all, &quit);
         /* A row at each multiple of `every`, at the end and at the
          * frozen step of a diverged run (once: a run frozen where it was
          * just evaluated already has its row). */
@@ -483,38 +493,25 @@ static size_t dyn_segments(const run *r, dyn_seg *seg, size_t cap)
     return n;
 }
 
-int app_export_csv(const app *a, const char *path, char *err, size_t errlen)
+/* The rows of one run's history: one per loss-history bucket, at the
+ * bucket's last step (min and max keep the spikes that decimation would
+ * otherwise hide).  What the history does not keep (the band, the bounce
+ * share, θ, a second extra metric) is an empty field, never a guess.
+ * Returns 0 or −1 (out of memory). */
+static int export_run(const char *name, const run *r, unsigned ex, FILE *f)
 {
-    const run *r = a->r;
     /* at most one segment per logged event, plus the start */
     size_t segcap = r->sched.nlog + 1;
     dyn_seg *seg = malloc(segcap * sizeof *seg);
-    if (!seg) {
-        snprintf(err, errlen, "out of memory");
+    if (!seg)
         return -1;
-    }
     size_t nseg = dyn_segments(r, seg, segcap);
     /* Events past the log's capacity are counted, not kept: after the
      * last kept one, dynamics and batch are unknown. */
     uint64_t known_until = r->sched.dropped && r->sched.nlog
                                ? r->sched.log[r->sched.nlog - 1].step
                                : UINT64_MAX;
-
-    /* The rules of every output (outfile.h): a regular file only, never
-     * half written, its permissions kept, a symlink followed. */
-    outfile out;
-    if (outfile_open(&out, path, 0, err, errlen) != 0) {
-        free(seg);
-        return -1;
-    }
-    FILE *f = out.f;
-    /* One row per loss-history bucket, at the bucket's last step: min and
-     * max keep the spikes that decimation would otherwise hide.  What the
-     * history does not keep (the band, the bounce share, θ, a second
-     * extra metric) is an empty field, never a guess. */
-    unsigned ex = headless_csv_extras(r);
     const char *hx = run_extra_name(r); /* what h_extra holds */
-    csv_print_header(ex, f);
     size_t k = 0;
     for (size_t i = 0; i < r->h_train.len; i++) {
         const hist_bucket *b = history_at(&r->h_train, i);
@@ -523,7 +520,7 @@ int app_export_csv(const app *a, const char *path, char *err, size_t errlen)
             k++;
         int known = s <= known_until;
         csv_row w = {
-            .run = a->run_name, .step = s, .eta = series_at(&r->h_eta, s),
+            .run = name, .step = s, .eta = series_at(&r->h_eta, s),
             .dyn = known ? seg[k].dyn : -1,
             .batch = known && seg[k].dyn == DYN_SGD ? (double)seg[k].batch
                                                     : NAN,
@@ -542,5 +539,24 @@ int app_export_csv(const app *a, const char *path, char *err, size_t errlen)
         csv_print_row(ex, &w, f);
     }
     free(seg);
+    return 0;
+}
+
+int app_export_csv(const app *a, const char *path, char *err, size_t errlen)
+{
+    const session *s = a->ses;
+    /* The rules of every output (outfile.h): a regular file only, never
+     * half written, its permissions kept, a symlink followed. */
+    outfile out;
+    if (outfile_open(&out, path, 0, err, errlen) != 0)
+        return -1;
+    unsigned ex = session_extras(s);
+    csv_print_header(ex, out.f);
+    for (size_t i = 0; i < s->n; i++)
+        if (export_run(session_name(s, i), session_run(s, i), ex, out.f)) {
+            outfile_discard(&out);
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
     return outfile_commit(&out, err, errlen);
 }

@@ -55,43 +55,66 @@ static const char *event_label(const sched_event *e, char *buf, size_t cap)
     return buf;
 }
 
-/* Markers for everything that changed η (or the dynamics) since the last
- * frame: logged events, scheduled decays, the end of a warmup, captions.
- * A new run (reset, next scene) starts the count afresh. */
+/* Markers for what changed in run i since the last frame: logged
+ * events, scheduled decays, the end of a warmup, a freeze. */
+static int mark_run(recorder *rc, double t, const app *a, size_t i)
+{
+    const run *r = session_run(a->ses, i);
+    recorder_seen *sn = &rc->run[i];
+    char label[TL_TEXT_MAX + 64], who[COMPARISON_NAME_MAX + 2] = "";
+    /* a new run in the slot (malloc may hand back a freed address: a
+     * log shorter than what was marked is new too) */
+    if (sn->r != r || sn->log > r->sched.nlog) {
+        memset(sn, 0, sizeof *sn);
+        sn->r = r;
+    }
+    /* one run needs no name (and reads as it always has) */
+    if (a->ses->n > 1 || a->ses->c->blocks)
+        snprintf(who, sizeof who, "%s ", session_name(a->ses, i));
+    const schedule *s = &r->sched;
+    for (; sn->log < s->nlog; sn->log++) {
+        char text[120];
+        snprintf(label, sizeof label, "%sstep %llu: %s", who,
+                 (unsigned long long)s->log[sn->log].step,
+                 event_label(&s->log[sn->log], text, sizeof text));
+        if (cast_marker(&rc->k, t, label) != 0)
+            return -1;
+    }
+    for (; sn->decays < s->cfg.ndecays && s->decay_step[sn->decays] <= r->t;
+         sn->decays++) {
+        snprintf(label, sizeof label, "%sstep %llu: decay eta / %.4g", who,
+                 (unsigned long long)s->decay_step[sn->decays],
+                 s->cfg.decays[sn->decays].factor);
+        if (cast_marker(&rc->k, t, label) != 0)
+            return -1;
+    }
+    if (s->cfg.has_warmup && !sn->warm_end && r->t >= s->warm_end) {
+        sn->warm_end = 1;
+        snprintf(label, sizeof label, "%sstep %llu: warmup ends, eta / %.4g",
+                 who, (unsigned long long)s->warm_end, s->cfg.warm_decay);
+        if (cast_marker(&rc->k, t, label) != 0)
+            return -1;
+    }
+    if (r->diverged != sn->frozen) {
+        sn->frozen = r->diverged;
+        if (r->diverged) {
+            snprintf(label, sizeof label, "%sstep %llu: diverged, frozen",
+                     who, (unsigned long long)r->diverged_at);
+            if (cast_marker(&rc->k, t, label) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* Markers for everything that changed η (or the dynamics) of any run
+ * since the last frame, and for the session's captions and end. */
 static int mark_events(recorder *rc, double t, const app *a)
 {
-    const run *r = a->r;
     char label[TL_TEXT_MAX * 2 + 64];
-    if (rc->r != r) {
-        rc->r = r;
-        rc->seen_log = rc->seen_decays = 0;
-        rc->seen_warm_end = 0;
-    }
-    const schedule *s = &r->sched;
-    for (; rc->seen_log < s->nlog; rc->seen_log++) {
-        char text[120];
-        snprintf(label, sizeof label, "step %llu: %s",
-                 (unsigned long long)s->log[rc->seen_log].step,
-                 event_label(&s->log[rc->seen_log], text, sizeof text));
-        if (cast_marker(&rc->k, t, label) != 0)
+    for (size_t i = 0; i < a->ses->n; i++)
+        if (mark_run(rc, t, a, i) != 0)
             return -1;
-    }
-    for (; rc->seen_decays < s->cfg.ndecays &&
-           s->decay_step[rc->seen_decays] <= r->t;
-         rc->seen_decays++) {
-        snprintf(label, sizeof label, "step %llu: decay eta / %.4g",
-                 (unsigned long long)s->decay_step[rc->seen_decays],
-                 s->cfg.decays[rc->seen_decays].factor);
-        if (cast_marker(&rc->k, t, label) != 0)
-            return -1;
-    }
-    if (s->cfg.has_warmup && !rc->seen_warm_end && r->t >= s->warm_end) {
-        rc->seen_warm_end = 1;
-        snprintf(label, sizeof label, "step %llu: warmup ends, eta / %.4g",
-                 (unsigned long long)s->warm_end, s->cfg.warm_decay);
-        if (cast_marker(&rc->k, t, label) != 0)
-            return -1;
-    }
     const char *cap = app_caption(a);
     if (cap && a->caption_seq != rc->seen_caption) {
         rc->seen_caption = a->caption_seq;
@@ -105,7 +128,7 @@ static int mark_events(recorder *rc, double t, const app *a)
     if (a->ended && !rc->seen_end) {
         rc->seen_end = 1;
         snprintf(label, sizeof label, "step %llu: end of the lesson",
-                 (unsigned long long)r->t);
+                 (unsigned long long)a->ses->t);
         if (cast_marker(&rc->k, t, label) != 0)
             return -1;
     }
@@ -165,11 +188,12 @@ int recorder_headless(app *a, const char *path, int width, int height,
         app_clock(a, t);
         /* an `end` (or the last step) stops the recording once its
          * hold has been shown */
+        uint64_t now = a->ses->t;
         int holding = a->now < a->hold_until;
-        int pending = app_next_event(a) <= a->r->t; /* held by a caption */
+        int pending = app_next_event(a) <= now; /* held by a caption */
         int last = (a->ended && !holding) ||
-                   (a->r->t >= steps && !holding && !pending) ||
-                   a->r->diverged || a->quit;
+                   (now >= steps && !holding && !pending) ||
+                   session_live(a->ses) == 0 || a->quit;
         if (last)
             app_run_to(a, steps); /* the metrics exactly at `steps` */
         bad = recorder_frame(&rc, t, a) != 0;
@@ -177,16 +201,16 @@ int recorder_headless(app *a, const char *path, int width, int height,
         if (last)
             break;
         uint64_t spf = a->spf;
-        if (a->r->t + spf > steps)
-            a->spf = steps - a->r->t;
+        if (now + spf > steps)
+            a->spf = steps - now;
         uint64_t moved = app_tick(a, 1);
         a->spf = spf;
         /* A tick that takes no step must be waiting for the clock (a
          * hold, a caption's seconds, an end's last frames); anything
          * else would spin: jump to the end instead. */
         int waiting = a->ended || a->now < a->hold_until ||
-                      app_next_event(a) <= a->r->t;
-        if (moved == 0 && !waiting && !a->r->diverged && !a->quit)
+                      app_next_event(a) <= a->ses->t;
+        if (moved == 0 && !waiting && session_live(a->ses) > 0 && !a->quit)
             app_run_to(a, steps);
     }
     if (bad) {

@@ -503,11 +503,14 @@ int comparison_check_keys(const comparison *c, int (*is_key)(int k),
             const tl_event *ev = &s->tl.ev[i];
             if (ev->kind != TL_KEY || is_run_key((int)ev->value))
                 continue;
+            char kn[8];
+            snprintf(kn, sizeof kn, ev->value == '\t' ? "tab" : "%c",
+                     (int)ev->value);
             return scene_fail(e, c->file, ev->line, ev->arg_col,
                               "move the line above the first 'run' line "
                               "(it acts on the focused run there)",
-                              "key '%c' acts on the whole session, not on "
-                              "one run", (int)ev->value);
+                              "key '%s' acts on the whole session, not on "
+                              "one run", kn);
         }
     }
     return 0;
@@ -558,4 +561,27 @@ void comparison_run_scene(const comparison *c, size_t i, scene *out)
         merged.ev[merged.n++] = take_a ? a->ev[x++] : b->ev[y++];
     }
     out->tl = merged;
+}
+
+void comparison_of_scene(comparison *c, const scene *sc)
+{
+    c->base = *sc;
+    snprintf(c->file, sizeof c->file, "%s", sc->path[0] ? sc->path
+                                                         : sc->name);
+    c->n = 1;
+    c->blocks = 0;
+    snprintf(c->name[0], sizeof c->name[0], "%s", COMPARISON_MAIN);
+    c->line[0] = c->col[0] = 0;
+    c->run[0] = *sc;
+    c->tl.n = 0;
+    timeline *t = &c->run[0].tl;
+    size_t w = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        if (is_session_kind(t->ev[i].kind))
+            c->tl.ev[c->tl.n++] = t->ev[i];
+        else
+            t->ev[w++] = t->ev[i];
+    }
+    t->n = w;
+    c->finalized = 1;
 }

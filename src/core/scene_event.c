@@ -265,7 +265,7 @@ static int parse_end(cursor *c, tl_event *ev, scene_err *e)
     return parse_text(c, ev, e, "end caption");
 }
 
-/* key K: one printable ASCII character, or the word `space`.  A '#' as
+/* key K: one printable ASCII character, or the word `space` or `tab`.  A '#' as
  * the first character is the key '#', not a comment. */
 static int parse_key(cursor *c, tl_event *ev, scene_err *e)
 {
@@ -286,13 +286,17 @@ static int parse_key(cursor *c, tl_event *ev, scene_err *e)
         ev->value = ' ';
         return 0;
     }
+    if (n == 3 && memcmp(k, "tab", 3) == 0) {
+        ev->value = '\t';
+        return 0;
+    }
     if (n == 1 && k[0] > ' ' && k[0] < 0x7F) {
         ev->value = k[0];
         return 0;
     }
     return scene_fail(e, c->file, c->line, ev->arg_col, form,
-                      "a key is one printable ASCII character or 'space', "
-                      "got '%.*s'", (int)sanitize_clip(k, n, 48), k);
+                      "a key is one printable ASCII character, 'space' or "
+                      "'tab', got '%.*s'", (int)sanitize_clip(k, n, 48), k);
 }
 
 int scene_event_parse(scene *s, const char *ln, size_t len, size_t i,

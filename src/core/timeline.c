@@ -135,11 +135,14 @@ static int script_item_parse(const char *s, size_t n, int col,
     }
     if (kn == 5 && memcmp(k, "space", 5) == 0) {
         key = ' ';
+    } else if (kn == 3 && memcmp(k, "tab", 3) == 0) {
+        key = '\t';
     } else if (kn == 1 && k[0] > ' ' && k[0] < 0x7F) {
         key = k[0];
     } else {
         snprintf(err, errlen,
-                 "column %d: a key is one character or 'space', got '%.*s'",
+                 "column %d: a key is one character, 'space' or 'tab', got "
+                 "'%.*s'",
                  kcol, (int)sanitize_clip(k, kn, 32), k);
         return -1;
     }

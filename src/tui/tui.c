@@ -99,6 +99,7 @@ static int tui_map_key(int ch)
     case KEY_END: return APP_KEY_END;
     case KEY_F(1): return APP_KEY_F1;
     case KEY_F(10): return APP_KEY_F10;
+    case KEY_BTAB: return APP_KEY_BTAB;
     case KEY_ENTER: case '\r': case '\n': return APP_KEY_ENTER;
     case KEY_BACKSPACE: case 8: case 127: return APP_KEY_BACKSPACE;
     default: return ch;
