@@ -11,6 +11,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fit.h"
+#include "runstyle.h"
+#include "table.h"
+
 /* A bordered box: clears r and draws its frame. */
 static void frame(canvas *c, rect r, int role)
 {
@@ -211,16 +215,44 @@ static void help_overlay(canvas *c, const app *a)
         canvas_text(c, r.x + 2, y++, wrapped[i], ROLE_DIM, 0, inner);
 }
 
+/* The focused run froze: say so, when, and the way back.  Of several
+ * runs, the box names it (the others go on) and lists the other frozen
+ * ones; a frozen run that is not focused is marked in the legend and at
+ * its curve's end instead, without covering the runs still going. */
 static void diverged_overlay(canvas *c, const app *a)
 {
-    char l1[96], l2[128], l3[96];
-    snprintf(l1, sizeof l1, "Diverged at step %llu",
-             (unsigned long long)a->r->diverged_at);
+    runset s;
+    runset_from_app(&s, a);
+    char l1[96], l2[128], l3[96], l4[160], n1[32];
+    fit_count(a->r->diverged_at, n1, sizeof n1);
+    if (s.multi)
+        snprintf(l1, sizeof l1, "Run %zu %s diverged at step %s",
+                 s.focus + 1, s.name[s.focus], n1);
+    else
+        snprintf(l1, sizeof l1, "Diverged at step %llu",
+                 (unsigned long long)a->r->diverged_at);
     snprintf(l2, sizeof l2, "The loss passed diverge_loss; the run is frozen at "
              "its last state within it.");
     snprintf(l3, sizeof l3, "u: rewind with η/2    r: reset    R: new seed");
-    const char *lines[] = {l1, l2, l3};
-    box(c, lines, 3, ROLE_WARN);
+    const char *lines[4] = {l1, l2, l3, NULL};
+    size_t n = 3;
+    if (s.multi) {
+        size_t k = (size_t)snprintf(l4, sizeof l4, "Also frozen:");
+        int others = 0;
+        for (size_t i = 0; i < s.n && k < sizeof l4; i++)
+            if (i != s.focus && s.r[i]->diverged) {
+                k += (size_t)snprintf(l4 + k, sizeof l4 - k,
+                                      "%s %zu %s at step %s",
+                                      others++ ? "," : "", i + 1, s.name[i],
+                                      fit_count(s.r[i]->diverged_at, n1,
+                                                sizeof n1));
+            }
+        if (others)
+            lines[n++] = l4;
+        snprintf(l2, sizeof l2, "Its loss passed diverge_loss: it is frozen "
+                 "at its last state within it; the others go on.");
+    }
+    box(c, lines, n, ROLE_WARN);
 }
 
 /* The scene picker: every scene of the list with its title, the
@@ -325,7 +357,9 @@ void overlay_draw(canvas *c, const app *a, rect caption)
     const char *cap = app_caption(a);
     if (cap || a->ended)
         caption_rows(c, a, cap ? cap : "", caption);
-    if (a->r->diverged && !a->help)
+    if (a->table && !a->help)
+        table_draw(c, a, (rect){0, 1, c->w, c->h - 3});
+    else if (a->r->diverged && !a->help)
         diverged_overlay(c, a);
     if (a->picker)
         picker_overlay(c, a);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "panel_kit.h"
+#include "runstyle.h"
 
 static double xs[PANEL_MAX_PTS], ys[PANEL_MAX_PTS], zs[PANEL_MAX_PTS];
 
@@ -91,7 +92,7 @@ static double quad_cross(const model *m, double ts, double toward, double f)
     return 0.5 * (a + b);
 }
 
-static void valley_quad(canvas *c, rect r, const app *a)
+static void valley_quad(canvas *c, rect r, const app *a, fit_part who)
 {
     const run *R = a->r;
     const model *m = &R->m;
@@ -121,6 +122,7 @@ static void valley_quad(canvas *c, rect r, const app *a)
     theta_side(th, ts, side, sizeof side);
     fit_part parts[] = {
         {{"Valley F(θ)", "Valley", NULL}, 3, ROLE_TITLE, ATTR_BOLD},
+        who,
         {{side, NULL}, 6, ROLE_ITERATE, ATTR_BOLD},
         {{panel_verdict_word(R), NULL}, FIT_KEEP, panel_verdict_role(R), ATTR_BOLD},
         {{"● now", NULL}, 1, ROLE_ITERATE, 0},
@@ -193,7 +195,7 @@ static double slice_reach(const model_line *l, double sign, double s0,
  * the top Hessian eigenvector), through the iterate.  x is the distance
  * along it from the slice's lowest point, so the frame stays on the valley
  * while the iterate jumps from wall to wall. */
-static void valley_line(canvas *c, rect r, const app *a)
+static void valley_line(canvas *c, rect r, const app *a, fit_part who)
 {
     const run *R = a->r;
     const model *m = &R->m;
@@ -218,6 +220,7 @@ static void valley_line(canvas *c, rect r, const app *a)
     const char *along_s = measured ? "top eigvec" : "last step";
     fit_part parts[] = {
         {{"Valley", NULL}, 6, ROLE_TITLE, ATTR_BOLD},
+        who,
         {{along, along_s, NULL}, 2, ROLE_TITLE, 0},
         {{panel_verdict_word(R), NULL}, FIT_KEEP, panel_verdict_role(R), ATTR_BOLD},
         {{NULL}, 5, ROLE_TEXT, 0}, /* share of crossing steps */
@@ -241,13 +244,13 @@ static void valley_line(canvas *c, rect r, const app *a)
         snprintf(cross_s, sizeof cross_s, sampled ? "%.0f%% overshoot"
                                                   : "%.0f%% cross",
                  100.0 * share);
-        parts[3].v[0] = cross;
-        parts[3].v[1] = cross_s;
+        parts[4].v[0] = cross;
+        parts[4].v[1] = cross_s;
     }
     plot p;
     if (!(nd > 0.0) || !isfinite(nd)) {
-        parts[1].v[0] = "(the direction appears after a step)";
-        parts[1].v[1] = "(after a step)";
+        parts[2].v[0] = "(the direction appears after a step)";
+        parts[2].v[1] = "(after a step)";
         plot_begin(&p, c, r, NULL, (axis){-1, 1, 0, 0}, (axis){0, 1, 0, 0},
                    PLOT_TITLE_ROW);
         panel_title(c, r, parts, np);
@@ -343,9 +346,21 @@ static void valley_line(canvas *c, rect r, const app *a)
 
 void panel_valley(canvas *c, rect r, const app *a)
 {
+    /* of several runs, the focused one, named after "Valley" */
+    runset s;
+    runset_from_app(&s, a);
+    char name[48], digit[8];
+    fit_part who = {{NULL}, FIT_KEEP, ROLE_TITLE, ATTR_BOLD};
+    if (s.multi) {
+        snprintf(name, sizeof name, "%c %s", (char)runstyle_digit(s.focus),
+                 s.name[s.focus]);
+        snprintf(digit, sizeof digit, "%c", (char)runstyle_digit(s.focus));
+        who = (fit_part){{name, digit, NULL}, FIT_KEEP,
+                         runstyle_role(s.focus), ATTR_BOLD};
+    }
     if (panel_is_model(a->r, "quad1d") && a->r->m.ops->pop_loss)
-        valley_quad(c, r, a);
+        valley_quad(c, r, a, who);
     else
-        valley_line(c, r, a);
+        valley_line(c, r, a, who);
 }
 
