@@ -26,6 +26,7 @@
 #include "app.h"
 #include "canvas.h"
 #include "comparison.h"
+#include "fit.h"
 #include "headless.h"
 #include "panels.h"
 #include "runstyle.h"
@@ -50,13 +51,20 @@ static void drive(session *s, uint64_t to)
     assert_int_equal(headless_run(s, &o), 0);
 }
 
+/* A finalized comparison: the file at path, or (path NULL) the scene
+ * text in sets[0] with the --set items after it. */
 static comparison *load(const char *path, const char *const *sets)
 {
     comparison *c = calloc(1, sizeof *c);
     assert_non_null(c);
     scene_err e;
-    if (comparison_load_file(c, path, &e) != 0)
+    if (!path) {
+        if (comparison_load_string(c, sets[0], "t.scene", &e) != 0)
+            fail_msg("t.scene:%d:%d: %s", e.line, e.col, e.msg);
+        sets++;
+    } else if (comparison_load_file(c, path, &e) != 0) {
         fail_msg("%s: %s", path, e.msg);
+    }
     for (; sets && *sets; sets++)
         if (comparison_set(c, *sets, &e) != 0)
             fail_msg("--set %s: %s", *sets, e.msg);
@@ -313,6 +321,65 @@ static void test_prop2_compare(void **st)
     fx_close(&f);
 }
 
+/* A frozen run: prop2-compare with the run above the interval pushed to
+ * η = 3, where it diverges in a few steps while the others go on.  It
+ * is marked in the legend (✕ and its step), its curves end in its ✕, the
+ * table says "diverged at step N"; focused, the box names it. */
+static void test_frozen(void **st)
+{
+    (void)st;
+    static const char *const above3[] = {"above.eta=3", NULL};
+    fixture f;
+    fx_open(&f, "scenes/prop2-compare.scene", above3, 0, 1);
+    const run *R = f.s->run[2].r;
+    assert_true(R->diverged);
+    assert_false(f.s->run[1].r->diverged);
+    char want[64], n1[32];
+    snprintf(want, sizeof want, "diverged at step %s",
+             fit_count(R->diverged_at, n1, sizeof n1));
+    frame(&f, "cmp-frozen-120x40", GLYPH_BRAILLE, 120, 40);
+    canvas c;
+    assert_int_equal(canvas_init(&c, 120, 40, GLYPH_BRAILLE), 0);
+    view_draw(&c, &f.a);
+    char *t = canvas_text_dup(&c);
+    if (!strstr(line_of(t, 1), want))
+        fail_msg("the legend lacks '%s': %s", want, line_of(t, 1));
+    int crosses = 0; /* ✕ in the loss panel, in run 3's colour */
+    for (int i = 0; i < c.w * c.h; i++)
+        crosses += c.cells[i].ch == 0x2715 && c.cells[i].role == ROLE_RUN3;
+    assert_true(crosses >= 2); /* train and test */
+    assert_null(strstr(t, "Run 3 above diverged")); /* not focused: no box */
+    free(t);
+    canvas_free(&c);
+    f.a.table = 1;
+    frame(&f, "cmp-frozen-table-80x24", GLYPH_BRAILLE, 80, 24);
+    f.a.table = 0;
+    session_set_focus(f.s, 2);
+    f.a.r = session_focused(f.s);
+    frame(&f, "cmp-frozen-focused-80x24", GLYPH_BRAILLE, 80, 24);
+    frame(&f, "cmp-frozen-focused-80x24-ascii", GLYPH_ASCII, 80, 24);
+    assert_int_equal(canvas_init(&c, 80, 24, GLYPH_BRAILLE), 0);
+    view_draw(&c, &f.a);
+    t = canvas_text_dup(&c);
+    snprintf(want, sizeof want, "Run 3 above diverged at step %s", n1);
+    if (!strstr(t, want))
+        fail_msg("no box naming the frozen run:\n%s", t);
+    free(t);
+    canvas_free(&c);
+    fx_close(&f);
+}
+
+/* relu1d: h(x) overlaid (the predictor's one picture that overlays). */
+static void test_fig4_compare(void **st)
+{
+    (void)st;
+    fixture f;
+    fx_open(&f, "scenes/fig4-compare.scene", NULL, 0, 0);
+    frame(&f, "cmp-fig4-compare-100x30", GLYPH_BRAILLE, 100, 30);
+    frame(&f, "cmp-fig4-compare-100x30-ascii", GLYPH_ASCII, 100, 30);
+    fx_close(&f);
+}
+
 /* fig2-compare with a ghost: the decay50 run of another data draw. */
 static void test_ghost(void **st)
 {
@@ -339,6 +406,270 @@ static void test_appc_sde_diag(void **st)
     fx_close(&f);
 }
 
+
+/* ---- the styles ----------------------------------------------------------- */
+
+/* A flat curve of run k drawn across a 16-cell strip, as text. */
+static char *flat_line(glyph_tier tier, size_t k)
+{
+    canvas c;
+    assert_int_equal(canvas_init(&c, 16, 1, tier), 0);
+    rect r = {0, 0, 16, 1};
+    int w = 16 * canvas_dots_x(&c), y = canvas_dots_y(&c) / 2;
+    canvas_line_dash(&c, r, 0, y, w - 1, y, runstyle_role(k),
+                     runstyle_dash(k, tier));
+    char *t = canvas_text_dup(&c);
+    canvas_free(&c);
+    return t;
+}
+
+/* Every run's style differs from every other's in every tier with the
+ * colour off: what a line of it looks like as text (its dashes in braille
+ * and block, its digit in ASCII), its legend sample and its digit; and
+ * with the colour on, its role and both its palette colours. */
+static void test_styles_differ(void **st)
+{
+    (void)st;
+    static const glyph_tier tiers[] = {GLYPH_ASCII, GLYPH_BLOCK,
+                                       GLYPH_BRAILLE};
+    for (size_t t = 0; t < 3; t++) {
+        char *line[RUNSTYLE_MAX], sample[RUNSTYLE_MAX][32];
+        for (size_t k = 0; k < RUNSTYLE_MAX; k++) {
+            line[k] = flat_line(tiers[t], k);
+            runstyle_sample(k, tiers[t], sample[k], sizeof sample[k]);
+        }
+        for (size_t i = 0; i < RUNSTYLE_MAX; i++)
+            for (size_t j = i + 1; j < RUNSTYLE_MAX; j++) {
+                if (strcmp(line[i], line[j]) == 0)
+                    fail_msg("tier %zu: runs %zu and %zu draw alike: %s", t,
+                             i + 1, j + 1, line[i]);
+                if (strcmp(sample[i], sample[j]) == 0)
+                    fail_msg("tier %zu: samples of %zu and %zu alike", t,
+                             i + 1, j + 1);
+                assert_int_not_equal(runstyle_digit(i), runstyle_digit(j));
+                assert_int_not_equal(runstyle_role(i), runstyle_role(j));
+                const role_colour *a = &canvas_palette[runstyle_role(i)];
+                const role_colour *b = &canvas_palette[runstyle_role(j)];
+                assert_int_not_equal(a->c256, b->c256);
+                assert_int_not_equal(a->c8, b->c8);
+            }
+        /* the ghost reads apart from every run too */
+        char g[32];
+        runstyle_sample_dash(RUNSTYLE_GHOST_DASH, tiers[t], g, sizeof g);
+        for (size_t k = 0; t > 0 && k < RUNSTYLE_MAX; k++)
+            assert_string_not_equal(g, sample[k]);
+        for (size_t k = 0; k < RUNSTYLE_MAX; k++)
+            free(line[k]);
+    }
+    /* ASCII: each run's dots are its digit */
+    char *one = flat_line(GLYPH_ASCII, 2);
+    assert_string_equal(one, "3333333333333333\n");
+    free(one);
+    /* every role has a colour a terminal can show (no black on black) */
+    for (int r = ROLE_RUN1; r <= ROLE_RUN6; r++)
+        assert_true(canvas_palette[r].c256 > 15 && canvas_palette[r].c8 > 0);
+}
+
+/* The order of the digits in a column of a canvas, top down, between
+ * rows y0 and y1 (exclusive). */
+static void digits_down(const canvas *c, int x, int y0, int y1, char *out)
+{
+    size_t n = 0;
+    for (int y = y0; y < y1; y++) {
+        uint32_t ch = c->cells[y * c->w + x].ch;
+        if (ch >= '1' && ch <= '6')
+            out[n++] = (char)ch;
+    }
+    out[n] = 0;
+}
+
+/* fig2-compare's lesson without a number: the test plot's end labels,
+ * read down, rank the runs by final test loss (highest first), and the
+ * spectrum's rank row, read across, by rank (lowest first) — in every
+ * tier and at every size. */
+static void test_fig2_ordering(void **st)
+{
+    (void)st;
+    fixture f;
+    fx_open(&f, "scenes/fig2-compare.scene", NULL, 0, 3);
+    char want[8] = {0}, want_rank[8] = {0};
+    size_t idx[4] = {0, 1, 2, 3};
+    for (size_t i = 0; i < 4; i++) /* by test loss, descending */
+        for (size_t j = i + 1; j < 4; j++)
+            if (f.s->run[idx[j]].r->last.test_loss >
+                f.s->run[idx[i]].r->last.test_loss) {
+                size_t t = idx[i];
+                idx[i] = idx[j];
+                idx[j] = t;
+            }
+    for (size_t i = 0; i < 4; i++)
+        want[i] = (char)('1' + idx[i]);
+    assert_string_equal(want, "1234"); /* the paper's message */
+    for (size_t i = 0; i < 4; i++)
+        want_rank[i] = (char)('4' - i); /* ranks 108 < 132 < 175 < 200 */
+    for (int tier = 0; tier < 3; tier++)
+        for (size_t k = 0; k < 3; k++) {
+            int w = sizes[k][0], h = sizes[k][1];
+            canvas c;
+            assert_int_equal(canvas_init(&c, w, h, (glyph_tier)tier), 0);
+            view_draw(&c, &f.a);
+            char *t = canvas_text_dup(&c);
+            int ty = -1, sy = -1;
+            for (int y = 0; y < h; y++) {
+                if (ty < 0 && strstr(line_of(t, y), "Test"))
+                    ty = y;
+                if (sy < 0 && strstr(line_of(t, y), "NTK"))
+                    sy = y;
+            }
+            if (ty < 0 || sy < 0)
+                fail_msg("no test plot or spectrum:\n%s", t);
+            char got[16], rk[16];
+            digits_down(&c, w - 1, ty + 1, sy, got);
+            /* the rank row is the spectrum's last, above the status */
+            size_t n = 0;
+            for (int x = w / 2; x < w; x++) {
+                uint32_t ch = c.cells[(h - 3) * w + x].ch;
+                if (ch >= '1' && ch <= '6')
+                    rk[n++] = (char)ch;
+            }
+            rk[n] = 0;
+            if (strcmp(got, want) || strcmp(rk, want_rank))
+                fail_msg("%dx%d tier %d: test labels '%s' (want %s), "
+                         "ranks '%s' (want %s):\n%s", w, h, tier, got, want,
+                         rk, want_rank, t);
+            free(t);
+            canvas_free(&c);
+        }
+    fx_close(&f);
+}
+
+/* The status line names the focused run ("run 2/3 sde") and shows the
+ * `*` prefix; the valley's title names the run too. */
+static void test_status_names_focus(void **st)
+{
+    (void)st;
+    fixture f;
+    fx_open(&f, "scenes/appc-sde-diag.scene", NULL, 4000, 1);
+    for (size_t k = 0; k < 3; k++) {
+        int w = sizes[k][0], h = sizes[k][1];
+        f.a.all_prefix = 1;
+        canvas c;
+        assert_int_equal(canvas_init(&c, w, h, GLYPH_BRAILLE), 0);
+        view_draw(&c, &f.a);
+        char *t = canvas_text_dup(&c);
+        const char *status = line_of(t, h - 2);
+        if (!strstr(status, "run 2/3") || !strchr(status, '*'))
+            fail_msg("%dx%d status: '%s'", w, h, status);
+        if (w >= 100 && (!strstr(status, "* all runs:") ||
+                         !strstr(status, "run 2/3 sde")))
+            fail_msg("%dx%d status: '%s'", w, h, status);
+        if (!strstr(line_of(t, 2), "2 sde"))
+            fail_msg("the valley does not name its run: '%s'",
+                     line_of(t, 2));
+        check_full_frame("status", t, h, &f.a);
+        free(t);
+        canvas_free(&c);
+        f.a.all_prefix = 0;
+    }
+    fx_close(&f);
+}
+
+/* A session of one run is drawn exactly as the run alone. */
+static void test_one_run_session(void **st)
+{
+    (void)st;
+    static const char *const sets[] = {"seed=3", NULL};
+    fixture f;
+    fx_open(&f, "scenes/fig2-diag-decay50.scene", sets, 20000, 0);
+    for (int tier = 0; tier < 3; tier++) {
+        canvas c;
+        assert_int_equal(canvas_init(&c, 100, 30, (glyph_tier)tier), 0);
+        view_draw(&c, &f.a);
+        char *with = canvas_text_dup(&c);
+        f.a.ses = NULL;
+        view_draw(&c, &f.a);
+        char *without = canvas_text_dup(&c);
+        f.a.ses = f.s;
+        assert_string_equal(with, without);
+        assert_null(strstr(with, "run 1/1"));
+        free(with);
+        free(without);
+        canvas_free(&c);
+    }
+    fx_close(&f);
+}
+
+/* Six runs with the longest names at 80x24: the legend keeps every digit
+ * and the focused run's name, cuts no word; the predictor shows the
+ * focused run and says so; the table fits. */
+static const char six[] =
+    "model = quad1d\nsteps = 300\nevery = 1\n"
+    "run aaaaaaaaaaaaaaaaaaaaaaa1\neta = 0.45\n"
+    "run aaaaaaaaaaaaaaaaaaaaaaa2\neta = 0.8\n"
+    "run aaaaaaaaaaaaaaaaaaaaaaa3\neta = 1.0\n"
+    "run aaaaaaaaaaaaaaaaaaaaaaa4\neta = 1.1\n"
+    "run aaaaaaaaaaaaaaaaaaaaaaa5\neta = 1.2\n"
+    "run aaaaaaaaaaaaaaaaaaaaaaa6\neta = 1.3\n";
+
+static void test_six_runs(void **st)
+{
+    (void)st;
+    static const char *const text[] = {six, NULL};
+    fixture f;
+    fx_open(&f, NULL, text, 0, 4);
+    for (int table = 0; table < 2; table++)
+        for (int tier = 0; tier < 3; tier++) {
+            f.a.table = table;
+            canvas c;
+            assert_int_equal(canvas_init(&c, 80, 24, (glyph_tier)tier), 0);
+            view_draw(&c, &f.a);
+            char *t = canvas_text_dup(&c);
+            check_full_frame("six", t, 24, &f.a);
+            const char *legend = line_of(t, 1);
+            for (char d = '1'; d <= '6'; d++)
+                if (!strchr(legend, d))
+                    fail_msg("legend lacks run %c: '%s'", d, legend);
+            if (!strstr(legend, "aaaaaaaaaaaaaaaaaaaaaaa5"))
+                fail_msg("legend lacks the focused name: '%s'", legend);
+            if (!table && !strstr(t, "of 5"))
+                fail_msg("the predictor does not say whose it is:\n%s", t);
+            if (table && !strstr(t, "Runs at step 300"))
+                fail_msg("no table:\n%s", t);
+            free(t);
+            canvas_free(&c);
+        }
+    f.a.table = 0;
+    frame(&f, "cmp-six-80x24", GLYPH_BRAILLE, 80, 24);
+    f.a.table = 1;
+    frame(&f, "cmp-six-table-80x24", GLYPH_BRAILLE, 80, 24);
+    fx_close(&f);
+}
+
+/* Runs of different models: no overlaid predictor (one picture per
+ * model), the focused run's instead, said so; every other panel draws
+ * both. */
+static void test_mixed_models(void **st)
+{
+    (void)st;
+    static const char *const text[] = {
+        "model = quad1d\nsteps = 200\nevery = 1\nrun q\n"
+        "run r\nmodel = relu1d\nm = 20\neta = 1e-3\n", NULL};
+    fixture f;
+    fx_open(&f, NULL, text, 0, 1);
+    frame(&f, "cmp-mixed-100x30", GLYPH_BRAILLE, 100, 30);
+    canvas c;
+    assert_int_equal(canvas_init(&c, 100, 30, GLYPH_BRAILLE), 0);
+    view_draw(&c, &f.a);
+    char *t = canvas_text_dup(&c);
+    assert_non_null(strstr(t, "of 2 r (focused; 2 runs)"));
+    assert_non_null(strstr(t, "1:1/1"));   /* ranks of their own sizes */
+    free(t);
+    canvas_free(&c);
+    f.a.table = 1;
+    frame(&f, "cmp-mixed-table-100x30", GLYPH_BRAILLE, 100, 30);
+    fx_close(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -346,6 +677,14 @@ int main(void)
         cmocka_unit_test(test_prop2_compare),
         cmocka_unit_test(test_appc_sde_diag),
         cmocka_unit_test(test_ghost),
+        cmocka_unit_test(test_frozen),
+        cmocka_unit_test(test_fig4_compare),
+        cmocka_unit_test(test_styles_differ),
+        cmocka_unit_test(test_fig2_ordering),
+        cmocka_unit_test(test_status_names_focus),
+        cmocka_unit_test(test_one_run_session),
+        cmocka_unit_test(test_six_runs),
+        cmocka_unit_test(test_mixed_models),
     };
     return cmocka_run_group_tests_name("compare", tests, NULL, NULL);
 }

@@ -45,23 +45,6 @@ static rect centred(const canvas *c, int w, int h)
     return (rect){(c->w - w) / 2, (c->h - h) / 2, w, h};
 }
 
-/* A bordered box with lines of text, centred. */
-static void box(canvas *c, const char *const *lines, size_t n, int role)
-{
-    int w = 0;
-    for (size_t i = 0; i < n; i++) {
-        int l = canvas_text_cells(c, lines[i]);
-        if (l > w)
-            w = l;
-    }
-    rect r = centred(c, w + 4, (int)n + 2);
-    frame(c, r, role);
-    for (size_t i = 0; i < n && (int)i < r.h - 2; i++)
-        canvas_text(c, r.x + 2, r.y + 1 + (int)i, lines[i],
-                    i == 0 ? ROLE_TITLE : ROLE_TEXT, i == 0 ? ATTR_BOLD : 0,
-                    r.w - 4);
-}
-
 /* Text clipped to w cells, with "..." when it does not fit. */
 static void text_clipped(canvas *c, int x, int y, const char *s, int role,
                          int attr, int w)
@@ -129,6 +112,42 @@ static int wrap(const canvas *c, const char *text, int w,
             s++;
     }
     return n;
+}
+
+/* A bordered box with lines of text, centred.  A line wider than the
+ * screen allows is wrapped at blanks (the first line, the title, stays
+ * bold), so no word is cut at 80 columns. */
+static void box(canvas *c, const char *const *lines, size_t n, int role)
+{
+    static char out[16][CAP_LINES * (TL_TEXT_MAX + 64)];
+    int bold[16];
+    size_t m = 0;
+    int room = c->w - 4;
+    for (size_t i = 0; i < n && m < 16; i++) {
+        if (canvas_text_cells(c, lines[i]) <= room || room < 8) {
+            snprintf(out[m], sizeof out[m], "%s", lines[i]);
+            bold[m++] = i == 0;
+            continue;
+        }
+        char part[CAP_LINES][TL_TEXT_MAX + 64];
+        int k = wrap(c, lines[i], room, part);
+        for (int j = 0; j < k && m < 16; j++) {
+            snprintf(out[m], sizeof out[m], "%s", part[j]);
+            bold[m++] = i == 0;
+        }
+    }
+    int w = 0;
+    for (size_t i = 0; i < m; i++) {
+        int l = canvas_text_cells(c, out[i]);
+        if (l > w)
+            w = l;
+    }
+    rect r = centred(c, w + 4, (int)m + 2);
+    frame(c, r, role);
+    for (size_t i = 0; i < m && (int)i < r.h - 2; i++)
+        canvas_text(c, r.x + 2, r.y + 1 + (int)i, out[i],
+                    bold[i] ? ROLE_TITLE : ROLE_TEXT, bold[i] ? ATTR_BOLD : 0,
+                    r.w - 4);
 }
 
 #define HELP_ROWS 48
@@ -250,7 +269,7 @@ static void diverged_overlay(canvas *c, const app *a)
         if (others)
             lines[n++] = l4;
         snprintf(l2, sizeof l2, "Its loss passed diverge_loss: it is frozen "
-                 "at its last state within it; the others go on.");
+                 "at its last state within it, the other runs go on.");
     }
     box(c, lines, n, ROLE_WARN);
 }

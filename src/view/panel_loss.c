@@ -373,7 +373,14 @@ static void multi_curves(plot *p, const runset *s, int which, int xlog,
     for (size_t i = 0; i < s->n; i++) {
         const run *R = s->r[i];
         double v = loss_end(R, which), py = plot_py(p, v);
-        want[i] = isfinite(py) ? p->area.y + floor(py + 0.5) / dy : NAN;
+        /* values in one cell (or on the floor) keep their order: the
+         * runs with higher values come first */
+        int above = 0;
+        for (size_t j = 0; j < s->n; j++)
+            above += loss_end(s->r[j], which) > v;
+        want[i] = isfinite(py) ? p->area.y + (double)((int)floor(py + 0.5) / dy) +
+                                     1e-6 * above
+                               : NAN;
         if (R->diverged && isfinite(v))
             plot_glyph(p, panel_xval(xlog, R->diverged_at), v,
                        ascii ? 'X' : 0x2715, runstyle_role(i), ATTR_BOLD);

@@ -54,6 +54,8 @@ static void predictor_quad(canvas *c, rect r, const run *R, fit_part who)
     plot p;
     plot_begin(&p, c, r, NULL, (axis){0, (double)(n ? n : 1), 0, 0},
                (axis){0.0, top, 0, 0}, PLOT_NO_XLABELS | PLOT_TITLE_ROW);
+    if (who.v[0]) /* "of 2 sde" needs the word it qualifies */
+        parts[0].prio = FIT_KEEP;
     panel_title(c, r, parts, sizeof parts / sizeof parts[0]);
     if (!p.ok)
         return;
@@ -119,6 +121,8 @@ static void predictor_diag(canvas *c, rect r, const run *R, fit_part who)
     plot p;
     plot_begin(&p, c, br, NULL, (axis){0.0, (double)n, 0, 0},
                (axis){lo, hi * 1.05, 0, 0}, PLOT_NO_XLABELS | PLOT_TITLE_ROW);
+    if (who.v[0]) /* "of 2 sde" needs the word it qualifies */
+        parts[0].prio = FIT_KEEP;
     panel_title(c, r, parts, sizeof parts / sizeof parts[0]);
     if (!p.ok)
         return;
@@ -188,6 +192,8 @@ static void predictor_relu(canvas *c, rect r, const run *R, fit_part who)
     plot p;
     plot_begin(&p, c, r, NULL, (axis){x0 - mx, x1 + mx, 0, 0},
                (axis){y0 - my, y1 + my, 0, 0}, PLOT_TITLE_ROW);
+    if (who.v[0]) /* "of 2 sde" needs the word it qualifies */
+        parts[0].prio = FIT_KEEP;
     panel_title(c, r, parts, sizeof parts / sizeof parts[0]);
     if (!p.ok)
         return;
@@ -272,6 +278,17 @@ static int strips(canvas *c, rect r, const runset *s, int foot, axis y,
     return 1;
 }
 
+/* Whether some run is live: the strips' shared scale is then the live
+ * runs' (a frozen run's blown-up values would flatten the others; its
+ * bars are cut at the top, and the legend marks it ✕). */
+static int live_runs(const runset *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (!s->r[i]->diverged)
+            return 1;
+    return 0;
+}
+
 static void beta_of(const run *R, size_t n)
 {
     size_t d = R->m.prm.d;
@@ -295,9 +312,12 @@ static int diag_multi(canvas *c, rect r, const runset *s)
     size_t d = F->m.prm.d, n = d < PANEL_MAX_PTS ? d : PANEL_MAX_PTS;
     const double *bs = diagnet_beta_star(&F->m);
     double lo = 0.0, hi = 0.0;
+    int live = live_runs(s);
     for (size_t i = 0; i < s->n; i++) {
         if ((size_t)s->r[i]->m.prm.d != d)
             return 0; /* one x axis needs one d */
+        if (live && s->r[i]->diverged)
+            continue;
         beta_of(s->r[i], n);
         for (size_t j = 0; j < n; j++) {
             lo = fmin(lo, ys[j]);
@@ -343,9 +363,12 @@ static int quad_multi(canvas *c, rect r, const runset *s)
     const run *F = s->r[s->focus];
     double ts2 = F->m.prm.theta_star * F->m.prm.theta_star;
     double top = 1.5 * ts2;
+    int live = live_runs(s);
     for (size_t i = 0; i < s->n; i++) {
         if (s->r[i]->m.prm.theta_star != F->m.prm.theta_star)
             return 0; /* one θ*² line */
+        if (live && s->r[i]->diverged)
+            continue;
         theta2_of(s->r[i], 32);
         for (size_t k = 0; k < 32; k++)
             if (ys[k] > top)
@@ -422,7 +445,7 @@ static int relu_multi(canvas *c, rect r, const runset *s)
         plot_line_dash(&p, xs, ys, n, runstyle_role(i),
                        runstyle_dash(i, c->tier));
         double py = plot_py(&p, ys[n - 1]);
-        want[i] = isfinite(py) ? p.area.y + floor(py + 0.5) / dy : NAN;
+        want[i] = isfinite(py) ? p.area.y + (double)((int)floor(py + 0.5) / dy) : NAN;
     }
     relu_kinks(&p, F, x0, x1, y0 - my, runstyle_role(s->focus));
     relu_data(&p, m);
@@ -452,12 +475,15 @@ void panel_predictor(canvas *c, rect r, const app *a)
             return;
     }
     /* the focused run alone, and the title says so */
-    char who[64], who_s[24];
+    char who[64], who_m[48], who_s[24];
     snprintf(who, sizeof who, "of %c %s (focused; %zu runs)",
              (char)runstyle_digit(s.focus), s.name[s.focus], s.n);
+    snprintf(who_m, sizeof who_m, "of %c (focused; %zu runs)",
+             (char)runstyle_digit(s.focus), s.n);
     snprintf(who_s, sizeof who_s, "of %c",
              (char)runstyle_digit(s.focus));
+    /* above FIT_KEEP: the panel's name shortens before this does */
     predictor_one(c, r, F,
-                  (fit_part){{who, who_s, NULL}, FIT_KEEP,
+                  (fit_part){{who, who_m, who_s, NULL}, FIT_KEEP + 1,
                              runstyle_role(s.focus), ATTR_BOLD});
 }

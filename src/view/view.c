@@ -57,8 +57,10 @@ static void title_bar(canvas *c, int y, const app *a)
 {
     const run *r = a->r;
     char bar[64], speed[32], pct[16];
-    uint64_t total = r->sc.steps;
-    double frac = total ? (double)r->t / (double)total : 1.0;
+    /* the session's progress: a frozen focused run stands still */
+    uint64_t total = a->ses ? a->ses->steps : r->sc.steps;
+    uint64_t now = a->ses ? a->ses->t : r->t;
+    double frac = total ? (double)now / (double)total : 1.0;
     if (frac > 1)
         frac = 1;
     snprintf(pct, sizeof pct, "%3.0f%%", 100.0 * frac);
