@@ -653,7 +653,9 @@ static void test_mixed_models(void **st)
     (void)st;
     static const char *const text[] = {
         "model = quad1d\nsteps = 200\nevery = 1\nrun q\n"
-        "run r\nmodel = relu1d\nm = 20\neta = 1e-3\n", NULL};
+        "run r\nmodel = relu1d\nm = 20\neta = 1e-3\n"
+        "run d\nmodel = diagnet\nn = 20\nd = 30\nr = 3\neta = 0.1\n",
+        NULL};
     fixture f;
     fx_open(&f, NULL, text, 0, 1);
     frame(&f, "cmp-mixed-100x30", GLYPH_BRAILLE, 100, 30);
@@ -661,12 +663,14 @@ static void test_mixed_models(void **st)
     assert_int_equal(canvas_init(&c, 100, 30, GLYPH_BRAILLE), 0);
     view_draw(&c, &f.a);
     char *t = canvas_text_dup(&c);
-    assert_non_null(strstr(t, "of 2 r (focused; 2 runs)"));
+    assert_non_null(strstr(t, "of 2 r (focused; 3 runs)"));
     assert_non_null(strstr(t, "1:1/1"));   /* ranks of their own sizes */
     free(t);
     canvas_free(&c);
     f.a.table = 1;
     frame(&f, "cmp-mixed-table-100x30", GLYPH_BRAILLE, 100, 30);
+    /* every model's column at once: θ, ‖β‖₀, kinks and sparsity */
+    frame(&f, "cmp-mixed-table-120x40", GLYPH_BRAILLE, 120, 40);
     fx_close(&f);
 }
 

@@ -51,7 +51,7 @@ const role_colour canvas_palette[ROLE_COUNT] = {
     [ROLE_RUN2] = {214, 3, 0},
     [ROLE_RUN3] = {213, 5, 0},
     [ROLE_RUN4] = {114, 2, 0},
-    [ROLE_RUN5] = {111, 4, ATTR_BOLD},
+    [ROLE_RUN5] = {111, 4, 0},
     [ROLE_RUN6] = {203, 1, 0},
 };
 

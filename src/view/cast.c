@@ -38,7 +38,7 @@ static const unsigned role_style[ROLE_COUNT] = {
     [ROLE_RUN2] = 33,
     [ROLE_RUN3] = 35,
     [ROLE_RUN4] = 32,
-    [ROLE_RUN5] = 34 | S_BOLD,
+    [ROLE_RUN5] = 34,
     [ROLE_RUN6] = 31,
 };
 

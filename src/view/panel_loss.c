@@ -336,6 +336,17 @@ static void multi_marks(plot *p, const runset *s, int xlog, int digits)
                 at[n++] = sc->log[j].step;
         for (size_t j = 0; j < n; j++) {
             double x = panel_xval(xlog, at[j]);
+            if (!digits && p->c->tier == GLYPH_ASCII) {
+                /* a run's dots are its digit in ASCII: a column of them
+                 * would read as its curve, so the marker is ':' */
+                double px = plot_px(p, x);
+                int w = p->area.w;
+                if (isfinite(px) && px >= -0.5 && px < w - 0.5)
+                    for (int y = 0; y < p->area.h; y += 2)
+                        canvas_put(p->c, p->area.x + (int)floor(px + 0.5),
+                                   p->area.y + y, ':', role, 0);
+                continue;
+            }
             if (!digits) {
                 plot_vline_dash(p, x, role, RUNSTYLE_MARK_DASH);
                 continue;

@@ -10,7 +10,7 @@
 #include "plot.h"
 #include "runstyle.h"
 
-enum { COL_MAX = 12, CELL_MAX = 48 };
+enum { COL_MAX = 16, CELL_MAX = 48 };
 
 /* A column: its header, how much it matters (higher stays longer;
  * FIT_KEEP always), whether its cells are numbers (right-aligned), and
