@@ -407,7 +407,7 @@ static void test_appc_sde_diag(void **st)
 }
 
 
-/* ---- the styles ----------------------------------------------------------- */
+/* ---- the styles --------------------------------------------------------- */
 
 /* A flat curve of run k drawn across a 16-cell strip, as text. */
 static char *flat_line(glyph_tier tier, size_t k)

@@ -209,8 +209,8 @@ static void loss_single(canvas *c, rect r, const app *a)
     uint64_t wsteps = (uint64_t)R->band_len * every;
     uint64_t w0 = R->t > wsteps ? R->t - wsteps : 0;
     if (isfinite(mt->band_lo) && isfinite(mt->band_hi))
-        plot_shade(&p, panel_xval(a->xlog, w0), panel_xval(a->xlog, R->t), mt->band_lo,
-                   mt->band_hi, ROLE_BAND);
+        plot_shade(&p, panel_xval(a->xlog, w0), panel_xval(a->xlog, R->t),
+                   mt->band_lo, mt->band_hi, ROLE_BAND);
     /* η changes: scheduled decays, the warmup's end, logged events */
     const schedule *s = &R->sched;
     for (size_t i = 0; i < s->cfg.ndecays; i++)
@@ -313,6 +313,16 @@ static void multi_title(canvas *c, rect r, const runset *s, int which)
     panel_title(c, r, parts, n);
 }
 
+/* The cell column of data x in p's area, or −1 outside it. */
+static int cell_col(const plot *p, double x)
+{
+    double px = plot_px(p, x);
+    int dx = canvas_dots_x(p->c), w = p->area.w * dx;
+    if (!(isfinite(px) && px >= -0.5 && px < w - 0.5))
+        return -1;
+    return p->area.x + (int)floor(px + 0.5) / dx;
+}
+
 /* Run i's η changes (scheduled decays, the warmup's end, logged events)
  * as markers in its colour, dotted so they never read as curves; with
  * `digits` (after the curves, which would wipe them), its digit on the
@@ -336,28 +346,19 @@ static void multi_marks(plot *p, const runset *s, int xlog, int digits)
                 at[n++] = sc->log[j].step;
         for (size_t j = 0; j < n; j++) {
             double x = panel_xval(xlog, at[j]);
-            if (!digits && p->c->tier == GLYPH_ASCII) {
+            int col = cell_col(p, x);
+            if (col < 0)
+                continue;
+            if (digits)
+                canvas_put(p->c, col, p->area.y, runstyle_digit(i), role,
+                           ATTR_BOLD);
+            else if (p->c->tier == GLYPH_ASCII)
                 /* a run's dots are its digit in ASCII: a column of them
                  * would read as its curve, so the marker is ':' */
-                double px = plot_px(p, x);
-                int w = p->area.w;
-                if (isfinite(px) && px >= -0.5 && px < w - 0.5)
-                    for (int y = 0; y < p->area.h; y += 2)
-                        canvas_put(p->c, p->area.x + (int)floor(px + 0.5),
-                                   p->area.y + y, ':', role, 0);
-                continue;
-            }
-            if (!digits) {
+                for (int y = 0; y < p->area.h; y += 2)
+                    canvas_put(p->c, col, p->area.y + y, ':', role, 0);
+            else
                 plot_vline_dash(p, x, role, RUNSTYLE_MARK_DASH);
-                continue;
-            }
-            double px = plot_px(p, x);
-            int w = p->area.w * canvas_dots_x(p->c);
-            if (isfinite(px) && px >= -0.5 && px < w - 0.5)
-                canvas_put(p->c,
-                           p->area.x + (int)floor(px + 0.5) /
-                                           canvas_dots_x(p->c),
-                           p->area.y, runstyle_digit(i), role, ATTR_BOLD);
         }
     }
 }
@@ -389,9 +390,10 @@ static void multi_curves(plot *p, const runset *s, int which, int xlog,
         int above = 0;
         for (size_t j = 0; j < s->n; j++)
             above += loss_end(s->r[j], which) > v;
-        want[i] = isfinite(py) ? p->area.y + (double)((int)floor(py + 0.5) / dy) +
-                                     1e-6 * above
-                               : NAN;
+        want[i] = isfinite(py)
+                      ? p->area.y + (double)((int)floor(py + 0.5) / dy) +
+                            1e-6 * above
+                      : NAN;
         if (R->diverged && isfinite(v))
             plot_glyph(p, panel_xval(xlog, R->diverged_at), v,
                        ascii ? 'X' : 0x2715, runstyle_role(i), ATTR_BOLD);

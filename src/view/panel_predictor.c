@@ -445,7 +445,9 @@ static int relu_multi(canvas *c, rect r, const runset *s)
         plot_line_dash(&p, xs, ys, n, runstyle_role(i),
                        runstyle_dash(i, c->tier));
         double py = plot_py(&p, ys[n - 1]);
-        want[i] = isfinite(py) ? p.area.y + (double)((int)floor(py + 0.5) / dy) : NAN;
+        want[i] = isfinite(py)
+                      ? p.area.y + (double)((int)floor(py + 0.5) / dy)
+                      : NAN;
     }
     relu_kinks(&p, F, x0, x1, y0 - my, runstyle_role(s->focus));
     relu_data(&p, m);

@@ -214,7 +214,9 @@ static void spectrum_multi(canvas *c, rect r, const app *a, const runset *s)
     int col[RUNSTYLE_MAX];
     for (size_t i = 0; i < s->n; i++) {
         double px = plot_px(&p, (double)s->r[i]->last.rank);
-        want[i] = isfinite(px) ? p.area.x + (double)((int)floor(px + 0.5) / dx) : NAN;
+        want[i] = isfinite(px)
+                      ? p.area.x + (double)((int)floor(px + 0.5) / dx)
+                      : NAN;
     }
     runstyle_place(want, s->n, p.area.x, p.area.x + p.area.w - 1, col);
     const char *lab = "rank";

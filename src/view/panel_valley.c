@@ -124,7 +124,8 @@ static void valley_quad(canvas *c, rect r, const app *a, fit_part who)
         {{"Valley F(θ)", "Valley", NULL}, 3, ROLE_TITLE, ATTR_BOLD},
         who,
         {{side, NULL}, 6, ROLE_ITERATE, ATTR_BOLD},
-        {{panel_verdict_word(R), NULL}, FIT_KEEP, panel_verdict_role(R), ATTR_BOLD},
+        {{panel_verdict_word(R), NULL}, FIT_KEEP, panel_verdict_role(R),
+         ATTR_BOLD},
         {{"● now", NULL}, 1, ROLE_ITERATE, 0},
         {{"∙ last steps", NULL}, 0, ROLE_TRAIL, 0},
     };
@@ -222,7 +223,8 @@ static void valley_line(canvas *c, rect r, const app *a, fit_part who)
         {{"Valley", NULL}, 6, ROLE_TITLE, ATTR_BOLD},
         who,
         {{along, along_s, NULL}, 2, ROLE_TITLE, 0},
-        {{panel_verdict_word(R), NULL}, FIT_KEEP, panel_verdict_role(R), ATTR_BOLD},
+        {{panel_verdict_word(R), NULL}, FIT_KEEP, panel_verdict_role(R),
+         ATTR_BOLD},
         {{NULL}, 5, ROLE_TEXT, 0}, /* share of crossing steps */
         {{"● now", NULL}, 1, ROLE_ITERATE, 0},
         {{"∙ last steps", NULL}, 0, ROLE_TRAIL, 0},
@@ -280,7 +282,8 @@ static void valley_line(canvas *c, rect r, const app *a, fit_part who)
      * memory: letting them widen the frame would make it breathe with
      * every bounce.  Above the top they are drawn on it, the iterate as
      * an arrow.  Without history yet, they set it. */
-    double top = panel_nice_ceil(1.2 * panel_window_max(&R->h_train, window_start(R)));
+    double top = panel_nice_ceil(
+        1.2 * panel_window_max(&R->h_train, window_start(R)));
     if (!(top > 0) || !isfinite(top))
         top = panel_nice_ceil(1.2 * seen);
     if (!(top > 0) || !isfinite(top))
