@@ -249,11 +249,13 @@ static double loss_end(const run *R, int which)
     return h->len ? history_at(h, h->len - 1)->last : NAN;
 }
 
-/* Whether any run has a test loss to draw. */
+/* Whether any run has a test loss of its own to draw: an online model
+ * (quad1d, n = 0) trains on the population loss, so its test curve is
+ * its train curve, and a second plot would repeat the first. */
 static int any_test(const runset *s)
 {
     for (size_t i = 0; i < s->n; i++)
-        if (isfinite(s->r[i]->last.test_loss))
+        if (isfinite(s->r[i]->last.test_loss) && s->r[i]->m.n > 0)
             return 1;
     return 0;
 }
