@@ -321,6 +321,16 @@ static void test_prop2_compare(void **st)
     fx_close(&f);
 }
 
+/* Six quad1d runs with the longest names a run may have. */
+static const char six[] =
+    "model = quad1d\nsteps = 300\nevery = 1\n"
+    "run aaaaaaaaaaaaaaaaaaaaaaa1\neta = 0.45\n"
+    "run aaaaaaaaaaaaaaaaaaaaaaa2\neta = 0.8\n"
+    "run aaaaaaaaaaaaaaaaaaaaaaa3\neta = 1.0\n"
+    "run aaaaaaaaaaaaaaaaaaaaaaa4\neta = 1.1\n"
+    "run aaaaaaaaaaaaaaaaaaaaaaa5\neta = 1.2\n"
+    "run aaaaaaaaaaaaaaaaaaaaaaa6\neta = 1.3\n";
+
 /* A frozen run: prop2-compare with the run above the interval pushed to
  * η = 3, where it diverges in a few steps while the others go on.  It
  * is marked in the legend (✕ and its step), its curves end in its ✕, the
@@ -395,6 +405,77 @@ static void test_ghost(void **st)
                  sizes[k][1]);
         frame(&f, name, GLYPH_BRAILLE, sizes[k][0], sizes[k][1]);
     }
+    fx_close(&f);
+}
+
+/* A single run with a ghost: no legend row (one run), the ghost named in
+ * the loss title and drawn grey behind the curves; without a ghost the
+ * frame is the single run's as always. */
+static void test_ghost_single(void **st)
+{
+    (void)st;
+    static const char *const seed3[] = {"seed=3", NULL};
+    static const char *const seed4[] = {"seed=4", NULL};
+    fixture f;
+    fx_open(&f, "scenes/fig2-diag-decay50.scene", seed3, 60000, 0);
+    fx_ghost(&f, "scenes/fig2-diag-decay50.scene", seed4, 0, "seed4.csv");
+    frame(&f, "cmp-ghost-single-100x30", GLYPH_BRAILLE, 100, 30);
+    canvas c;
+    assert_int_equal(canvas_init(&c, 100, 30, GLYPH_BRAILLE), 0);
+    view_draw(&c, &f.a);
+    char *t = canvas_text_dup(&c);
+    if (!strstr(line_of(t, 1), "ghost seed4.csv"))
+        fail_msg("the loss title does not name the ghost:\n%s", t);
+    int grey = 0; /* the ghost's dots in the loss plot */
+    for (int y = 2; y < 14; y++)
+        for (int x = 55; x < c.w; x++) {
+            const cell *k = &c.cells[y * c.w + x];
+            grey += k->ch == 0 && k->dots && k->role == ROLE_DIM;
+        }
+    assert_true(grey > 5);
+    free(t);
+    canvas_free(&c);
+    /* the log step axis too: every run and the ghost at step + 1 */
+    f.a.xlog = 1;
+    assert_int_equal(canvas_init(&c, 100, 30, GLYPH_BRAILLE), 0);
+    view_draw(&c, &f.a);
+    t = canvas_text_dup(&c);
+    check_full_frame("ghost-xlog", t, 30, &f.a);
+    free(t);
+    canvas_free(&c);
+    fx_close(&f);
+}
+
+/* Extreme sizes with several runs: no crash, never nan, the smallest
+ * frame that is not "needs 60x18" still names the runs. */
+static void test_compare_sizes(void **st)
+{
+    (void)st;
+    static const char *const text[] = {six, NULL};
+    fixture f;
+    fx_open(&f, NULL, text, 120, 2);
+    f.a.ses->run[5].r->diverged = 1; /* a frozen run among them */
+    f.a.ses->run[5].r->diverged_at = 100;
+    const int wh[][2] = {{0, 0}, {1, 1}, {59, 18}, {60, 18}, {61, 19},
+                         {200, 60}, {400, 120}};
+    for (int tier = 0; tier < 3; tier++)
+        for (size_t i = 0; i < sizeof wh / sizeof wh[0]; i++)
+            for (int table = 0; table < 2; table++) {
+                f.a.table = table;
+                canvas c;
+                assert_int_equal(canvas_init(&c, wh[i][0], wh[i][1],
+                                             (glyph_tier)tier), 0);
+                view_draw(&c, &f.a);
+                char *t = canvas_text_dup(&c);
+                if (strstr(t, "nan") || strstr(t, "inf"))
+                    fail_msg("%dx%d: nan:\n%s", wh[i][0], wh[i][1], t);
+                if (wh[i][0] >= 60 && wh[i][1] >= 18 &&
+                    !strstr(line_of(t, 1), "3"))
+                    fail_msg("%dx%d: no legend:\n%s", wh[i][0], wh[i][1], t);
+                free(t);
+                canvas_free(&c);
+            }
+    f.a.ses->run[5].r->diverged = 0;
     fx_close(&f);
 }
 
@@ -603,15 +684,6 @@ static void test_one_run_session(void **st)
 /* Six runs with the longest names at 80x24: the legend keeps every digit
  * and the focused run's name, cuts no word; the predictor shows the
  * focused run and says so; the table fits. */
-static const char six[] =
-    "model = quad1d\nsteps = 300\nevery = 1\n"
-    "run aaaaaaaaaaaaaaaaaaaaaaa1\neta = 0.45\n"
-    "run aaaaaaaaaaaaaaaaaaaaaaa2\neta = 0.8\n"
-    "run aaaaaaaaaaaaaaaaaaaaaaa3\neta = 1.0\n"
-    "run aaaaaaaaaaaaaaaaaaaaaaa4\neta = 1.1\n"
-    "run aaaaaaaaaaaaaaaaaaaaaaa5\neta = 1.2\n"
-    "run aaaaaaaaaaaaaaaaaaaaaaa6\neta = 1.3\n";
-
 static void test_six_runs(void **st)
 {
     (void)st;
@@ -682,6 +754,8 @@ int main(void)
         cmocka_unit_test(test_prop2_compare),
         cmocka_unit_test(test_appc_sde_diag),
         cmocka_unit_test(test_ghost),
+        cmocka_unit_test(test_ghost_single),
+        cmocka_unit_test(test_compare_sizes),
         cmocka_unit_test(test_frozen),
         cmocka_unit_test(test_fig4_compare),
         cmocka_unit_test(test_styles_differ),

@@ -171,7 +171,7 @@ static void loss_single(canvas *c, rect r, const app *a)
         {{has_test ? te : NULL, NULL}, 6, ROLE_TEST, ATTR_BOLD},
         {{isfinite(mt->band_lo) ? band : NULL, band_s, "band", NULL}, 4,
          ROLE_BAND, ATTR_BOLD},
-        {{a->ghost.n ? gname : NULL, "ghost", NULL}, 2, ROLE_DIM, 0},
+        {{a->ghost.n ? gname : NULL, "ghost", NULL}, 5, ROLE_DIM, 0},
     };
     uint64_t tmax = R->t > 0 ? R->t : 1;
     /* y: every value of both curves, with an honest floor */
