@@ -10,7 +10,8 @@
  *                  0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80; dots 7 and 8
  *                  are the bottom row: left 0x40, right 0x80)
  *   GLYPH_BLOCK    2 × 2 per cell, quadrant blocks (▘▝▖▗▀▄▌▐▚▞▙▛▜▟█)
- *   GLYPH_ASCII    1 × 1 per cell, a role-specific ASCII character
+ *   GLYPH_ASCII    1 × 1 per cell, a role-specific ASCII character (a
+ *                  run's role draws its digit, "1".."6")
  * Each cell has one colour role; the last dot drawn in a cell sets it. */
 #ifndef SGDSCOPE_CANVAS_H
 #define SGDSCOPE_CANVAS_H
@@ -33,8 +34,23 @@ typedef enum {
     ROLE_TRAIL,    /* past iterates */
     ROLE_WARN,     /* divergence, errors */
     ROLE_GOOD,     /* "inside the interval", bouncing */
+    /* One per run of a comparison (runstyle.h): its curves, markers and
+     * name.  Single runs never use them. */
+    ROLE_RUN1, ROLE_RUN2, ROLE_RUN3, ROLE_RUN4, ROLE_RUN5, ROLE_RUN6,
     ROLE_COUNT
 } color_role;
+
+/* How a front end colours a role: a 256-colour index, an 8-colour
+ * fallback (the ANSI number 0–7, which curses' COLOR_* constants equal;
+ * −1 the terminal's default) and ATTR_* bits that carry the meaning
+ * even without colour.  Data, so a new role never needs front-end code. */
+typedef struct role_colour {
+    short c256, c8;
+    unsigned char attr;
+} role_colour;
+
+/* The palette, indexed by color_role (ROLE_COUNT entries). */
+extern const role_colour canvas_palette[ROLE_COUNT];
 
 enum { ATTR_BOLD = 1, ATTR_DIM = 2, ATTR_REVERSE = 4 };
 
@@ -92,6 +108,11 @@ void canvas_dot(canvas *c, rect r, int px, int py, int role);
  * doubles, clipped to r; NaN endpoints draw nothing). */
 void canvas_line(canvas *c, rect r, double x0, double y0, double x1,
                  double y1, int role);
+/* The same, dashed: a dot in dot column px is drawn only when bit
+ * px % 8 of dash is set (0xFF: solid, as canvas_line), so overlaid curves
+ * read apart without colour. */
+void canvas_line_dash(canvas *c, rect r, double x0, double y0, double x1,
+                      double y1, int role, unsigned dash);
 
 /* The UTF-8 bytes of cell (x, y) into out (at most 4 bytes + NUL);
  * returns the byte count.  Blank text cells give " ". */

@@ -27,6 +27,8 @@
  *     ROLE_MARK     magenta (35)   ROLE_ITERATE  red bold (31;1)
  *     ROLE_TRAIL    red (31)       ROLE_WARN     red bold (31;1)
  *     ROLE_GOOD     green (32)
+ *     ROLE_RUN1..6  a comparison's runs: cyan (36), yellow (33),
+ *                   magenta (35), green (32), blue (34), red (31)
  * Cell attributes add ATTR_BOLD → 1, ATTR_DIM → 2, ATTR_REVERSE → 7, with
  * or without colour (without colour the roles are ignored).
  *

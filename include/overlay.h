@@ -1,7 +1,9 @@
 /* overlay.h — what is drawn over the panels: the scene's caption (as
  * subtitles in the bottom rows: the hint line, or the rows just above
- * the status line), the divergence notice, the help (generated from the
- * key table), the scene picker and the `:` prompt (over the hint line).
+ * the status line), the comparison table (table.h) when a->table is set,
+ * else the divergence notice (naming the focused run among several), the
+ * help (generated from the key table), the scene picker and the `:`
+ * prompt (over the hint line).
  * Reads the app; never changes it.  No terminal code. */
 #ifndef SGDSCOPE_OVERLAY_H
 #define SGDSCOPE_OVERLAY_H

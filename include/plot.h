@@ -60,6 +60,10 @@ double plot_py(const plot *p, double y);
 /* A polyline through (xs[i], ys[i]); breaks at NaN points. */
 void plot_line(plot *p, const double *xs, const double *ys, size_t n,
                int role);
+/* The same, dashed: only dot columns x with bit x % 8 of dash set are
+ * drawn (0xFF: solid).  Dashes of one curve line up across plots. */
+void plot_line_dash(plot *p, const double *xs, const double *ys, size_t n,
+                    int role, unsigned dash);
 /* One dot per point. */
 void plot_points(plot *p, const double *xs, const double *ys, size_t n,
                  int role);
@@ -68,6 +72,9 @@ void plot_band(plot *p, const double *xs, const double *lo, const double *hi,
                size_t n, int role);
 /* Vertical / horizontal line across the data area at data x / y. */
 void plot_vline(plot *p, double x, int role);
+/* A vertical line at data x drawn only on dot rows y with bit y % 8 of
+ * dash set; returns the cell column it is in (−1: outside the area). */
+int plot_vline_dash(plot *p, double x, int role, unsigned dash);
 void plot_hline(plot *p, double y, int role);
 /* A time series stored as n buckets, bucket i covering x from x0[i] to
  * x1[i] with values in [lo[i], hi[i]] (history buckets), drawn as an
@@ -77,6 +84,12 @@ void plot_hline(plot *p, double y, int role);
  * joined.  Buckets must come in increasing x.  NaN ranges are skipped. */
 void plot_envelope(plot *p, const double *x0, const double *x1,
                    const double *lo, const double *hi, size_t n, int role);
+/* The same, dashed: dot columns x with bit x % 8 of dash clear are left
+ * empty (0xFF: plot_envelope), so overlaid traces read apart without
+ * colour. */
+void plot_envelope_dash(plot *p, const double *x0, const double *x1,
+                        const double *lo, const double *hi, size_t n,
+                        int role, unsigned dash);
 /* A rectangle [x0, x1] × [lo, hi] shaded with every other dot (a
  * half-tone), so a band reads apart from a solid curve even without
  * colour. */

@@ -1,9 +1,10 @@
 /* view.h — the whole screen drawn into a canvas from an app's state:
- * a title bar (the scene, step/total, a progress bar, the speed), the
- * valley and predictor panels on the left, the loss (with its sharpness
- * strip) and spectrum panels on the right, the status line (verdict,
- * dynamics, η, phase) and the key-hint line, then the overlays (help,
- * divergence, "too small").  Every line fits its width by dropping its
+ * a title bar (the scene, step/total, a progress bar, the speed), with
+ * several runs a legend row (legend.h), the valley and predictor panels
+ * on the left, the loss (with its sharpness strip) and spectrum panels on
+ * the right, the status line (the focused run when there are several,
+ * verdict, dynamics, η, phase) and the key-hint line, then the overlays
+ * (help, comparison table, divergence, "too small").  Every line fits its width by dropping its
  * least important parts, never by cutting a word.  Reads the app and its
  * run; never changes them, and keeps no memory of earlier frames, so a
  * frame is a function of the app's state.  No terminal code. */

@@ -11,7 +11,8 @@
  *                  so curves stay distinguishable without colour:
  *                    ROLE_TRAIN '*'  ROLE_TEST 'o'  ROLE_BAND ':'
  *                    ROLE_MARK  '|'  ROLE_ITERATE '@'  ROLE_TRAIL '.'
- *                    ROLE_DIM   '.'  anything else '#'
+ *                    ROLE_DIM   '.'  ROLE_RUN1..6 '1'..'6'
+ *                    anything else '#'
  *
  * A cell is a text cell when ch != 0 (a blank one holds ' ') and a dot
  * cell when ch == 0.  Only canvas_init and canvas_resize allocate.
@@ -28,6 +29,30 @@ static const uint32_t block_glyph[16] = {
     0x2596, 0x258C, 0x259E, 0x259B, /* ▖, ▌, ▞, ▛ */
     0x2597, 0x259A, 0x2590, 0x259C, /* ▗, ▚, ▐, ▜ */
     0x2584, 0x2599, 0x259F, 0x2588, /* ▄, ▙, ▟, █ */
+};
+
+/* The palette (canvas.h).  The first eleven are the single-run roles the
+ * terminal has always shown.  The run colours are told apart in 256
+ * colours and in 8 (cyan, yellow, magenta, green, blue, red), and by
+ * their dash patterns and digits where there is no colour at all. */
+const role_colour canvas_palette[ROLE_COUNT] = {
+    [ROLE_TEXT] = {-1, -1, 0},
+    [ROLE_DIM] = {245, -1, ATTR_DIM},
+    [ROLE_TITLE] = {117, 6, ATTR_BOLD},
+    [ROLE_TRAIN] = {81, 6, 0},
+    [ROLE_TEST] = {213, 5, 0},
+    [ROLE_BAND] = {67, 4, 0},
+    [ROLE_MARK] = {214, 3, 0},
+    [ROLE_ITERATE] = {226, 7, ATTR_BOLD},
+    [ROLE_TRAIL] = {102, 7, ATTR_DIM},
+    [ROLE_WARN] = {203, 1, ATTR_BOLD},
+    [ROLE_GOOD] = {114, 2, 0},
+    [ROLE_RUN1] = {81, 6, 0},
+    [ROLE_RUN2] = {214, 3, 0},
+    [ROLE_RUN3] = {213, 5, 0},
+    [ROLE_RUN4] = {114, 2, 0},
+    [ROLE_RUN5] = {111, 4, 0},
+    [ROLE_RUN6] = {203, 1, 0},
 };
 
 /* Braille bits indexed by [row][col] inside a cell. */
@@ -185,6 +210,7 @@ static const struct {
     {0x250C, "+"},    {0x2510, "+"},     {0x2514, "+"},    {0x2518, "+"},
     {0x2524, "+"},    {0x03BB, "lambda"}, {0x2219, "."},  {0x25B4, "^"},  {0x25B2, "^"},
     {0x2588, "#"},    {0x2591, "-"},     {0x2260, "!="},
+    {0x2715, "X"},    {0x25B8, ">"},     {0x2508, ".."},
 };
 
 static const char *ascii_for(uint32_t cp)
@@ -365,6 +391,12 @@ static int clamp_round(double v, int n)
 void canvas_line(canvas *c, rect r, double x0, double y0, double x1,
                  double y1, int role)
 {
+    canvas_line_dash(c, r, x0, y0, x1, y1, role, 0xFF);
+}
+
+void canvas_line_dash(canvas *c, rect r, double x0, double y0, double x1,
+                      double y1, int role, unsigned dash)
+{
     if (!isfinite(x0) || !isfinite(y0) || !isfinite(x1) || !isfinite(y1) ||
         r.w <= 0 || r.h <= 0)
         return;
@@ -382,7 +414,8 @@ void canvas_line(canvas *c, rect r, double x0, double y0, double x1,
     int sx = ax < bx ? 1 : -1, sy = ay < by ? 1 : -1;
     int ddx = abs(bx - ax), ddy = -abs(by - ay), err = ddx + ddy;
     for (;;) {
-        canvas_dot(c, r, ax, ay, role);
+        if ((dash >> (ax & 7)) & 1)
+            canvas_dot(c, r, ax, ay, role);
         if (ax == bx && ay == by)
             break;
         int e2 = 2 * err;
@@ -408,6 +441,8 @@ static uint32_t ascii_glyph(int role)
     case ROLE_ITERATE: return '@';
     case ROLE_TRAIL: return '.';
     case ROLE_DIM: return '.';
+    case ROLE_RUN1: case ROLE_RUN2: case ROLE_RUN3: case ROLE_RUN4:
+    case ROLE_RUN5: case ROLE_RUN6: return (uint32_t)('1' + role - ROLE_RUN1);
     default: return '#';
     }
 }

@@ -35,6 +35,12 @@ static const unsigned role_style[ROLE_COUNT] = {
     [ROLE_TRAIL] = 31,
     [ROLE_WARN] = 31 | S_BOLD,
     [ROLE_GOOD] = 32,
+    [ROLE_RUN1] = 36,
+    [ROLE_RUN2] = 33,
+    [ROLE_RUN3] = 35,
+    [ROLE_RUN4] = 32,
+    [ROLE_RUN5] = 34,
+    [ROLE_RUN6] = 31,
 };
 
 /* The longest SGR we emit, "\x1b[0;1;2;7;31m", is 13 bytes; a glyph is at

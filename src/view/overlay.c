@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "sanitize.h"
+#include "fit.h"
+#include "runstyle.h"
+#include "table.h"
 
 /* A bordered box: clears r and draws its frame. */
 static void frame(canvas *c, rect r, int role)
@@ -41,23 +44,6 @@ static rect centred(const canvas *c, int w, int h)
     if (h > c->h)
         h = c->h;
     return (rect){(c->w - w) / 2, (c->h - h) / 2, w, h};
-}
-
-/* A bordered box with lines of text, centred. */
-static void box(canvas *c, const char *const *lines, size_t n, int role)
-{
-    int w = 0;
-    for (size_t i = 0; i < n; i++) {
-        int l = canvas_text_cells(c, lines[i]);
-        if (l > w)
-            w = l;
-    }
-    rect r = centred(c, w + 4, (int)n + 2);
-    frame(c, r, role);
-    for (size_t i = 0; i < n && (int)i < r.h - 2; i++)
-        canvas_text(c, r.x + 2, r.y + 1 + (int)i, lines[i],
-                    i == 0 ? ROLE_TITLE : ROLE_TEXT, i == 0 ? ATTR_BOLD : 0,
-                    r.w - 4);
 }
 
 /* Text clipped to w cells, with "..." when it does not fit. */
@@ -129,6 +115,42 @@ static int wrap(const canvas *c, const char *text, int w,
             s++;
     }
     return n;
+}
+
+/* A bordered box with lines of text, centred.  A line wider than the
+ * screen allows is wrapped at blanks (the first line, the title, stays
+ * bold), so no word is cut at 80 columns. */
+static void box(canvas *c, const char *const *lines, size_t n, int role)
+{
+    static char out[16][CAP_LINES * CAP_TEXT_MAX];
+    int bold[16];
+    size_t m = 0;
+    int room = c->w - 4;
+    for (size_t i = 0; i < n && m < 16; i++) {
+        if (canvas_text_cells(c, lines[i]) <= room || room < 8) {
+            snprintf(out[m], sizeof out[m], "%s", lines[i]);
+            bold[m++] = i == 0;
+            continue;
+        }
+        char part[CAP_LINES][CAP_TEXT_MAX];
+        int k = wrap(c, lines[i], room, part);
+        for (int j = 0; j < k && m < 16; j++) {
+            snprintf(out[m], sizeof out[m], "%s", part[j]);
+            bold[m++] = i == 0;
+        }
+    }
+    int w = 0;
+    for (size_t i = 0; i < m; i++) {
+        int l = canvas_text_cells(c, out[i]);
+        if (l > w)
+            w = l;
+    }
+    rect r = centred(c, w + 4, (int)m + 2);
+    frame(c, r, role);
+    for (size_t i = 0; i < m && (int)i < r.h - 2; i++)
+        canvas_text(c, r.x + 2, r.y + 1 + (int)i, out[i],
+                    bold[i] ? ROLE_TITLE : ROLE_TEXT, bold[i] ? ATTR_BOLD : 0,
+                    r.w - 4);
 }
 
 #define HELP_ROWS 48
@@ -215,16 +237,44 @@ static void help_overlay(canvas *c, const app *a)
         canvas_text(c, r.x + 2, y++, wrapped[i], ROLE_DIM, 0, inner);
 }
 
+/* The focused run froze: say so, when, and the way back.  Of several
+ * runs, the box names it (the others go on) and lists the other frozen
+ * ones; a frozen run that is not focused is marked in the legend and at
+ * its curve's end instead, without covering the runs still going. */
 static void diverged_overlay(canvas *c, const app *a)
 {
-    char l1[96], l2[128], l3[96];
-    snprintf(l1, sizeof l1, "Diverged at step %llu",
-             (unsigned long long)a->r->diverged_at);
+    runset s;
+    runset_from_app(&s, a);
+    char l1[96], l2[128], l3[96], l4[160], n1[32];
+    fit_count(a->r->diverged_at, n1, sizeof n1);
+    if (s.multi)
+        snprintf(l1, sizeof l1, "Run %zu %s diverged at step %s",
+                 s.focus + 1, s.name[s.focus], n1);
+    else
+        snprintf(l1, sizeof l1, "Diverged at step %llu",
+                 (unsigned long long)a->r->diverged_at);
     snprintf(l2, sizeof l2, "The loss passed diverge_loss; the run is frozen at "
              "its last state within it.");
     snprintf(l3, sizeof l3, "u: rewind with η/2    r: reset    R: new seed");
-    const char *lines[] = {l1, l2, l3};
-    box(c, lines, 3, ROLE_WARN);
+    const char *lines[4] = {l1, l2, l3, NULL};
+    size_t n = 3;
+    if (s.multi) {
+        size_t k = (size_t)snprintf(l4, sizeof l4, "Also frozen:");
+        int others = 0;
+        for (size_t i = 0; i < s.n && k < sizeof l4; i++)
+            if (i != s.focus && s.r[i]->diverged) {
+                k += (size_t)snprintf(l4 + k, sizeof l4 - k,
+                                      "%s %zu %s at step %s",
+                                      others++ ? "," : "", i + 1, s.name[i],
+                                      fit_count(s.r[i]->diverged_at, n1,
+                                                sizeof n1));
+            }
+        if (others)
+            lines[n++] = l4;
+        snprintf(l2, sizeof l2, "Its loss passed diverge_loss: it is frozen "
+                 "at its last state within it, the other runs go on.");
+    }
+    box(c, lines, n, ROLE_WARN);
 }
 
 /* The scene picker: every scene of the list with its title, the
@@ -338,7 +388,9 @@ void overlay_draw(canvas *c, const app *a, rect caption)
     const char *cap = app_caption(a);
     if (cap || a->ended)
         caption_rows(c, a, cap ? cap : "", caption);
-    if (a->r->diverged && !a->help)
+    if (a->table && !a->help)
+        table_draw(c, a, (rect){0, 1, c->w, c->h - 3});
+    else if (a->r->diverged && !a->help)
         diverged_overlay(c, a);
     if (a->picker)
         picker_overlay(c, a);

@@ -448,6 +448,12 @@ void plot_begin_gutter(plot *p, canvas *c, rect r, const char *title,
 void plot_line(plot *p, const double *xs, const double *ys, size_t n,
                int role)
 {
+    plot_line_dash(p, xs, ys, n, role, 0xFF);
+}
+
+void plot_line_dash(plot *p, const double *xs, const double *ys, size_t n,
+                    int role, unsigned dash)
+{
     if (!p->ok || !xs || !ys)
         return;
     double px = NAN, py = NAN; /* the previous point */
@@ -456,13 +462,13 @@ void plot_line(plot *p, const double *xs, const double *ys, size_t n,
         double x = plot_px(p, xs[i]), y = plot_py(p, ys[i]);
         int ok = isfinite(x) && isfinite(y);
         if (ok && prev_ok) {
-            canvas_line(p->c, p->area, px, py, x, y, role);
+            canvas_line_dash(p->c, p->area, px, py, x, y, role, dash);
         } else if (ok) {
             /* an isolated point (no valid neighbour) still shows */
             int next_ok = i + 1 < n && isfinite(plot_px(p, xs[i + 1])) &&
                           isfinite(plot_py(p, ys[i + 1]));
             if (!next_ok)
-                canvas_line(p->c, p->area, x, y, x, y, role);
+                canvas_line_dash(p->c, p->area, x, y, x, y, role, dash);
         }
         px = x, py = y, prev_ok = ok;
     }
@@ -536,6 +542,13 @@ void plot_band(plot *p, const double *xs, const double *lo, const double *hi,
 void plot_envelope(plot *p, const double *x0, const double *x1,
                    const double *lo, const double *hi, size_t n, int role)
 {
+    plot_envelope_dash(p, x0, x1, lo, hi, n, role, 0xFF);
+}
+
+void plot_envelope_dash(plot *p, const double *x0, const double *x1,
+                        const double *lo, const double *hi, size_t n,
+                        int role, unsigned dash)
+{
     static double top[ENV_MAX], bot[ENV_MAX]; /* dot rows per column */
     if (!p->ok || !x0 || !x1 || !lo || !hi)
         return;
@@ -574,15 +587,17 @@ void plot_envelope(plot *p, const double *x0, const double *x1,
              * interpolated. */
             for (int k = prev + 1; k < col; k++) {
                 double f = (double)(k - prev) / (col - prev);
-                column_fill(p, k, top[prev] + f * (t - top[prev]),
-                            bot[prev] + f * (b - bot[prev]), role);
+                if ((dash >> (k & 7)) & 1)
+                    column_fill(p, k, top[prev] + f * (t - top[prev]),
+                                bot[prev] + f * (b - bot[prev]), role);
             }
             if (t > bot[prev])
                 t = bot[prev];
             if (b < top[prev])
                 b = top[prev];
         }
-        column_fill(p, col, t, b, role);
+        if ((dash >> (col & 7)) & 1)
+            column_fill(p, col, t, b, role);
         prev = col;
     }
 }
@@ -619,6 +634,19 @@ void plot_vline(plot *p, double x, int role)
     int cx = dot_index(plot_px(p, x), area_dots_w(p));
     if (cx >= 0)
         column_fill(p, cx, 0, area_dots_h(p) - 1, role);
+}
+
+int plot_vline_dash(plot *p, double x, int role, unsigned dash)
+{
+    if (!p->ok)
+        return -1;
+    int cx = dot_index(plot_px(p, x), area_dots_w(p));
+    if (cx < 0)
+        return -1;
+    for (int y = 0, h = area_dots_h(p); y < h; y++)
+        if ((dash >> (y & 7)) & 1)
+            canvas_dot(p->c, p->area, cx, y, role);
+    return p->area.x + cx / canvas_dots_x(p->c);
 }
 
 void plot_hline(plot *p, double y, int role)

@@ -6,10 +6,12 @@
 #include <string.h>
 
 #include "fit.h"
+#include "legend.h"
 #include "overlay.h"
 #include "panels.h"
 #include "plot.h"
 #include "sanitize.h"
+#include "runstyle.h"
 
 /* Proposition 2's interval ((θ* a)^−2, 1.25 (θ* b)^−2), for quad1d. */
 static int prop2_interval(const run *r, double *lo, double *hi)
@@ -56,8 +58,10 @@ static void title_bar(canvas *c, int y, const app *a)
 {
     const run *r = a->r;
     char bar[64], speed[32], pct[16];
-    uint64_t total = r->sc.steps;
-    double frac = total ? (double)r->t / (double)total : 1.0;
+    /* the session's progress: a frozen focused run stands still */
+    uint64_t total = a->ses ? a->ses->steps : r->sc.steps;
+    uint64_t now = a->ses ? a->ses->t : r->t;
+    double frac = total ? (double)now / (double)total : 1.0;
     if (frac > 1)
         frac = 1;
     snprintf(pct, sizeof pct, "%3.0f%%", 100.0 * frac);
@@ -148,7 +152,22 @@ static void status_line(canvas *c, int y, const app *a)
                 : r->last.verdict == VERDICT_ERRATIC ? ROLE_WARN
                                                      : ROLE_TEXT;
     const int rv = ATTR_REVERSE;
+    /* With several runs, which one the line (and the keys) are about:
+     * "run 2/4 decay30", in the run's colour */
+    runset rs;
+    runset_from_app(&rs, a);
+    char who[64], who_s[16];
+    who[0] = who_s[0] = 0;
+    if (rs.multi) {
+        snprintf(who, sizeof who, "run %zu/%zu %s", rs.focus + 1, rs.n,
+                 rs.name[rs.focus]);
+        snprintf(who_s, sizeof who_s, "run %zu/%zu", rs.focus + 1, rs.n);
+    }
     fit_part parts[] = {
+        {{a->all_prefix ? "* all runs:" : NULL, "*", NULL}, FIT_KEEP,
+         ROLE_WARN, rv | ATTR_BOLD},
+        {{who[0] ? who : NULL, who_s, NULL}, FIT_KEEP,
+         rs.multi ? runstyle_role(rs.focus) : ROLE_TEXT, rv | ATTR_BOLD},
         {{state, NULL}, FIT_KEEP, r->diverged ? ROLE_WARN : ROLE_TEXT,
          rv | ATTR_BOLD},
         {{verdict, NULL}, FIT_KEEP, vrole, rv | ATTR_BOLD},
@@ -259,15 +278,19 @@ void view_draw(canvas *c, const app *a)
      * spectrum, the loss getting the larger share: it carries two plots
      * and is what a lecture points at. */
     int cap = view_caption_rows(a, c->h);
-    int ph = c->h - 3 - cap;
+    /* a comparison's legend takes the row under the title bar */
+    int multi = a->ses && a->ses->n > 1, top = 1 + multi;
+    int ph = c->h - 3 - cap - multi;
     int lw = c->w / 2, rw = c->w - lw;
     int th = (ph + 1) / 2, bh = ph - th;
     int lth = ph * 3 / 5, lbh = ph - lth;
     title_bar(c, 0, a);
-    panel_valley(c, (rect){0, 1, lw - 1, th}, a);
-    panel_predictor(c, (rect){0, 1 + th, lw - 1, bh}, a);
-    panel_loss(c, (rect){lw, 1, rw, lth}, a);
-    panel_spectrum(c, (rect){lw, 1 + lth, rw, lbh}, a);
+    if (multi)
+        legend_draw(c, 1, a);
+    panel_valley(c, (rect){0, top, lw - 1, th}, a);
+    panel_predictor(c, (rect){0, top + th, lw - 1, bh}, a);
+    panel_loss(c, (rect){lw, top, rw, lth}, a);
+    panel_spectrum(c, (rect){lw, top + lth, rw, lbh}, a);
     status_line(c, c->h - 2, a);
     hint_line(c, c->h - 1, a);
     overlay_draw(c, a, (rect){0, c->h - 2 - cap, c->w, cap});

@@ -1,0 +1,20 @@
+/* panel_predictor.h — the predictor panel: θ² against θ*² (quad1d),
+ * β = u⊙v with β*'s support marked under it (diagnet), h(x) with its
+ * counted kinks (relu1d).  With 2 to 4 runs of one model it compares
+ * them: h(x) curves overlaid in the runs' styles, bars (β, θ²) in aligned
+ * strips, one per run, on one scale and one x axis (bars cannot overlay
+ * legibly); otherwise it shows the focused run and says so.  No terminal
+ * code. */
+#ifndef SGDSCOPE_PANEL_PREDICTOR_H
+#define SGDSCOPE_PANEL_PREDICTOR_H
+
+#include "app.h"
+#include "canvas.h"
+
+/* The most runs the predictor compares; beyond, the focused run alone. */
+#define PANEL_PREDICTOR_MAX_RUNS 4
+
+/* Draws the predictor of a's runs into r of c. */
+void panel_predictor(canvas *c, rect r, const app *a);
+
+#endif
