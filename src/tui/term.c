@@ -151,26 +151,6 @@ static void term_close_pipe(void)
     }
 }
 
-/* The palette: per role a 256-colour index, an 8-colour fallback (−1 is
- * the terminal's default) and attributes that carry the meaning even
- * without colour (dim axes, bold titles and warnings). */
-static const struct {
-    short c256, c8;
-    attr_t attr;
-} term_palette[ROLE_COUNT] = {
-    [ROLE_TEXT] = {-1, -1, 0},
-    [ROLE_DIM] = {245, -1, A_DIM},
-    [ROLE_TITLE] = {117, COLOR_CYAN, A_BOLD},
-    [ROLE_TRAIN] = {81, COLOR_CYAN, 0},
-    [ROLE_TEST] = {213, COLOR_MAGENTA, 0},
-    [ROLE_BAND] = {67, COLOR_BLUE, 0},
-    [ROLE_MARK] = {214, COLOR_YELLOW, 0},
-    [ROLE_ITERATE] = {226, COLOR_WHITE, A_BOLD},
-    [ROLE_TRAIL] = {102, COLOR_WHITE, A_DIM},
-    [ROLE_WARN] = {203, COLOR_RED, A_BOLD},
-    [ROLE_GOOD] = {114, COLOR_GREEN, 0},
-};
-
 static void term_setup_colors(int want)
 {
     int on = want && has_colors() && start_color() == OK &&
@@ -178,14 +158,18 @@ static void term_setup_colors(int want)
     int rich = on && COLORS >= 256;
     if (on)
         use_default_colors();
+    /* The palette is the view's (canvas_palette): the same colours on
+     * the screen and in a recording, one per role and per run. */
     for (int r = 0; r < ROLE_COUNT; r++) {
-        attr_t at = term_palette[r].attr;
+        const role_colour *pc = &canvas_palette[r];
+        attr_t at = (pc->attr & ATTR_BOLD ? A_BOLD : 0) |
+                    (pc->attr & ATTR_DIM ? A_DIM : 0) |
+                    (pc->attr & ATTR_REVERSE ? A_REVERSE : 0);
         /* The 256-colour grey is already subdued: no A_DIM on top. */
         if (rich && r == ROLE_DIM)
             at = 0;
         if (on) {
-            short fg = rich ? term_palette[r].c256 : term_palette[r].c8;
-            init_pair((short)(r + 1), fg, -1);
+            init_pair((short)(r + 1), rich ? pc->c256 : pc->c8, -1);
             at |= COLOR_PAIR(r + 1);
         }
         term_role_attr[r] = at;
