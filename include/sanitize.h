@@ -23,6 +23,7 @@
 #define SGDSCOPE_SANITIZE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Writes src, sanitized, into dst (cap bytes with the NUL; nothing is
@@ -47,5 +48,11 @@ int sanitize_is_clean(const char *s);
 /* Writes s to f, sanitized (any length).  Returns 0, or EOF on a write
  * error, as fputs does. */
 int sanitize_fputs(const char *s, FILE *f);
+
+/* Length of the valid UTF-8 sequence at s (n ≥ 1 bytes available) with
+ * its code point in *cp, or 0 when the bytes there are not one (a stray
+ * continuation byte, an overlong form, a surrogate, a code point past
+ * U+10FFFF, a sequence cut short). */
+size_t sanitize_utf8_seq(const unsigned char *s, size_t n, uint32_t *cp);
 
 #endif

@@ -5,11 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at s (n bytes available) with its
- * code point in *cp, or 0 when the bytes there are not one (a stray
- * continuation byte, an overlong form, a surrogate, a code point past
- * U+10FFFF, a sequence cut short). */
-static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
+size_t sanitize_utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
 {
     unsigned char b = s[0];
     size_t len;
@@ -75,7 +71,7 @@ static const char *next_unit(const unsigned char *s, size_t n, size_t *used,
         }
         return esc;
     }
-    size_t len = utf8_seq(s, n, &cp);
+    size_t len = sanitize_utf8_seq(s, n, &cp);
     if (len == 0) {
         *used = 1;
         esc[0] = '\\';
@@ -136,7 +132,7 @@ size_t sanitize_clip(const char *s, size_t n, size_t max)
     size_t i = 0;
     while (i < n) {
         uint32_t cp;
-        size_t len = utf8_seq(p + i, n - i, &cp);
+        size_t len = sanitize_utf8_seq(p + i, n - i, &cp);
         if (len == 0)
             len = 1;
         if (i + len > max)

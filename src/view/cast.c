@@ -75,34 +75,6 @@ static size_t frame_bound(int w, int h)
     return (size_t)h * row + FRAME_EXTRA;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes available), or 0 when
- * the bytes there are not one: JSON text must be valid UTF-8. */
-static size_t utf8_valid(const unsigned char *s, size_t n)
-{
-    unsigned char b = s[0];
-    size_t len;
-    uint32_t v, min;
-    if (b < 0x80)
-        return 1;
-    if (b >= 0xC2 && b <= 0xDF)
-        len = 2, v = b & 0x1Fu, min = 0x80;
-    else if (b >= 0xE0 && b <= 0xEF)
-        len = 3, v = b & 0x0Fu, min = 0x800;
-    else if (b >= 0xF0 && b <= 0xF4)
-        len = 4, v = b & 0x07u, min = 0x10000;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3Fu);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    return len;
-}
 
 /* Writes s[0..n) as a JSON string literal.  '"', '\\' and the control
  * characters are escaped (ESC as \u001b, CR/LF/TAB as \r \n \t), valid
@@ -117,6 +89,7 @@ static int json_string(FILE *f, const char *str, size_t n)
     while (i < n) {
         unsigned char b = s[i];
         size_t len = 1;
+        uint32_t cp;
         char esc[8];
         const char *e = NULL;
         if (b == '"')
@@ -132,7 +105,8 @@ static int json_string(FILE *f, const char *str, size_t n)
         else if (b < 0x20 || b == 0x7F) {
             snprintf(esc, sizeof esc, "\\u%04x", b);
             e = esc;
-        } else if (b >= 0x80 && (len = utf8_valid(s + i, n - i)) == 0) {
+        } else if (b >= 0x80 &&
+                   (len = sanitize_utf8_seq(s + i, n - i, &cp)) == 0) {
             e = "\\ufffd";
             len = 1;
         }
