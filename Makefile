@@ -94,6 +94,7 @@ test: deps
 	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory check-san
 	@$(MAKE) --no-print-directory check-e2e
+	@$(MAKE) --no-print-directory science
 
 # The real binary in tmux: keys, resize, quit, Ctrl-C, Ctrl-Z.  Every
 # tests/e2e*.sh script runs (each with its own private tmux server).
