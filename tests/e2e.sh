@@ -32,15 +32,7 @@ before=$(ls -A "$PWD" | grep -E '\.(csv|cast)$')
 . "$(dirname "$0")/harness-e2e.sh"
 
 # An app pane stays after the app exits (remain-on-exit), so the screen it
-# left can be read; its exit status goes to a file, written once the app
-# has exited (rename: never read half written).  Not #{pane_dead_status}:
-# tmux 3.3a marks a pane dead when its pty closes, and when that comes
-# before the child is reaped the status is never filled in (about one
-# exit in three here; tmux/tmux#4841).
-status_file() { echo "$WORK/$1.status"; }
-has_exited() { [ -s "$(status_file "$1")" ]; }
-wait_exit() { poll has_exited "$1"; }
-exit_status() { cat "$(status_file "$1")" 2>/dev/null; }
+# left can be read; its exit status: status_file (harness-e2e.sh).
 
 # The shells below print this prompt; an empty prompt line means the shell
 # is reading a command, so what is typed next goes to it, not to the app.

@@ -23,11 +23,6 @@ unset TMUX
 WORK=$(mktemp -d) || exit 1
 . "$(dirname "$0")/harness-e2e.sh"
 
-# The exit status goes to a file once the app has exited (see e2e.sh).
-status_file() { echo "$WORK/$1.status"; }
-has_exited() { [ -s "$(status_file "$1")" ]; }
-exit_status() { cat "$(status_file "$1")" 2>/dev/null; }
-
 # start_app SESSION COLS ROWS ARGS: the app in a pane of its own, in a
 # directory of its own (the export lands there).  The pane's shell traps
 # SIGINT (the app dies of a Ctrl-C, and a shell waiting on it would

@@ -24,10 +24,6 @@ if ! command -v tmux >/dev/null 2>&1; then
     exit 1
 fi
 
-status_file() { echo "$WORK/$1.status"; }
-has_exited() { [ -s "$(status_file "$1")" ]; }
-wait_exit() { poll has_exited "$1"; }
-exit_status() { cat "$(status_file "$1")" 2>/dev/null; }
 
 # start_env SESSION ENV-ARGS APP-ARGS: the app in a pane of its own under
 # `env ENV-ARGS`, its exit status written to a file once it exits.  The

@@ -68,3 +68,13 @@ wait_change() {
 
 # float_lt A B: A < B (awk, for numbers like 1.1 or 9.5e-2).
 float_lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
+
+# An app's exit status goes to $WORK/SESSION.status once it has exited
+# (the pane's command writes it, through a rename: never read half
+# written).  Not #{pane_dead_status}: tmux 3.3a marks a pane dead when its
+# pty closes, and when that comes before the child is reaped the status
+# is never filled in (about one exit in three here; tmux/tmux#4841).
+status_file() { echo "$WORK/$1.status"; }
+has_exited() { [ -s "$(status_file "$1")" ]; }
+wait_exit() { poll has_exited "$1"; }
+exit_status() { cat "$(status_file "$1")" 2>/dev/null; }
