@@ -4,8 +4,11 @@
  * step boundary and logged, so (scene, seed, events) reproduce it bit for
  * bit whatever the caller's cadence.
  *
- * Random streams (rng_seed(g, seed, stream)): 1 data, 2 probe inputs,
- * 3 initial parameters, 4 stepping.  Metrics never draw random numbers,
+ * Random streams (rng_seed(g, seed, stream)): 1 data and 2 probe inputs
+ * from the scene's data_seed, 3 initial parameters and 4 stepping from its
+ * seed.  With rng = numpy, the data is numpy's seed(data_seed) stream and
+ * the initialization and stepping share numpy's seed(seed) stream, as in
+ * the notebooks; the probes stay on stream 2.  Metrics never draw random numbers,
  * so evaluating them more or less often never changes the trajectory. */
 #ifndef SGDSCOPE_RUN_H
 #define SGDSCOPE_RUN_H

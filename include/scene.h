@@ -20,6 +20,7 @@
 
 #include "dynamics.h"
 #include "model.h"
+#include "rng.h"
 #include "schedule.h"
 #include "timeline.h"
 
@@ -33,7 +34,9 @@ typedef struct scene {
     char title[SCENE_NAME_MAX];  /* `title = "..."`, shown by the UI */
 
     char model[32];              /* model name, validated against registry */
-    uint64_t seed;
+    uint64_t seed;               /* the run: initialization, sampling */
+    uint64_t data_seed;          /* the data: train/test sets, β*, probes */
+    rng_kind rng;                /* the random source of both */
     uint64_t steps;              /* run length N (fractions refer to it) */
     uint64_t every;              /* metric cadence in steps; 0 = only at end */
 

@@ -4,9 +4,15 @@
  *   η(t) = base(t) · scale
  *   base(t) = warm(t) / Π_{t_k ≤ t} factor_k
  * where warm(t) is η0 (constant), the paper's linear/power warmup
- *   warm(t) = η0 (1 + (W − 1)(t/N)^q) for t < T_w = f·N, W = K·f,
+ *   warm(t) = η0 + (W − 1)·η0·(t/N)^q for t < T_w = ⌊f·N⌋, W = K·f,
  *   warm(t) = warm(T_w) / warm_decay for t ≥ T_w,
  * or the exponential warmup min(η0 · factor^⌊t/epoch⌋, η_max).
+ * t counts steps from 0: η(t) takes θ_t to θ_{t+1}.  A decay at a
+ * fraction f takes effect at step t_k = ⌊f·N⌋, as in the authors' ReLU
+ * notebooks (train_fc_net divides before its step int(f·num_iter)), and
+ * so does the end of the warmup.  Their diagonal-net notebook divides
+ * AFTER its step int(f·num_iter), one step later: a scene that must
+ * follow it step for step gives the steps (10001 for 10% of 100001).
  * Manual events change only `scale`, so they compose with any schedule. */
 #ifndef SGDSCOPE_SCHEDULE_H
 #define SGDSCOPE_SCHEDULE_H

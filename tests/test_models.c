@@ -714,6 +714,49 @@ static void test_relu1d_extras(void **state)
     model_destroy(&m);
 }
 
+/* rng = numpy, data_seed = 0: the diagonal-net notebook's X, X_test and
+ * β*, draw for draw.  Expected values printed by numpy 1.24:
+ *   np.random.seed(0); X = multivariate_normal(zeros(d), eye(d), n)
+ *   X_test = (the same, 1000); b = randn(d); b[r:] = 0
+ *   b = abs(b)/norm(b); y = X @ b
+ * for n = 80, d = 200, r = 20 (Fig. 2), and β* for n = 40, d = 100
+ * (Fig. 10).  Labels go through BLAS like numpy's: equal to rounding. */
+static void test_diagnet_notebook_draw(void **st)
+{
+    (void)st;
+    model m;
+    model_params p = diagnet_params(200, 20, 80, 1000);
+    rng data, probe;
+    char err[200];
+    rng_seed_numpy(&data, 0);
+    rng_seed(&probe, 0, 2);
+    assert_int_equal(model_create(&m, &model_diagnet_ops, &p, &data, &probe,
+                                  err, sizeof err), 0);
+    assert_true(m.x[0] == 1.764052345967664);
+    assert_true(m.x[1] == 0.4001572083672233);
+    assert_true(m.x[2] == 0.9787379841057392);
+    assert_true(m.x[79 * 200 + 199] == -0.10630248751464731);
+    assert_true(m.xt[0] == -1.9626525503620922);
+    assert_true(m.xt[999 * 200 + 199] == 0.8045543528680955);
+    const double *b = diagnet_beta_star(&m);
+    assert_true(b[0] == 0.19183745952349926);
+    assert_true(b[19] == 0.022564593798568303);
+    assert_true(b[20] == 0.0 && b[199] == 0.0);
+    assert_true(fabs(m.y[0] - (2.1727236587244496)) < 1e-14);
+    assert_true(fabs(m.y[79] - (-0.7662388722572491)) < 1e-14);
+    model_destroy(&m);
+
+    p = diagnet_params(100, 20, 40, 1000);
+    rng_seed_numpy(&data, 0);
+    assert_int_equal(model_create(&m, &model_diagnet_ops, &p, &data, &probe,
+                                  err, sizeof err), 0);
+    b = diagnet_beta_star(&m);
+    assert_true(b[0] == 0.05868342415785215);
+    assert_true(b[19] == 0.12585779850455728);
+    assert_true(fabs(m.y[0] - (2.4411097404281756)) < 1e-14);
+    model_destroy(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -732,6 +775,7 @@ int main(void)
         cmocka_unit_test(test_relu1d_ntk),
         cmocka_unit_test(test_relu1d_ntk_capped),
         cmocka_unit_test(test_relu1d_extras),
+        cmocka_unit_test(test_diagnet_notebook_draw),
     };
     return cmocka_run_group_tests_name("models", tests, NULL, NULL);
 }

@@ -295,18 +295,19 @@ static void test_history_bounded(void **st)
 static void test_paper_later_decay_is_sparser(void **st)
 {
     (void)st;
-    const int seeds[] = {3, 7, 11};
+    /* the paper's Fig. 2 draw (rng = numpy, data seed 0), three sampling
+     * seeds, η = 0.27 (stable on this draw for seeds 1-6) */
+    const int seeds[] = {1, 2, 3};
     for (size_t k = 0; k < sizeof seeds / sizeof seeds[0]; k++) {
         char sd[32];
         snprintf(sd, sizeof sd, "seed=%d", seeds[k]);
-        const char *const early[] = {"model=diagnet", "eta=0.24",
-                                     "steps=100000", "decays=10%:8", sd,
-                                     NULL};
-        const char *const late[] = {"model=diagnet", "eta=0.24",
-                                    "steps=100000", "decays=60%:8", sd, NULL};
+        const char *const early[] = {"model=diagnet", "rng=numpy",
+                                     "eta=0.27", "decays=10%:8", sd, NULL};
+        const char *const late[] = {"model=diagnet", "rng=numpy",
+                                    "eta=0.27", "decays=60%:8", sd, NULL};
         run *a = make_run(early), *b = make_run(late);
-        run_advance(a, 100000);
-        run_advance(b, 100000);
+        run_advance(a, 100001);
+        run_advance(b, 100001);
         assert_false(a->diverged);
         assert_false(b->diverged);
         run_evaluate(a);
@@ -361,8 +362,9 @@ static void test_verdict_table(void **st)
         /* started at the minimum: L0 = 0, the floor is the rounding */
         {"prop2-quad", {"theta0=1", NULL}, 1, 1, 200, VERDICT_CONVERGED,
          VERDICT_CONVERGED},
-        {"fig10-diag-gd", {NULL}, 100, 8000, 20000, VERDICT_CONVERGED,
-         VERDICT_CONVERGING},
+        /* GD with a step below the edge: a plain convergence */
+        {"fig10-diag-gd", {"eta=2", "decays=none", NULL}, 100, 8000, 20000,
+         VERDICT_CONVERGED, VERDICT_CONVERGING},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         const verdict_case *vc = &cases[c];
@@ -632,7 +634,9 @@ static void test_sharpness_now_fresh(void **st)
 static void test_cross_unknown_at_floor(void **st)
 {
     (void)st;
-    run *r = scene_run("fig10-diag-gd", NULL);
+    /* GD with a step below the edge: converged to the rounding floor */
+    const char *const kv[] = {"eta=2", "decays=none", NULL};
+    run *r = scene_run("fig10-diag-gd", kv);
     run_eval_losses(r);
     while (r->t < 20000) {
         run_advance(r, r->sc.every);

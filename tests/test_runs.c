@@ -20,7 +20,8 @@
 /* A small diagonal net (quick to step) and three runs of it; `hot`
  * diverges at step 48. */
 #define BASE "model = diagnet\nn = 20\nd = 30\nr = 3\nn_test = 50\n" \
-             "seed = 3\neta = 0.1\nsteps = 3000\nevery = 50\n"
+             "seed = 3\ndata_seed = 3\neta = 0.1\nsteps = 3000\n"  \
+             "every = 50\n"
 #define CMP BASE "run a\nrun b\neta = 0.12\nrun c\ndecays = 50%:2\n"
 #define HOT BASE "run a\nrun hot\neta = 0.6\nrun b\neta = 0.12\n"
 

@@ -385,8 +385,8 @@ static void test_model_defaults(void **state)
     load_ok(&s, "model = diagnet\n");
     final_ok(&s);
     assert_close(s.sched.eta0, 0.25, 0);
-    assert_int_equal(s.steps, 100000);
-    assert_int_equal(s.sched.total_steps, 100000);
+    assert_int_equal(s.steps, 100001);
+    assert_int_equal(s.sched.total_steps, 100001);
     assert_close(s.rank_tol, 1e-10, 0);
 
     /* Finalizing again after switching model recomputes unset fields. */
@@ -965,8 +965,9 @@ static void test_timeline_fractions(void **state)
     /* ... and may be changed by --set after the file: finalize again */
     assert_int_equal(scene_set(&s, "steps=10", &e), 0);
     final_ok(&s);
-    assert_int_equal(s.tl.ev[2].step, 1); /* 1.25 rounds to 1 */
-    assert_int_equal(s.tl.ev[3].step, 3); /* 2.5 rounds up */
+    /* ⌊f·N⌋, the notebooks' int(f * num_iter) */
+    assert_int_equal(s.tl.ev[2].step, 1); /* ⌊1.25⌋ */
+    assert_int_equal(s.tl.ev[3].step, 2); /* ⌊2.5⌋ */
     assert_int_equal(s.tl.ev[4].step, 10);
     /* the model's default steps, when the scene names none */
     tl_ok(&s, "model = diagnet\nat 10%: decay\n");

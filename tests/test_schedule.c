@@ -215,6 +215,58 @@ static void test_init_errors(void **st)
     assert_int_equal(schedule_init(&s, &c, err, sizeof err), -1);
 }
 
+/* The notebooks' step indexing (issue 10): N = 10^k + 1 steps, a decay or
+ * the end of a warmup at fraction f takes effect at step ⌊f·N⌋ (0-based:
+ * the step from θ_t to θ_{t+1} with t = ⌊f·N⌋ is the first with the new η),
+ * and the warmup's step sizes are the notebook's expression to the bit.
+ * The expected numbers are python's, from fc_nets.train_fc_net's formula:
+ *   g = 0.0002; N = 31623; T = int(f*N); W = 400*f
+ *   g + (W-1)*g*(i/N)**1.0 at i = T-1, then at i = T divided by decay. */
+static void test_notebook_step_indexing(void **st)
+{
+    (void)st;
+    schedule s;
+    char err[128];
+    /* Fig. 4: warmup to 2 % (decay 2.5) and to 50 % (decay 3) */
+    schedule_cfg c = base_cfg(0.0002, 31623);
+    c.has_warmup = 1;
+    c.warm_f = 0.02;
+    c.warm_k = 400;
+    c.warm_q = 1;
+    c.warm_decay = 2.5;
+    assert_int_equal(schedule_init(&s, &c, err, sizeof err), 0);
+    assert_int_equal(s.warm_end, 632);
+    assert_true(schedule_eta(&s, 631) == 0.0002279353635012491);
+    assert_true(schedule_eta(&s, 632) == 9.119185403029442e-05);
+    assert_true(schedule_eta(&s, 20000) == 9.119185403029442e-05);
+    c.warm_f = 0.5;
+    c.warm_decay = 3.0;
+    assert_int_equal(schedule_init(&s, &c, err, sizeof err), 0);
+    /* 0.5 · 31623 = 15811.5: the notebook's int() is 15811, not 15812 */
+    assert_int_equal(s.warm_end, 15811);
+    assert_true(schedule_eta(&s, 15810) == 0.020098112133573664);
+    assert_true(schedule_eta(&s, 15811) == 0.00669979023706374);
+    /* Fig. 2: 10/30/50 % of N = 100001 are steps 10000, 30000, 50000 */
+    schedule_cfg d = base_cfg(0.282, 100001);
+    d.decays[0] = (decay_pt){0.1, 1, 4.8};
+    d.decays[1] = (decay_pt){0.3, 1, 3.4};
+    d.decays[2] = (decay_pt){0.5, 1, 1.5};
+    d.ndecays = 3;
+    assert_int_equal(schedule_init(&s, &d, err, sizeof err), 0);
+    assert_true(schedule_eta(&s, 9999) == 0.282);
+    assert_true(schedule_eta(&s, 10000) == 0.282 / 4.8);
+    assert_true(schedule_eta(&s, 29999) == 0.282 / 4.8);
+    assert_true(schedule_eta(&s, 30000) == 0.282 / 4.8 / 3.4);
+    assert_true(schedule_eta(&s, 50000) == 0.282 / 4.8 / 3.4 / 1.5);
+    /* 0.7 · 10 is 7.000000000000001 in doubles: still step 7 */
+    schedule_cfg e = base_cfg(1.0, 10);
+    e.decays[0] = (decay_pt){0.7, 1, 2.0};
+    e.ndecays = 1;
+    assert_int_equal(schedule_init(&s, &e, err, sizeof err), 0);
+    assert_true(schedule_eta(&s, 6) == 1.0);
+    assert_true(schedule_eta(&s, 7) == 0.5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_eta_range_clamp),
         cmocka_unit_test(test_log_cap),
         cmocka_unit_test(test_init_errors),
+        cmocka_unit_test(test_notebook_step_indexing),
     };
     return cmocka_run_group_tests_name("schedule", tests, NULL, NULL);
 }

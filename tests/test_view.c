@@ -698,7 +698,7 @@ static void test_sharpness_strip(void **st)
     char *t = render("scenes/fig2-diag-decay50.scene", sets, 20000,
                      GLYPH_BRAILLE, 80, 24, fake_sharpness);
     assert_non_null(strstr(t, "λmax 23.1"));
-    assert_non_null(strstr(t, "2/η 8.33")); /* η = 0.24 */
+    assert_non_null(strstr(t, "2/η 7.41")); /* η = 0.27 */
     assert_non_null(strstr(t, "full-batch"));
     free(t);
     app a;

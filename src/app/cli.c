@@ -28,7 +28,10 @@ const char cli_usage[] =
     "  --headless        run without a terminal; print CSV and/or a summary\n"
     "  --model NAME      quad1d, diagnet or relu1d (same as --set model=NAME)\n"
     "  --set KEY=VALUE   set any scene field; repeatable, applied after SCENE\n"
-    "  --seed N          random seed (same as --set seed=N)\n"
+    "  --seed N          the run's seed: initialization and sample order\n"
+    "                    (same as --set seed=N); the data stays\n"
+    "  --data-seed N     the data's seed: training/test sets, beta*\n"
+    "                    (same as --set data_seed=N)\n"
     "  --steps N         run length (same as --set steps=N); decays at a\n"
     "                    share of the run (30%) refer to it\n"
     "  --at N|P%         stop at step N, or at P% of the run, keeping the\n"
@@ -86,13 +89,14 @@ static int parse_u64(const char *s, uint64_t *out)
 enum { OPT_HEADLESS = 256, OPT_MODEL, OPT_SET, OPT_SEED, OPT_STEPS, OPT_CSV,
        OPT_EVERY, OPT_SUMMARY, OPT_HELP, OPT_VERSION, OPT_SNAPSHOT, OPT_SIZE,
        OPT_FPS, OPT_UNICODE, OPT_ASCII, OPT_NOCOLOR, OPT_RECORD, OPT_SCRIPT,
-       OPT_LIST, OPT_BLOCK, OPT_AT, OPT_GHOST };
+       OPT_LIST, OPT_BLOCK, OPT_AT, OPT_GHOST, OPT_DATA_SEED };
 
 static const struct option long_opts[] = {
     {"headless", no_argument, 0, OPT_HEADLESS},
     {"model", required_argument, 0, OPT_MODEL},
     {"set", required_argument, 0, OPT_SET},
     {"seed", required_argument, 0, OPT_SEED},
+    {"data-seed", required_argument, 0, OPT_DATA_SEED},
     {"steps", required_argument, 0, OPT_STEPS},
     {"at", required_argument, 0, OPT_AT},
     {"csv", required_argument, 0, OPT_CSV},
@@ -307,11 +311,15 @@ cli_result cli_parse(cli_opts *o, int argc, char **argv, char *err,
             o->every_set = 1;
             break;
         case OPT_MODEL: case OPT_SET: case OPT_SEED: case OPT_STEPS:
+        case OPT_DATA_SEED:
             if (o->nsets == CLI_MAX_SETS)
                 return cli_fail(err, errlen, "too many --set options%s", "");
             if (c == OPT_SEED && parse_u64(optarg, &v))
                 return cli_fail(err, errlen, "--seed needs a whole number, "
                                 "got '%s'", optarg);
+            if (c == OPT_DATA_SEED && parse_u64(optarg, &v))
+                return cli_fail(err, errlen, "--data-seed needs a whole "
+                                "number, got '%s'", optarg);
             if (c == OPT_STEPS && (parse_u64(optarg, &v) || v == 0))
                 return cli_fail(err, errlen, "--steps needs a whole number "
                                 ">= 1, got '%s'", optarg);
@@ -320,6 +328,7 @@ cli_result cli_parse(cli_opts *o, int argc, char **argv, char *err,
                                 "'%s'", optarg);
             snprintf(o->sets[o->nsets++], sizeof o->sets[0], "%s%s",
                      c == OPT_MODEL ? "model=" : c == OPT_SEED ? "seed="
+                     : c == OPT_DATA_SEED ? "data_seed="
                      : c == OPT_STEPS ? "steps=" : "", optarg);
             break;
         case 'h': case OPT_HELP:

@@ -175,8 +175,10 @@ void headless_summary(const char *name, const run *r, FILE *f)
     json_str(f, shown);
     fputs(",\"model\":", f);
     json_str(f, r->m.ops->name);
-    fprintf(f, ",\"seed\":%llu,\"steps\":%llu",
-            (unsigned long long)r->sc.seed, (unsigned long long)r->t);
+    fprintf(f, ",\"seed\":%llu,\"data_seed\":%llu,\"rng\":\"%s\","
+            "\"steps\":%llu", (unsigned long long)r->sc.seed,
+            (unsigned long long)r->sc.data_seed, rng_kind_name(r->sc.rng),
+            (unsigned long long)r->t);
     fputs(",\"dynamics\":", f);
     json_str(f, dyn_name(r->dyn.kind));
     /* a batch size means something for SGD only (GD uses every point) */

@@ -48,7 +48,8 @@ static inline double diagnet_dot3(const double *restrict u,
     return s;
 }
 
-/* Data draw order, all from the `data` stream (so a seed fixes the data):
+/* Data draw order with sgdscope's generator, all from the `data` stream
+ * (so a data seed fixes the data; numpy's order is draw_notebook's):
  *   1. r standard normals g_0..g_{r−1} for β*,
  *   2. the n training rows (row by row, d normals each),
  *   3. the n_test test rows.
@@ -68,6 +69,49 @@ static void draw_planted(rng *g, const double *beta, size_t d, double *x,
         }
         y[i] = yi;
     }
+}
+
+/* sgdscope's order (see above): β* first, then the rows. */
+static void draw_own(rng *data, double *beta, size_t d, size_t r, model *m)
+{
+    double nrm2 = 0.0;
+    for (size_t j = 0; j < r; j++) {
+        beta[j] = rng_normal(data);
+        nrm2 += beta[j] * beta[j];
+    }
+    double nrm = sqrt(nrm2);
+    for (size_t j = 0; j < r; j++)
+        beta[j] = nrm > 0 ? fabs(beta[j]) / nrm : 0.0;
+    draw_planted(data, beta, d, m->x, m->y, m->n);
+    draw_planted(data, beta, d, m->xt, m->yt, m->n_test);
+}
+
+/* The notebooks' order (diag_nets_level_set_stabilization.ipynb, after
+ * np.random.seed(data_seed)): X = multivariate_normal(0, I_d, n), which
+ * for I_d is standard_normal((n, d)) row by row; X_test likewise; then
+ * β* = randn(d), zeroed beyond r, then |β*| / ‖β*‖; y = X β*.  The norm
+ * and the labels go through BLAS as numpy's dot and matmul do, so with
+ * the same BLAS they agree with the notebook's to the bit. */
+static void draw_notebook(rng *data, double *beta, size_t d, size_t r,
+                          model *m)
+{
+    for (size_t i = 0; i < m->n * d; i++)
+        m->x[i] = rng_normal(data);
+    for (size_t i = 0; i < m->n_test * d; i++)
+        m->xt[i] = rng_normal(data);
+    for (size_t j = 0; j < d; j++) {
+        double g = rng_normal(data);
+        beta[j] = j < r ? g : 0.0;
+    }
+    double nrm = sqrt(cblas_ddot((int)d, beta, 1, beta, 1));
+    for (size_t j = 0; j < d; j++)
+        beta[j] = nrm > 0 ? fabs(beta[j]) / nrm : 0.0;
+    if (m->n)
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)m->n, (int)d, 1.0,
+                    m->x, (int)d, beta, 1, 0.0, m->y, 1);
+    if (m->n_test)
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)m->n_test, (int)d, 1.0,
+                    m->xt, (int)d, beta, 1, 0.0, m->yt, 1);
 }
 
 static int diagnet_create(model *m, const model_params *prm, rng *data,
@@ -128,17 +172,10 @@ static int diagnet_create(model *m, const model_params *prm, rng *data,
         !pv->hv || !pv->hv_theta || !pv->line || !m->x || !m->y || !m->xt || !m->yt || !m->probe)
         goto oom;
 
-    double nrm2 = 0.0;
-    for (size_t j = 0; j < (size_t)prm->r; j++) {
-        pv->beta_star[j] = rng_normal(data);
-        nrm2 += pv->beta_star[j] * pv->beta_star[j];
-    }
-    double nrm = sqrt(nrm2);
-    for (size_t j = 0; j < (size_t)prm->r; j++)
-        pv->beta_star[j] = nrm > 0 ? fabs(pv->beta_star[j]) / nrm : 0.0;
-
-    draw_planted(data, pv->beta_star, d, m->x, m->y, m->n);
-    draw_planted(data, pv->beta_star, d, m->xt, m->yt, m->n_test);
+    if (data->kind == RNG_NUMPY)
+        draw_notebook(data, pv->beta_star, d, (size_t)prm->r, m);
+    else
+        draw_own(data, pv->beta_star, d, (size_t)prm->r, m);
 
     for (size_t i = 0; i < k * d; i++)
         m->probe[i] = rng_normal(probe);

@@ -130,11 +130,30 @@ run *run_create(const scene *sc, char *err, size_t errlen)
         free(r);
         return NULL;
     }
+    if (sc->rng == RNG_NUMPY &&
+        (sc->seed > 0xffffffffu || sc->data_seed > 0xffffffffu)) {
+        snprintf(err, errlen, "rng = numpy takes seeds up to 4294967295 "
+                 "(seed %llu, data_seed %llu)", (unsigned long long)sc->seed,
+                 (unsigned long long)sc->data_seed);
+        free(r);
+        return NULL;
+    }
+    /* The data (training and test sets, β*) and the NTK's probe inputs
+     * follow data_seed; the initialization and the sampling follow seed,
+     * so another seed is another run of the same experiment. */
     rng data, probe, init;
-    rng_seed(&data, sc->seed, STREAM_DATA);
-    rng_seed(&probe, sc->seed, STREAM_PROBE);
-    rng_seed(&init, sc->seed, STREAM_INIT);
-    rng_seed(&r->step_rng, sc->seed, STREAM_STEP);
+    rng_seed(&probe, sc->data_seed, STREAM_PROBE);
+    if (sc->rng == RNG_NUMPY) {
+        /* as the notebooks: np.random.seed(data_seed) before the data,
+         * np.random.seed(seed) before the run, whose random
+         * initialization (if any) and samples then share that stream */
+        rng_seed_numpy(&data, (uint32_t)sc->data_seed);
+        rng_seed_numpy(&r->step_rng, (uint32_t)sc->seed);
+    } else {
+        rng_seed(&data, sc->data_seed, STREAM_DATA);
+        rng_seed(&init, sc->seed, STREAM_INIT);
+        rng_seed(&r->step_rng, sc->seed, STREAM_STEP);
+    }
     if (model_create(&r->m, ops, &sc->mp, &data, &probe, err, errlen) != 0) {
         free(r);
         return NULL;
@@ -183,7 +202,8 @@ run *run_create(const scene *sc, char *err, size_t errlen)
         goto fail_quiet;
     }
     r->bytes = run_bytes(r);
-    ops->init_theta(&r->m, r->theta, &init);
+    ops->init_theta(&r->m, r->theta,
+                    sc->rng == RNG_NUMPY ? &r->step_rng : &init);
     r->loss0 = model_train_loss(&r->m, r->theta);
     /* Every freeze returns to a checkpoint, the first being θ0: a run
      * must start where it may stand. */

@@ -22,7 +22,7 @@
 
 /* Field numbers: the index into scene_fields, set_line and set_col. */
 enum {
-    F_TITLE, F_MODEL, F_SEED, F_STEPS, F_EVERY, F_DYNAMICS, F_BATCH, F_ETA,
+    F_TITLE, F_MODEL, F_SEED, F_DATA_SEED, F_RNG, F_STEPS, F_EVERY, F_DYNAMICS, F_BATCH, F_ETA,
     F_DECAY, F_DECAYS, F_WARMUP, F_WARMUP_DECAY, F_EXPWARMUP, F_SDE_SUBSTEPS,
     F_SDE_SCALE, F_SDE_DELTA, F_SDE_COMPANION, F_FLOW_SUBSTEPS, F_DIVERGE_LOSS, F_RANK_TOL, F_L0_TOL,
     F_CORR, F_BAND_WINDOW, F_BAND_LO, F_BAND_HI,
@@ -51,7 +51,11 @@ static const scene_field scene_fields[F_COUNT] = {
     [F_MODEL] = {"model", ST_MODEL, M(model), ANY, "quad1d",
                  "the toy model: quad1d, diagnet or relu1d"},
     [F_SEED] = {"seed", ST_U64, M(seed), GE0, "1",
-                "seeds data, probes, initialization and sampling"},
+                "seeds the run: initialization and sampling order"},
+    [F_DATA_SEED] = {"data_seed", ST_U64, M(data_seed), GE0, "0",
+                     "seeds the data: training and test sets, beta*, probes"},
+    [F_RNG] = {"rng", ST_RNG, NOMEM, ANY, "sgdscope",
+               "random source: sgdscope, or numpy for the notebooks' draws"},
     [F_STEPS] = {"steps", ST_U64, M(steps), ATLEAST(1), "2000",
                  "run length N; fractions in schedules refer to it"},
     [F_EVERY] = {"every", ST_U64, M(every), GE0, "1",
@@ -145,7 +149,7 @@ static const struct {
     {"quad1d", F_ETA, "1.1"},      {"quad1d", F_STEPS, "2000"},
     {"quad1d", F_EVERY, "1"},      {"quad1d", F_RANK_TOL, "1e-10"},
     {"quad1d", F_N, "0"},
-    {"diagnet", F_ETA, "0.25"},    {"diagnet", F_STEPS, "100000"},
+    {"diagnet", F_ETA, "0.25"},    {"diagnet", F_STEPS, "100001"},
     /* 285 gives about 350 evaluations in 10^5 steps */
     {"diagnet", F_EVERY, "285"},   {"diagnet", F_RANK_TOL, "1e-10"},
     {"diagnet", F_N, "80"},
@@ -182,7 +186,7 @@ int scene_field_info_at(size_t i, scene_field_info *out)
     static const char *const type_names[] = {
         [ST_INT] = "integer", [ST_U32] = "integer", [ST_U64] = "integer",
         [ST_SIZE] = "integer", [ST_DOUBLE] = "number", [ST_MODEL] = "model",
-        [ST_DYN] = "dynamics", [ST_STRING] = "string",
+        [ST_DYN] = "dynamics", [ST_RNG] = "rng", [ST_STRING] = "string",
         [ST_DECAYS] = "decays", [ST_WARMUP] = "warmup",
         [ST_EXPWARM] = "expwarmup", [ST_POINTS] = "points",
     };
@@ -883,6 +887,17 @@ int scene_finalize(scene *s, scene_err *e)
         }
     s->dyn.kind = s->dynamics;
     s->sched.total_steps = s->steps;
+
+    /* numpy's seed() takes 32-bit integers only */
+    if (s->rng == RNG_NUMPY && (s->seed > 0xffffffffu ||
+                                s->data_seed > 0xffffffffu)) {
+        int f = s->seed > 0xffffffffu ? F_SEED : F_DATA_SEED;
+        snprintf(msg, sizeof msg, "%s %llu is too large for rng = numpy",
+                 f == F_SEED ? "seed" : "data_seed",
+                 (unsigned long long)(f == F_SEED ? s->seed : s->data_seed));
+        return cross_fail(s, later(s, f, F_RNG), e,
+                          "numpy's seed() takes 0 .. 4294967295", msg);
+    }
 
     const model_params *mp = &s->mp;
     if (strcmp(s->model, "quad1d") == 0 && !(mp->a < mp->b)) {

@@ -225,6 +225,11 @@ static const char *dyn_name_at(size_t i)
     return i < DYN_COUNT ? dyn_name((dyn_kind)i) : NULL;
 }
 
+static const char *rng_name_at(size_t i)
+{
+    return i <= RNG_NUMPY ? rng_kind_name((rng_kind)i) : NULL;
+}
+
 void scene_name_hint(const char *v, const char *(*at)(size_t), char *h,
                      size_t len)
 {
@@ -250,6 +255,16 @@ static int parse_name(scene *s, const scene_field *f, const char *v,
         scene_name_hint(v, model_name_at, h, sizeof h);
         return scene_fail(e, p->file, p->line, p->col, h,
                           "unknown model '%.*s'", SCENE_QUOTE(v));
+    }
+    if (f->type == ST_RNG) {
+        for (int k = RNG_SGDSCOPE; k <= RNG_NUMPY; k++)
+            if (strcmp(v, rng_kind_name((rng_kind)k)) == 0) {
+                s->rng = (rng_kind)k;
+                return 0;
+            }
+        scene_name_hint(v, rng_name_at, h, sizeof h);
+        return scene_fail(e, p->file, p->line, p->col, h,
+                          "unknown rng '%.*s'", SCENE_QUOTE(v));
     }
     int k = dyn_parse(v);
     if (k >= 0) {
@@ -571,7 +586,8 @@ int scene_value_parse(scene *s, const scene_field *f, const char *v,
     case ST_INT: case ST_U32: case ST_U64: case ST_SIZE:
         return parse_int(s, f, v, p, e);
     case ST_DOUBLE: return parse_dbl(s, f, v, p, e);
-    case ST_MODEL: case ST_DYN: return parse_name(s, f, v, p, e);
+    case ST_MODEL: case ST_DYN: case ST_RNG:
+        return parse_name(s, f, v, p, e);
     case ST_STRING: return parse_string(s, f, v, p, e);
     case ST_DECAYS: return parse_decays(s, v, p, e);
     case ST_WARMUP: return parse_warmup(s, v, p, e);

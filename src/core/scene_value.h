@@ -22,6 +22,7 @@ typedef enum {
     ST_INT, ST_U32, ST_U64, ST_SIZE, ST_DOUBLE,
     ST_MODEL,   /* a name from the model registry (model_find) */
     ST_DYN,     /* a dynamics name (dyn_parse); sets dynamics and dyn.kind */
+    ST_RNG,     /* a random source: sgdscope | numpy; sets rng */
     ST_STRING,
     ST_DECAYS,  /* AT:FACTOR ... | none */
     ST_WARMUP,  /* F:K:Q | none */

@@ -10,9 +10,11 @@ static uint64_t resolve_step(const decay_pt *d, uint64_t total)
 {
     if (!d->is_frac)
         return (uint64_t)d->at;
-    /* Round to the nearest step: 10% of 10^5 is step 10000 exactly.
-     * Saturate instead of overflowing for absurd run lengths. */
-    double x = floor(d->at * (double)total + 0.5);
+    /* ⌊f·N⌋, as the authors' notebooks compute it (int(f * num_iter)):
+     * with their N = 10^k + 1 steps, 10% of 100001 is step 10000 and 50%
+     * of 31623 is step 15811.  Saturate instead of overflowing for absurd
+     * run lengths. */
+    double x = floor(d->at * (double)total);
     return x >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)x;
 }
 
@@ -83,7 +85,12 @@ static double warm(const schedule *s, uint64_t t)
         double N = (double)(c->total_steps ? c->total_steps : 1);
         double W = c->warm_k * c->warm_f;
         uint64_t te = t < s->warm_end ? t : s->warm_end;
-        double e = c->eta0 * (1.0 + (W - 1.0) * pow((double)te / N, c->warm_q));
+        /* the notebooks' expression, term for term, so that the step
+         * sizes agree to the last bit: γ + (W − 1)·γ·(t/N)^q (at t = 0
+         * just γ, even where (W − 1)·γ overflows) */
+        double e = te == 0 ? c->eta0
+                           : c->eta0 + (W - 1.0) * c->eta0 *
+                                           pow((double)te / N, c->warm_q);
         return t < s->warm_end ? e : e / c->warm_decay;
     }
     if (c->has_exp) {

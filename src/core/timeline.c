@@ -23,12 +23,13 @@ const char *timeline_kind_name(tl_kind k)
     return (unsigned)k < TL_KIND_COUNT ? kind_names[k] : NULL;
 }
 
-/* The step of fraction f of steps, rounded to nearest as schedule.c does
- * for decays (10% of 10^5 is step 10000 exactly).  Saturates instead of
- * converting an out-of-range double, which C leaves undefined. */
+/* The step of fraction f of steps, ⌊f·N⌋ as schedule.c does for decays
+ * (the notebooks' int(f * num_iter): 10% of 100001 is step 10000).
+ * Saturates instead of converting an out-of-range double, which C leaves
+ * undefined. */
 static uint64_t frac_step(double f, uint64_t steps)
 {
-    double x = floor(f * (double)steps + 0.5);
+    double x = floor(f * (double)steps);
     if (!(x >= 0.0))
         return 0;
     if (x >= 18446744073709551616.0) /* 2^64 */
