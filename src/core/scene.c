@@ -6,14 +6,11 @@
  * --set leaves the scene as it was. */
 #include "scene.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "comparison.h"
+#include "regfile.h"
 #include "sanitize.h"
 #include "scene_value.h"
 
@@ -532,83 +529,19 @@ int scene_load_string(scene *s, const char *text, const char *fname,
     return load_text(s, text, strlen(text), fname ? fname : "<string>", e);
 }
 
-/* What a file that is not a regular one is, for the error. */
-static const char *file_kind(mode_t m)
-{
-    return S_ISDIR(m)    ? "a directory"
-           : S_ISFIFO(m) ? "a FIFO"
-           : S_ISCHR(m)  ? "a character device"
-           : S_ISBLK(m)  ? "a block device"
-           : S_ISSOCK(m) ? "a socket"
-                         : "not a file";
-}
-
-/* Opens path for reading if it is a regular file.  Never blocks: opening
- * a FIFO waits for a writer and reading a device may never end, so the
- * file is checked before it is opened, opened non-blocking, and checked
- * again on the descriptor (it may have been replaced in between). */
-static FILE *open_regular(const char *path, scene_err *e)
-{
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        scene_fail(e, path, 0, 0, "a scene is a text file",
-                   "not a regular file: %s", file_kind(st.st_mode));
-        return NULL;
-    }
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) {
-        scene_fail(e, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
-        return NULL;
-    }
-    if (fstat(fd, &st) != 0) {
-        scene_fail(e, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
-        close(fd);
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        scene_fail(e, path, 0, 0, "a scene is a text file",
-                   "not a regular file: %s", file_kind(st.st_mode));
-        close(fd);
-        return NULL;
-    }
-    int fl = fcntl(fd, F_GETFL);
-    FILE *f = NULL;
-    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0 ||
-        !(f = fdopen(fd, "rb"))) {
-        scene_fail(e, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
-        close(fd);
-    }
-    return f;
-}
-
 int scene_read_file(const char *path, char **text, size_t *len,
                     scene_err *e)
 {
-    FILE *f = open_regular(path, e);
-    if (!f)
-        return -1;
-    char *buf = malloc(FILE_MAX_LEN + 1);
-    if (!buf) {
-        fclose(f);
-        return scene_fail(e, path, 0, 0, NULL, "out of memory");
-    }
-    size_t n = fread(buf, 1, FILE_MAX_LEN + 1, f);
-    int err = ferror(f) ? errno : 0;
-    fclose(f);
-    int rc = 0;
-    if (err)
-        rc = scene_fail(e, path, 0, 0, NULL, "cannot read: %s",
-                        strerror(err));
-    else if (n > FILE_MAX_LEN)
-        rc = scene_fail(e, path, 0, 0, "scenes are small text files",
-                        "file is larger than %u bytes", FILE_MAX_LEN);
-    if (rc) {
-        free(buf);
-        return rc;
-    }
-    *text = buf;
-    *len = n;
-    return 0;
+    char why[160];
+    regfile_status st = regfile_read(path, FILE_MAX_LEN, text, len, why,
+                                     sizeof why);
+    if (st == REGFILE_OK)
+        return 0;
+    return scene_fail(e, path, 0, 0,
+                      st == REGFILE_NOT_REGULAR ? "a scene is a text file"
+                      : st == REGFILE_TOO_BIG  ? "scenes are small text files"
+                                               : NULL,
+                      "%s", why);
 }
 
 void scene_name_from_path(scene *s, const char *path)
