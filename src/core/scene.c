@@ -25,6 +25,7 @@ enum {
     F_CORR, F_BAND_WINDOW, F_BAND_LO, F_BAND_HI,
     F_A, F_B, F_THETA_STAR, F_THETA0, F_N, F_D, F_R, F_N_TEST, F_INIT_U,
     F_INIT_V, F_M, F_INIT_W, F_INIT_B, F_INIT_A, F_POINTS,
+    F_DATA, F_TEST_DATA,
     F_COUNT
 };
 
@@ -129,6 +130,10 @@ static const scene_field scene_fields[F_COUNT] = {
                   "relu1d: a_j = init_a * N(0,1)"},
     [F_POINTS] = {"points", ST_POINTS, NOMEM, ANY, "none",
                   "relu1d: training points x:y ...; none = the paper's 12"},
+    [F_DATA] = {"data", ST_PATH, M(data), ANY, "none",
+                "diagnet, relu1d: training points from a CSV file x1..xd,y"},
+    [F_TEST_DATA] = {"test_data", ST_PATH, M(test_data), ANY, "none",
+                     "diagnet: test points from a CSV file x1..xd,y"},
 };
 
 /* Defaults that depend on the model, applied by scene_finalize to fields
@@ -182,6 +187,7 @@ int scene_field_info_at(size_t i, scene_field_info *out)
         [ST_DYN] = "dynamics", [ST_STRING] = "string",
         [ST_DECAYS] = "decays", [ST_WARMUP] = "warmup",
         [ST_EXPWARM] = "expwarmup", [ST_POINTS] = "points",
+        [ST_PATH] = "file",
     };
     if (i >= F_COUNT)
         return -1;
@@ -604,6 +610,11 @@ static void blame(const scene *s, int i, scene_err *e)
     sanitize_text(e->file, sizeof e->file, file);
 }
 
+void scene_blame(const scene *s, int i, scene_err *e)
+{
+    blame(s, i, e);
+}
+
 /* Points e at timeline event ev: its line in the file the timeline was
  * read from (the full path when set_file had to cut it). */
 static int event_fail(const scene *s, const tl_event *ev, int col,
@@ -641,6 +652,11 @@ static int later(const scene *s, int i, int j)
     return s->set_line[j] >= s->set_line[i] ? j : i;
 }
 
+int scene_later(const scene *s, int i, int j)
+{
+    return later(s, i, j);
+}
+
 /* blame() plus the message: returns −1. */
 static int cross_fail(const scene *s, int i, scene_err *e, const char *hint,
                       const char *msg)
@@ -654,6 +670,8 @@ static int cross_fail(const scene *s, int i, scene_err *e, const char *hint,
 /* Size of the training set, for the default epoch of expwarmup. */
 static uint64_t train_size(const scene *s)
 {
+    if (strcmp(s->model, "relu1d") == 0 && s->mp.data)
+        return s->mp.data->n;
     if (strcmp(s->model, "relu1d") == 0)
         return s->mp.npoints > 0 ? (uint64_t)s->mp.npoints : 12;
     return s->mp.n > 0 ? (uint64_t)s->mp.n : 1;
@@ -817,6 +835,8 @@ int scene_finalize(scene *s, scene_err *e)
     s->dyn.kind = s->dynamics;
     s->sched.total_steps = s->steps;
 
+    if (scene_data_finalize(s, e))
+        return -1;
     const model_params *mp = &s->mp;
     if (strcmp(s->model, "quad1d") == 0 && !(mp->a < mp->b)) {
         snprintf(msg, sizeof msg, "a (%g) must be less than b (%g)", mp->a,
