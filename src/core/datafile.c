@@ -51,7 +51,8 @@ static int looks_numeric(const char *f, size_t n)
 }
 
 /* Splits ln at commas into trimmed fields: start and end byte offsets in
- * fs/fe, at most cap of them.  Returns the count, cap + 1 if more. */
+ * fs/fe (room for cap + 1).  Returns the count, or cap + 1 if there are
+ * more than cap (fs[cap] is then the first field too many). */
 static size_t split_fields(const csv_line *ln, size_t *fs, size_t *fe,
                            size_t cap)
 {
@@ -61,8 +62,6 @@ static size_t split_fields(const csv_line *ln, size_t *fs, size_t *fe,
         while (i < ln->len && ln->s[i] != ',')
             i++;
         size_t b = i;
-        if (k == cap)
-            return cap + 1;
         while (a < b && is_blank(ln->s[a]))
             a++;
         while (b > a && is_blank(ln->s[b - 1]))
@@ -70,7 +69,7 @@ static size_t split_fields(const csv_line *ln, size_t *fs, size_t *fe,
         fs[k] = a;
         fe[k] = b;
         k++;
-        if (i == ln->len)
+        if (i == ln->len || k == cap + 1)
             return k;
         i++; /* the comma */
     }
@@ -174,7 +173,7 @@ datafile *datafile_parse(const char *text, size_t len, const char *file,
             continue; /* blank or a comment */
         size_t nf = split_fields(&ln, fs, fe, DATAFILE_MAX_COLS);
         if (nf > DATAFILE_MAX_COLS) {
-            rc = LINE_FAIL(e, file, &ln, fs[DATAFILE_MAX_COLS - 1], NULL,
+            rc = LINE_FAIL(e, file, &ln, fs[DATAFILE_MAX_COLS], NULL,
                            "more than %d columns (x1..x%d and y at most)",
                            DATAFILE_MAX_COLS, DATAFILE_MAX_COLS - 1);
             break;
