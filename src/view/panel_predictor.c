@@ -95,7 +95,12 @@ static void beta_unknown_row(canvas *c, const plot *p, int row, const run *R)
     char name[96], text[160];
     const char *b = strrchr(R->sc.data, '/');
     sanitize_text(name, sizeof name, b && b[1] ? b + 1 : R->sc.data);
+    /* shorter forms before a cut file name */
     snprintf(text, sizeof text, "β* unknown: data from %s", name);
+    if (canvas_text_cells(c, text) > p->area.w)
+        snprintf(text, sizeof text, "β* unknown: %s", name);
+    if (canvas_text_cells(c, text) > p->area.w)
+        snprintf(text, sizeof text, "β* unknown (data file)");
     canvas_text(c, p->area.x, row, text, ROLE_DIM, 0, p->area.w);
 }
 
