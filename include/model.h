@@ -36,6 +36,16 @@
  * interactive any more; scene_finalize refuses it with the numbers. */
 #define MODEL_DATA_MAX 4194304
 
+/* Points read from a file (a scene's `data` or `test_data`, datafile.h):
+ * n rows of dim inputs and a label.  Loaded before any model exists,
+ * immutable, and shared by reference by every run that names the file;
+ * a model copies what it needs at create and never reads the file. */
+typedef struct model_data {
+    size_t n, dim;
+    const double *x; /* n × dim, row-major */
+    const double *y; /* n */
+} model_data;
+
 /* Every model parameter a scene can set; each model reads its own. */
 typedef struct model_params {
     /* quad1d: x ~ U[a, b], y = x θ*², θ0 the initial iterate.
@@ -56,6 +66,11 @@ typedef struct model_params {
     /* probe cap: 0 means MODEL_PROBE_MAX (no scene sets it; the tests
      * lower it to check the capped path against the full one) */
     int probe_max;
+    /* Points from files (NULL: none).  data replaces diagnet's drawn
+     * training set (n and d must match it; β* is then unknown) or
+     * relu1d's points; test_data replaces diagnet's drawn test set
+     * (n_test must match it). */
+    const model_data *data, *test_data;
 } model_params;
 
 /* Model-specific metrics; NaN where a metric does not apply. */

@@ -15,7 +15,8 @@ extern const model_ops model_diagnet_ops;
 extern const model_ops model_relu1d_ops;
 
 /* diagnet's planted predictor β* (d doubles, unit norm, r non-zeros first);
- * NULL if m is not a created diagnet. */
+ * NULL if m is not a created diagnet, or if its training set came from a
+ * file (model_params.data): then no β* exists. */
 const double *diagnet_beta_star(const model *m);
 
 #endif

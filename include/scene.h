@@ -51,6 +51,12 @@ typedef struct scene {
     model_params mp;             /* a, b, theta_star, theta0, n, d, r,
                                     n_test, init_u, init_v, m, init_w,
                                     init_b, init_a, points */
+    /* `data = FILE`, `test_data = FILE`: points from CSV files
+     * (datafile.h), the path resolved against the scene file's directory
+     * (as given from --set); "" = none.  scene_finalize loads them and
+     * points mp.data and mp.test_data at them. */
+    char data[SCENE_PATH_MAX];
+    char test_data[SCENE_PATH_MAX];
     /* metrics */
     double rank_tol;             /* relative threshold σ_k/σ_1 */
     double l0_tol;               /* |β_j| threshold for ‖β‖₀ */
@@ -126,7 +132,7 @@ typedef struct scene_field_info {
     const char *name;
     const char *type;   /* "integer", "number", "model", "dynamics",
                            "string", "decays", "warmup", "expwarmup",
-                           "points" */
+                           "points", "file" */
     const char *def;    /* generic default as scene text; "" for none */
     const char *help;   /* one line */
     char range[48];     /* "> 0", "1..1000", "(0, 1]"; "" if unbounded */

@@ -12,7 +12,10 @@
 #   5  an interrupted headless recording or CSV leaves no temporary and
 #      the earlier file intact;
 #   6  a full disk on stdout or --csv is exit 1 with a message naming it,
-#      and a run stops at the first failed write.
+#      and a run stops at the first failed write;
+#   7  a scene's malformed or non-regular data file is exit 2 with
+#      file:line:col before anything runs, headless or in the view, and
+#      the terminal is left alone.
 #
 #   sh tests/e2e_faults.sh ./build/sgdscope
 #
@@ -391,6 +394,45 @@ if wait_for nohup "$STATUS_RE" && poll has_temp "$T"; then
     fi
 else
     bad "3 hang-up with SIGHUP ignored: the app did not start" "$(screen nohup)"
+fi
+
+# ---- 7 a bad data file is a scene error: exit 2 before anything runs -----------
+# The scene names its CSV relative to itself; the error names the CSV's
+# line and column and the scene line, headless or not, and the terminal
+# is left as it was (the view never starts).
+T=$WORK/data
+mkdir -p "$T/s"
+printf 'x,y\n1,2\n3,oops\n' >"$T/s/bad.csv"
+printf 'model = relu1d\ndata = bad.csv\n' >"$T/s/bad.scene"
+printf 'model = diagnet\ndata = fifo.csv\n' >"$T/s/fifo.scene"
+mkfifo "$T/s/fifo.csv"
+run --headless --summary "$T/s/bad.scene"
+if [ $rc = 2 ] && has "$err" "$T/s/bad.csv:3:3: error: not a number: 'oops'" &&
+    has "$err" "data named at $T/s/bad.scene:2:8"; then
+    ok "7 headless: a malformed data file is exit 2 with file:line:col"
+else
+    bad "7 headless: a malformed data file is exit 2 with file:line:col (rc $rc)" "$err"
+fi
+run --headless --summary "$T/s/fifo.scene"
+if [ $rc = 2 ] && has "$err" "fifo.csv: error: not a regular file: a FIFO"; then
+    ok "7 headless: a FIFO as data file is refused at once, exit 2"
+else
+    bad "7 headless: a FIFO as data file is refused, exit 2 (rc $rc)" "$err"
+fi
+tm new-session -d -s data -x 120 -y 40 -c "$T" \
+    "sh '$WORK/wrap.sh' '$T' '$T/s/bad.scene'"
+if poll exited "$T"; then
+    poll restored data
+    alt=$(tm display-message -p -t data '#{alternate_on}')
+    if [ "$(cat "$T/status")" = 2 ] && cmp -s "$T/stty.before" "$T/stty.after" &&
+        [ "$alt" = 0 ] && shows data "bad.csv:3:3: error: not a number"; then
+        ok "7 view: a malformed data file is exit 2 with the message, the terminal as it was"
+    else
+        bad "7 view: exit 2 with the message, terminal as it was (status '$(cat "$T/status")', alternate '$alt')" \
+            "$(diff "$T/stty.before" "$T/stty.after"; screen data)"
+    fi
+else
+    bad "7 view: a malformed data file: the app did not exit" "$(screen data)"
 fi
 
 echo "e2e-faults: $pass passed, $fail failed"

@@ -186,6 +186,20 @@ void headless_summary(const char *name, const run *r, FILE *f)
         fprintf(f, ",\"batch\":%zu", r->dyn.batch);
     else
         fputs(",\"batch\":null", f);
+    /* Points from files: named (sanitized, as all user text), and with
+     * them diagnet's β* is unknown, which the summary says rather than
+     * leaving a reader to assume a planted one. */
+    const char *files[2][2] = {{"data", r->sc.data},
+                               {"test_data", r->sc.test_data}};
+    for (size_t i = 0; i < 2; i++)
+        if (files[i][1][0]) {
+            char path[SCENE_PATH_MAX * 2];
+            sanitize_text(path, sizeof path, files[i][1]);
+            fprintf(f, ",\"%s\":", files[i][0]);
+            json_str(f, path);
+        }
+    if (is_model(r, "diagnet") && r->m.prm.data)
+        fputs(",\"beta_star\":\"unknown\"", f);
     json_num(f, "eta", m->eta);
     json_num(f, "train_loss", m->train_loss);
     json_num(f, "test_loss", m->test_loss);

@@ -372,6 +372,9 @@ static const char *mp_differs(const model_params *a, const model_params *b)
     for (int i = 0; i < a->npoints && i < MODEL_MAX_POINTS; i++)
         if (a->px[i] != b->px[i] || a->py[i] != b->py[i])
             return "points";
+    /* loaded once per file content (datafile.h): one file, one pointer */
+    if (a->data != b->data) return "data";
+    if (a->test_data != b->test_data) return "test_data";
     return NULL;
 }
 

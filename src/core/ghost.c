@@ -2,16 +2,15 @@
 #include "ghost.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "comparison.h"
+#include "regfile.h"
 
 /* The columns every row has, in order (headless.c's csv_print_header),
  * then the model's extra columns, each optional, in this order. */
@@ -228,26 +227,13 @@ static void make_label(ghost *g, const char *path, const char *run,
  * on it (a FIFO opened for reading would block until a writer came). */
 static FILE *open_regular(reader *rd)
 {
-    int fd = open(rd->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) {
-        fail(rd, "cannot open: %s", strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        fail(rd, "not a regular file (a ghost is a CSV written by --csv "
-             "or e)");
-        return NULL;
-    }
-    int fl = fcntl(fd, F_GETFL);
-    if (fl >= 0)
-        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-    FILE *f = fdopen(fd, "r");
-    if (!f) {
-        close(fd);
-        fail(rd, "cannot open: %s", strerror(errno));
-    }
+    regfile_status st;
+    char why[160];
+    FILE *f = regfile_open(rd->path, &st, why, sizeof why);
+    if (!f)
+        fail(rd, "%s%s", why, st == REGFILE_NOT_REGULAR
+                                  ? " (a ghost is a CSV written by --csv "
+                                    "or e)" : "");
     return f;
 }
 

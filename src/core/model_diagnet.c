@@ -27,6 +27,7 @@ typedef struct diagnet_priv {
     int hv_ok;
     double *line;      /* 3n + 3d: the line's residual coefficients
                           (diagnet_line_begin) and their weights */
+    int beta_unknown;  /* the training set came from a file: no β* */
 } diagnet_priv;
 
 /* Σ_j u_j v_j x_j with 8 independent partial sums: without -ffast-math a
@@ -114,6 +115,36 @@ static void draw_notebook(rng *data, double *beta, size_t d, size_t r,
                     m->xt, (int)d, beta, 1, 0.0, m->yt, 1);
 }
 
+/* Points from files (prm->data, prm->test_data) over the drawn ones.  The
+ * draw still runs first, so the data stream is used the same way with or
+ * without files.  A training set from a file has no planted predictor:
+ * β* is unknown (zero here; diagnet_beta_star says NULL).  A test set
+ * alone keeps the drawn training set and its β*. */
+static int diagnet_take_data(model *m, diagnet_priv *pv,
+                             const model_params *prm, char *err,
+                             size_t errlen)
+{
+    const model_data *tr = prm->data, *te = prm->test_data;
+    size_t d = m->dim;
+    if ((tr && (tr->n != m->n || tr->dim != d)) ||
+        (te && (te->n != m->n_test || te->dim != d))) {
+        snprintf(err, errlen, "diagnet: the data files' sizes differ from "
+                 "n = %zu, n_test = %zu, d = %zu", m->n, m->n_test, d);
+        return -1;
+    }
+    if (tr) {
+        memcpy(m->x, tr->x, tr->n * d * sizeof *m->x);
+        memcpy(m->y, tr->y, tr->n * sizeof *m->y);
+        memset(pv->beta_star, 0, d * sizeof *pv->beta_star);
+        pv->beta_unknown = 1;
+    }
+    if (te && te->n) {
+        memcpy(m->xt, te->x, te->n * d * sizeof *m->xt);
+        memcpy(m->yt, te->y, te->n * sizeof *m->yt);
+    }
+    return 0;
+}
+
 static int diagnet_create(model *m, const model_params *prm, rng *data,
                           rng *probe, char *err, size_t errlen)
 {
@@ -176,6 +207,9 @@ static int diagnet_create(model *m, const model_params *prm, rng *data,
         draw_notebook(data, pv->beta_star, d, (size_t)prm->r, m);
     else
         draw_own(data, pv->beta_star, d, (size_t)prm->r, m);
+    if ((prm->data || prm->test_data) &&
+        diagnet_take_data(m, pv, prm, err, errlen) != 0)
+        return -1;
 
     for (size_t i = 0; i < k * d; i++)
         m->probe[i] = rng_normal(probe);
@@ -391,7 +425,8 @@ static void diagnet_extras(const model *m, const double *theta,
 
 const double *diagnet_beta_star(const model *m)
 {
-    if (!m || m->ops != &model_diagnet_ops || !m->priv)
+    if (!m || m->ops != &model_diagnet_ops || !m->priv ||
+        ((const diagnet_priv *)m->priv)->beta_unknown)
         return NULL;
     return ((const diagnet_priv *)m->priv)->beta_star;
 }

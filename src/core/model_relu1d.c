@@ -52,7 +52,14 @@ static int relu1d_create(model *m, const model_params *prm, rng *data,
     size_t nn = (size_t)prm->m;
     m->dim = 1;
     m->p = 3 * nn;
-    m->n = prm->npoints > 0 ? (size_t)prm->npoints : 12;
+    m->n = prm->data ? prm->data->n
+           : prm->npoints > 0 ? (size_t)prm->npoints : 12;
+    if (prm->data && (prm->data->dim != 1 || prm->data->n < 1)) {
+        snprintf(err, errlen, "relu1d: data needs one x column and a row "
+                 "(got %zu x columns, %zu rows)", prm->data->dim,
+                 prm->data->n);
+        return -1;
+    }
     m->n_test = 0;
     m->loss_coef = 1.0;
 
@@ -87,7 +94,10 @@ static int relu1d_create(model *m, const model_params *prm, rng *data,
         goto oom;
 
     for (size_t k = 0; k < m->n; k++) {
-        if (prm->npoints > 0) {
+        if (prm->data) {
+            m->x[k] = prm->data->x[k];
+            m->y[k] = prm->data->y[k];
+        } else if (prm->npoints > 0) {
             m->x[k] = prm->px[k];
             m->y[k] = prm->py[k];
         } else {

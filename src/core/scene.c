@@ -6,14 +6,11 @@
  * --set leaves the scene as it was. */
 #include "scene.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "comparison.h"
+#include "regfile.h"
 #include "sanitize.h"
 #include "scene_value.h"
 
@@ -28,6 +25,7 @@ enum {
     F_CORR, F_BAND_WINDOW, F_BAND_LO, F_BAND_HI,
     F_A, F_B, F_THETA_STAR, F_THETA0, F_N, F_D, F_R, F_N_TEST, F_INIT_U,
     F_INIT_V, F_M, F_INIT_W, F_INIT_B, F_INIT_A, F_POINTS,
+    F_DATA, F_TEST_DATA,
     F_COUNT
 };
 
@@ -136,6 +134,10 @@ static const scene_field scene_fields[F_COUNT] = {
                   "relu1d: a_j = init_a * N(0,1)"},
     [F_POINTS] = {"points", ST_POINTS, NOMEM, ANY, "none",
                   "relu1d: training points x:y ...; none = the paper's 12"},
+    [F_DATA] = {"data", ST_PATH, M(data), ANY, "none",
+                "diagnet, relu1d: training points from a CSV file x1..xd,y"},
+    [F_TEST_DATA] = {"test_data", ST_PATH, M(test_data), ANY, "none",
+                     "diagnet: test points from a CSV file x1..xd,y"},
 };
 
 /* Defaults that depend on the model, applied by scene_finalize to fields
@@ -189,6 +191,7 @@ int scene_field_info_at(size_t i, scene_field_info *out)
         [ST_DYN] = "dynamics", [ST_RNG] = "rng", [ST_STRING] = "string",
         [ST_DECAYS] = "decays", [ST_WARMUP] = "warmup",
         [ST_EXPWARM] = "expwarmup", [ST_POINTS] = "points",
+        [ST_PATH] = "file",
     };
     if (i >= F_COUNT)
         return -1;
@@ -536,83 +539,19 @@ int scene_load_string(scene *s, const char *text, const char *fname,
     return load_text(s, text, strlen(text), fname ? fname : "<string>", e);
 }
 
-/* What a file that is not a regular one is, for the error. */
-static const char *file_kind(mode_t m)
-{
-    return S_ISDIR(m)    ? "a directory"
-           : S_ISFIFO(m) ? "a FIFO"
-           : S_ISCHR(m)  ? "a character device"
-           : S_ISBLK(m)  ? "a block device"
-           : S_ISSOCK(m) ? "a socket"
-                         : "not a file";
-}
-
-/* Opens path for reading if it is a regular file.  Never blocks: opening
- * a FIFO waits for a writer and reading a device may never end, so the
- * file is checked before it is opened, opened non-blocking, and checked
- * again on the descriptor (it may have been replaced in between). */
-static FILE *open_regular(const char *path, scene_err *e)
-{
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        scene_fail(e, path, 0, 0, "a scene is a text file",
-                   "not a regular file: %s", file_kind(st.st_mode));
-        return NULL;
-    }
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) {
-        scene_fail(e, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
-        return NULL;
-    }
-    if (fstat(fd, &st) != 0) {
-        scene_fail(e, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
-        close(fd);
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        scene_fail(e, path, 0, 0, "a scene is a text file",
-                   "not a regular file: %s", file_kind(st.st_mode));
-        close(fd);
-        return NULL;
-    }
-    int fl = fcntl(fd, F_GETFL);
-    FILE *f = NULL;
-    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0 ||
-        !(f = fdopen(fd, "rb"))) {
-        scene_fail(e, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
-        close(fd);
-    }
-    return f;
-}
-
 int scene_read_file(const char *path, char **text, size_t *len,
                     scene_err *e)
 {
-    FILE *f = open_regular(path, e);
-    if (!f)
-        return -1;
-    char *buf = malloc(FILE_MAX_LEN + 1);
-    if (!buf) {
-        fclose(f);
-        return scene_fail(e, path, 0, 0, NULL, "out of memory");
-    }
-    size_t n = fread(buf, 1, FILE_MAX_LEN + 1, f);
-    int err = ferror(f) ? errno : 0;
-    fclose(f);
-    int rc = 0;
-    if (err)
-        rc = scene_fail(e, path, 0, 0, NULL, "cannot read: %s",
-                        strerror(err));
-    else if (n > FILE_MAX_LEN)
-        rc = scene_fail(e, path, 0, 0, "scenes are small text files",
-                        "file is larger than %u bytes", FILE_MAX_LEN);
-    if (rc) {
-        free(buf);
-        return rc;
-    }
-    *text = buf;
-    *len = n;
-    return 0;
+    char why[160];
+    regfile_status st = regfile_read(path, FILE_MAX_LEN, text, len, why,
+                                     sizeof why);
+    if (st == REGFILE_OK)
+        return 0;
+    return scene_fail(e, path, 0, 0,
+                      st == REGFILE_NOT_REGULAR ? "a scene is a text file"
+                      : st == REGFILE_TOO_BIG  ? "scenes are small text files"
+                                               : NULL,
+                      "%s", why);
 }
 
 void scene_name_from_path(scene *s, const char *path)
@@ -675,6 +614,11 @@ static void blame(const scene *s, int i, scene_err *e)
     sanitize_text(e->file, sizeof e->file, file);
 }
 
+void scene_blame(const scene *s, int i, scene_err *e)
+{
+    blame(s, i, e);
+}
+
 /* Points e at timeline event ev: its line in the file the timeline was
  * read from (the full path when set_file had to cut it). */
 static int event_fail(const scene *s, const tl_event *ev, int col,
@@ -712,6 +656,11 @@ static int later(const scene *s, int i, int j)
     return s->set_line[j] >= s->set_line[i] ? j : i;
 }
 
+int scene_later(const scene *s, int i, int j)
+{
+    return later(s, i, j);
+}
+
 /* blame() plus the message: returns −1. */
 static int cross_fail(const scene *s, int i, scene_err *e, const char *hint,
                       const char *msg)
@@ -725,6 +674,8 @@ static int cross_fail(const scene *s, int i, scene_err *e, const char *hint,
 /* Size of the training set, for the default epoch of expwarmup. */
 static uint64_t train_size(const scene *s)
 {
+    if (strcmp(s->model, "relu1d") == 0 && s->mp.data)
+        return s->mp.data->n;
     if (strcmp(s->model, "relu1d") == 0)
         return s->mp.npoints > 0 ? (uint64_t)s->mp.npoints : 12;
     return s->mp.n > 0 ? (uint64_t)s->mp.n : 1;
@@ -899,6 +850,8 @@ int scene_finalize(scene *s, scene_err *e)
                           "numpy's seed() takes 0 .. 4294967295", msg);
     }
 
+    if (scene_data_finalize(s, e))
+        return -1;
     const model_params *mp = &s->mp;
     if (strcmp(s->model, "quad1d") == 0 && !(mp->a < mp->b)) {
         snprintf(msg, sizeof msg, "a (%g) must be less than b (%g)", mp->a,

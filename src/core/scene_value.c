@@ -579,6 +579,29 @@ static int parse_points(scene *s, const char *v, const scene_pos *p,
     return 0;
 }
 
+/* A file name: kept as the path to open, so a scene names its data next
+ * to itself wherever it is run from.  From --set it is the user's own
+ * path, relative to the working directory. */
+static int parse_path(scene *s, const scene_field *f, const char *v,
+                      const scene_pos *p, scene_err *e)
+{
+    char *dst = (char *)s + f->off;
+    if (strcmp(v, "none") == 0) {
+        dst[0] = '\0';
+        return 0;
+    }
+    const char *slash = v[0] == '/' || strcmp(p->file, "--set") == 0
+                            ? NULL : strrchr(p->file, '/');
+    size_t dl = slash ? (size_t)(slash - p->file) + 1 : 0, vl = strlen(v);
+    if (dl + vl >= f->size)
+        return scene_fail(e, p->file, p->line, p->col, NULL,
+                          "%s: the path is longer than %zu bytes", f->name,
+                          f->size - 1);
+    memcpy(dst, p->file, dl);
+    memcpy(dst + dl, v, vl + 1);
+    return 0;
+}
+
 int scene_value_parse(scene *s, const scene_field *f, const char *v,
                       const scene_pos *p, scene_err *e)
 {
@@ -593,6 +616,7 @@ int scene_value_parse(scene *s, const scene_field *f, const char *v,
     case ST_WARMUP: return parse_warmup(s, v, p, e);
     case ST_EXPWARM: return parse_expwarm(s, v, p, e);
     case ST_POINTS: return parse_points(s, v, p, e);
+    case ST_PATH: return parse_path(s, f, v, p, e);
     }
     return scene_fail(e, p->file, p->line, p->col, NULL, "internal: bad type");
 }

@@ -1,5 +1,5 @@
 /* scene_value.h — internal to the scene format (scene.c, scene_value.c,
- * scene_event.c, comparison.c): the shape of the field table, the typed
+ * scene_event.c, comparison.c, scene_data.c, datafile.c): the shape of the field table, the typed
  * value parsers it drives and the line parser.  Not part of the public
  * contract (include/scene.h, include/comparison.h). */
 #ifndef SGDSCOPE_SCENE_VALUE_H
@@ -27,7 +27,9 @@ typedef enum {
     ST_DECAYS,  /* AT:FACTOR ... | none */
     ST_WARMUP,  /* F:K:Q | none */
     ST_EXPWARM, /* FACTOR:MAX[:EPOCH] | none */
-    ST_POINTS   /* x:y ... | none */
+    ST_POINTS,  /* x:y ... | none */
+    ST_PATH     /* a file name | none: relative to the scene file's
+                   directory, or to the working directory from --set */
 } scene_type;
 
 /* Range flags: which bounds apply and whether they are strict. */
@@ -128,6 +130,22 @@ int scene_parse_text(scene *s, const char *text, size_t len,
  * Returns 0, or −1 with e filled. */
 int scene_read_file(const char *path, char **text, size_t *len,
                     scene_err *e);
+
+/* Points e at where field i of s was set (file, line, column; line 0
+ * when it holds a default); msg and hint are left alone. */
+void scene_blame(const scene *s, int i, scene_err *e);
+
+/* Of fields i and j, the one set last (--set over files, then the later
+ * line): the one to blame when the two conflict. */
+int scene_later(const scene *s, int i, int j);
+
+/* The data fields (`data`, `test_data`) at finalize, once the model's
+ * defaults are in: loads the files (datafile.h), checks them against the
+ * model, d, n, n_test, r and points, takes d, n and n_test from them,
+ * and points s->mp.data and s->mp.test_data at the loaded points
+ * (scene_data.c).  Returns 0, or −1 with e at the file's line or at the
+ * scene line at fault. */
+int scene_data_finalize(scene *s, scene_err *e);
 
 /* Sets s->path to path and s->name to its file name without ".scene". */
 void scene_name_from_path(scene *s, const char *path);

@@ -20,6 +20,7 @@
 #include "model_registry.h"
 #include "panel_kit.h"
 #include "runstyle.h"
+#include "sanitize.h"
 
 static double xs[PANEL_MAX_PTS], ys[PANEL_MAX_PTS], zs[PANEL_MAX_PTS];
 
@@ -86,6 +87,32 @@ static void beta_star_row(canvas *c, const plot *p, rect r, int row,
     }
 }
 
+/* Where β*'s marks go when there is none (diagnet trained on points from
+ * a file, whose β* nobody planted): the words, never a row of made-up
+ * marks.  The file's base name is user text: sanitized. */
+static void beta_unknown_row(canvas *c, const plot *p, int row, const run *R)
+{
+    char name[96], text[160];
+    const char *b = strrchr(R->sc.data, '/');
+    sanitize_text(name, sizeof name, b && b[1] ? b + 1 : R->sc.data);
+    /* shorter forms before a cut file name */
+    snprintf(text, sizeof text, "β* unknown: data from %s", name);
+    if (canvas_text_cells(c, text) > p->area.w)
+        snprintf(text, sizeof text, "β* unknown: %s", name);
+    if (canvas_text_cells(c, text) > p->area.w)
+        snprintf(text, sizeof text, "β* unknown (data file)");
+    canvas_text(c, p->area.x, row, text, ROLE_DIM, 0, p->area.w);
+}
+
+/* The title's word for β*: its marks, or that it is unknown. */
+static fit_part beta_star_part(const double *bs, int ascii)
+{
+    if (!bs)
+        return (fit_part){{"β* unknown", NULL}, 5, ROLE_DIM, 0};
+    return (fit_part){{ascii ? "^ beta* != 0" : "▴ β* ≠ 0", NULL}, 5,
+                      ROLE_TEST, ATTR_BOLD};
+}
+
 /* β = u⊙v as bars; β* as markers on a row of its own under them (one
  * mark under each column holding a non-zero β*_j), so the two never share
  * a cell and the support of β can be read against β*'s. */
@@ -103,8 +130,7 @@ static void predictor_diag(canvas *c, rect r, const run *R, fit_part who)
         who,
         {{l0, NULL}, FIT_KEEP, ROLE_TITLE, ATTR_BOLD},
         {{tol, NULL}, 1, ROLE_DIM, 0},
-        {{ascii ? "^ beta* != 0" : "▴ β* ≠ 0", NULL}, 5, ROLE_TEST,
-         ATTR_BOLD},
+        beta_star_part(bs, ascii),
     };
     size_t n = d < PANEL_MAX_PTS ? d : PANEL_MAX_PTS;
     double lo = 0.0, hi = 0.0;
@@ -127,7 +153,10 @@ static void predictor_diag(canvas *c, rect r, const run *R, fit_part who)
     if (!p.ok)
         return;
     plot_bars(&p, ys, n, 0.0, ROLE_TRAIN);
-    beta_star_row(c, &p, r, p.area.y + p.area.h, n);
+    if (bs)
+        beta_star_row(c, &p, r, p.area.y + p.area.h, n);
+    else
+        beta_unknown_row(c, &p, p.area.y + p.area.h, R);
 }
 
 /* The x range of relu1d's data, widened by a tenth, and its y range by
@@ -349,11 +378,12 @@ static int diag_multi(canvas *c, rect r, const runset *s)
         parts[np++] = (fit_part){{one, NULL}, FIT_KEEP,
                                  runstyle_role(s->focus), ATTR_BOLD};
     }
-    parts[np++] = (fit_part){{ascii ? "^ beta* != 0" : "▴ β* ≠ 0", NULL},
-                             5, ROLE_TEST, ATTR_BOLD};
+    parts[np++] = beta_star_part(bs, ascii);
     panel_title(c, r, parts, np);
-    if (p.ok)
+    if (p.ok && bs)
         beta_star_row(c, &p, r, r.y + r.h - 1, n);
+    else if (p.ok)
+        beta_unknown_row(c, &p, r.y + r.h - 1, F);
     return 1;
 }
 
