@@ -55,7 +55,7 @@ APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB_OBJ  := $(CORE_OBJ) $(VIEW_OBJ) $(filter-out $(BUILD)/src/main.o,$(APP_OBJ))
 
-.PHONY: all run test check check-san check-e2e tests-run deps bench science \
+.PHONY: all run test check check-san check-e2e tests-run deps bench science fidelity \
         install uninstall clean \
         fuzz fuzz-deps
 
@@ -124,6 +124,11 @@ bench: sgdscope $(BUILD)/bench
 
 science: sgdscope
 	@SGDSCOPE_SCENES=scenes sh tests/science-appc.sh ./sgdscope
+
+# The README's fidelity table: the paper's claims over sampling seeds 1-5
+# (about five minutes; not part of `make test`).
+fidelity: sgdscope
+	@SGDSCOPE_SCENES=scenes sh tests/fidelity.sh ./sgdscope
 
 $(BUILD)/bench: tests/bench.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
