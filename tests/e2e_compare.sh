@@ -56,20 +56,20 @@ check_size() { # SESSION COLS ROWS
     s=$1
     w="$2x$3"
     start_app "$s" "$2" "$3" "fig2-compare"
-    if wait_for "$s" "step [0-9]+/100000" && shows "$s" "Fig. 2"; then
+    if wait_for "$s" "step [0-9]+/100001" && shows "$s" "Fig. 2"; then
         ok "$w fig2-compare opens: $(status "$s" | sed 's/  */ /g')"
     else
         bad "$w fig2-compare opens" "$(screen "$s")"
         return
     fi
-    # the first run has the focus: small, η = 0.15
+    # the first run has the focus: small, η = 0.25
     e0=$(eta_of "$s")
     tm send-keys -t "$s" Space
     wait_for "$s" "$PAUSED_RE" >/dev/null
     tm send-keys -t "$s" Tab
     if wait_for "$s" "focus: decay10 \\(2/4\\)"; then
         e1=$(eta_of "$s")
-        if [ "$e0" = "0.15" ] && [ "$e1" = "0.24" ]; then
+        if [ "$e0" = "0.25" ] && [ "$e1" = "0.27" ]; then
             ok "$w Tab moves the focus to decay10: the status line's η $e0 -> $e1"
         else
             bad "$w Tab: the status line's η '$e0' -> '$e1'" "$(status "$s")"
@@ -78,7 +78,7 @@ check_size() { # SESSION COLS ROWS
         bad "$w Tab moves the focus to decay10" "$(screen "$s")"
     fi
     tm send-keys -t "$s" BTab
-    if wait_for "$s" "focus: small \\(1/4\\)" && [ "$(eta_of "$s")" = "0.15" ]; then
+    if wait_for "$s" "focus: small \\(1/4\\)" && [ "$(eta_of "$s")" = "0.25" ]; then
         ok "$w Shift-Tab moves it back to small"
     else
         bad "$w Shift-Tab moves it back to small" "$(screen "$s")"
@@ -131,8 +131,8 @@ check_size() { # SESSION COLS ROWS
     # the one before (one step evaluates every run after the decay)
     tm send-keys -t "$s" -l '.'
     tm send-keys -t "$s" -l 'e'
-    if wait_for "$s" "history written to fig2-compare-seed3-step[0-9]+\\.csv"; then
-        csv=$(ls "$WORK/$s"/fig2-compare-seed3-step*.csv 2>/dev/null | head -n 1)
+    if wait_for "$s" "history written to fig2-compare-seed1-step[0-9]+\\.csv"; then
+        csv=$(ls "$WORK/$s"/fig2-compare-seed1-step*.csv 2>/dev/null | head -n 1)
         fell=$(awk -F, 'NR > 1 { prev[$1] = last[$1]; last[$1] = $3 }
             END { n = 0; for (r in last) if (last[r] + 0 < prev[r] + 0) n++
                   print n }' "$csv")
