@@ -13,6 +13,13 @@ size_t metrics_rank(const double *sv, size_t k, double tol);
 /* ‖β‖₀ at a threshold: #{j : |beta[j]| > tol}. */
 size_t metrics_l0(const double *beta, size_t d, double tol);
 
+/* The thresholds of the authors' notebooks (spec §4), reported next to
+ * the readable scene defaults (rank_tol, l0_tol) so a number can be
+ * compared with the paper's: the diagonal-net notebook counts σ_k/σ_1 >
+ * 1e-15 and |β_j| > 1e-50. */
+#define METRICS_RANK_TOL_NB 1e-15
+#define METRICS_L0_TOL_NB 1e-50
+
 /* Feature sparsity coefficient of the paper (Sec. 3.2, spec §4), as the
  * authors' fc_nets.py feature_sparsity computes it.  act is n × m
  * row-major: act[i*m + j] = relu(w_j x_i + b_j) ≥ 0.  Each sample's

@@ -428,6 +428,7 @@ static void relu1d_extras(const model *m, const double *theta,
     size_t nn = m->p / 3;
     const double *w = theta, *b = theta + nn, *a = theta + 2 * nn;
     out->l0 = NAN;
+    out->l0_nb = NAN;
     out->kinks = (double)metrics_kinks(w, b, a, nn, pv->lo, pv->hi,
                                        pv->scratch);
     for (size_t i = 0; i < m->n; i++)
