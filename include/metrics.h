@@ -13,14 +13,28 @@ size_t metrics_rank(const double *sv, size_t k, double tol);
 /* ‖β‖₀ at a threshold: #{j : |beta[j]| > tol}. */
 size_t metrics_l0(const double *beta, size_t d, double tol);
 
-/* Feature sparsity coefficient of the paper (Sec. 3.2, spec §4).
- * act is n × m row-major: act[i*m + j] = relu(w_j x_i + b_j) ≥ 0.
- * Each sample's activation vector is normalized to unit norm (zero rows
- * stay zero); neurons zero on every sample are dropped; then, greedily in
- * index order, a neuron whose activations have Pearson correlation above
- * `corr` with an already kept neuron is dropped.  Returns the number of
- * non-zero entries among the kept neurons divided by n·m.
- * scratch must hold n·m + m doubles. */
+/* The thresholds of the authors' notebooks (spec §4), reported next to
+ * the readable scene defaults (rank_tol, l0_tol) so a number can be
+ * compared with the paper's: the diagonal-net notebook counts σ_k/σ_1 >
+ * 1e-15 and |β_j| > 1e-50. */
+#define METRICS_RANK_TOL_NB 1e-15
+#define METRICS_L0_TOL_NB 1e-50
+
+/* Feature sparsity coefficient of the paper (Sec. 3.2, spec §4), as the
+ * authors' fc_nets.py feature_sparsity computes it.  act is n × m
+ * row-major: act[i*m + j] = relu(w_j x_i + b_j) ≥ 0.  Each sample's
+ * activation vector is normalized to unit norm (zero rows stay zero);
+ * neurons positive on no sample are dropped; C is the Pearson correlation
+ * (np.corrcoef) of the remaining columns; walking them in index order,
+ * neuron i is deleted when |C_ij| > corr for any other neuron j still
+ * there, so of a correlated group the last survives.  A constant column's
+ * correlations are NaN: it is never deleted and deletes nothing.  Returns
+ * the number of non-zero entries in the surviving columns divided by n·m
+ * (0 if n or m is 0, NaN if an activation is not finite).
+ * scratch must hold n·m + 2·m doubles (METRICS_SPARSITY_SCRATCH); on a
+ * finite return, scratch[n·m + m + j] is neuron j's number of non-zero
+ * entries if it survived and 0 if not (which neurons the rule kept). */
+#define METRICS_SPARSITY_SCRATCH(n, m) ((n) * (m) + 2 * (m))
 double metrics_feature_sparsity(const double *act, size_t n, size_t m,
                                 double corr, double *scratch);
 

@@ -76,6 +76,8 @@ typedef struct model_params {
 /* Model-specific metrics; NaN where a metric does not apply. */
 typedef struct model_extras {
     double l0;               /* diagnet: #{j : |u_j v_j| > l0_tol} */
+    double l0_nb;            /* diagnet: the same at the notebook's
+                                METRICS_L0_TOL_NB, on the same β */
     double feature_sparsity; /* relu1d: see metrics_feature_sparsity */
     double kinks;            /* relu1d: distinct kinks inside the data range */
 } model_extras;

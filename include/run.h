@@ -38,6 +38,8 @@ typedef struct run_metrics {
     double eta;
     double train_loss, test_loss; /* test NaN when the model has none */
     size_t rank;                  /* #{σ_k/σ_1 > rank_tol} */
+    size_t rank_nb;               /* the same at the notebook's
+                                     METRICS_RANK_TOL_NB (1e-15) */
     size_t nsv;                   /* singular values in run.sv */
     model_extras ex;              /* l0 / feature_sparsity / kinks */
     double band_lo, band_hi;      /* train-loss quantiles over the window */

@@ -40,16 +40,27 @@ static void test_l0_threshold_and_signs(void **state)
 
 /* ---- feature sparsity -------------------------------------------------- */
 
+/* Survivors of the last metrics_feature_sparsity call (metrics.h): the
+ * per-neuron non-zero counts it leaves at scratch[n·m + m], 0 if deleted. */
+static void assert_survivors(const double *scratch, size_t n, size_t m,
+                             const double *want)
+{
+    for (size_t j = 0; j < m; j++)
+        assert_close(scratch[n * m + m + j], want[j], 0.0);
+}
+
 /* Neurons (columns), five samples (rows), the last sample all zero:
  *   n0 = [1 0 1 0 0]   active on half the live samples
- *   n1 = n0            identical: r = 1, dropped
- *   n2 = 0             dead: dropped
+ *   n1 = n0            identical: r = 1
+ *   n2 = 0             dead: dropped before the correlations
  *   n3 = 2·n0          scaled copy, still one after row normalization
- *                      (each row is divided by one number): dropped
+ *                      (each row is divided by one number): r = 1
  *   n4 = [0 1 0 1 0]   after normalization z0 = [1/√6 0 1/√6 0 0],
- *                      z4 = [0 1 0 1 0]: r < 0, kept
- * Kept n0 and n4 with 2 non-zeros each: 4 / (5·5) = 0.16.  With no
- * correlation pruning (corr above 1) n0, n1, n3, n4 stay: 8/25. */
+ *                      z4 = [0 1 0 1 0]; centred, z0 ∝ [3 −2 3 −2 −2] and
+ *                      z4 ∝ [−2 3 −2 3 −2]: r = −20/√(30·30) = −2/3
+ * Walk: n0 goes (r = 1 with the later n1), n1 goes (with n3), n3 stays
+ * (n4 is at |r| = 2/3), n4 stays.  Kept n3 and n4, 2 non-zeros each:
+ * 4/25.  At corr = 1 nothing exceeds the clipped r: n0 n1 n3 n4, 8/25. */
 static void test_sparsity_hand_built(void **state)
 {
     (void)state;
@@ -60,23 +71,85 @@ static void test_sparsity_hand_built(void **state)
         0, 0, 0, 0, 1,
         0, 0, 0, 0, 0,
     };
-    double act_copy[25], scratch[5 * 5 + 5];
+    double act_copy[25], scratch[METRICS_SPARSITY_SCRATCH(5, 5)];
     memcpy(act_copy, act, sizeof act);
     assert_close(metrics_feature_sparsity(act, 5, 5, 0.95, scratch),
                  4.0 / 25.0, 1e-15);
+    assert_survivors(scratch, 5, 5, (const double[]){0, 0, 0, 2, 2});
     assert_close(metrics_feature_sparsity(act, 5, 5, 0.999, scratch),
                  4.0 / 25.0, 1e-15);
-    assert_close(metrics_feature_sparsity(act, 5, 5, 2.0, scratch),
+    assert_close(metrics_feature_sparsity(act, 5, 5, 1.0, scratch),
                  8.0 / 25.0, 1e-15);
+    assert_survivors(scratch, 5, 5, (const double[]){2, 2, 0, 2, 2});
     assert_memory_equal(act, act_copy, sizeof act); /* input untouched */
 }
 
+/* A group of three: g1 = 2·g0 exactly (r = 1), g2 = 4·g0 plus 1/16 on
+ * sample 2, where g0 and g1 are 0 (r = 0.9999981 with both), o mostly
+ * where they are not (|r| = 0.9523 with g0, g1, 0.9529 with g2; numpy
+ * gives the same four numbers).  Row norms 5, √85, √(9 + 1/256), √189.
+ *   corr 0.999: g0 goes (g1, later, at r = 1), g1 goes (g2), g2 stays
+ *     (o is below), o stays: g2 (4) + o (3) = 7/16.  The rule that kept
+ *     the first of a group kept g0 (3) + o: 6/16.
+ *   corr 0.96: the same, 7/16.
+ *   corr 0.95: g2 goes too, on |r| = 0.9529 with the later o (the
+ *     authors' test is on |C|): o alone, 3/16. */
+static void test_sparsity_group_last_survives(void **state)
+{
+    (void)state;
+    const double act[4 * 4] = {
+        1, 2, 4, 2,
+        2, 4, 8, 1,
+        0, 0, 1.0 / 16, 3,
+        3, 6, 12, 0,
+    };
+    double scratch[METRICS_SPARSITY_SCRATCH(4, 4)];
+    assert_close(metrics_feature_sparsity(act, 4, 4, 0.999, scratch),
+                 7.0 / 16.0, 1e-15);
+    assert_survivors(scratch, 4, 4, (const double[]){0, 0, 4, 3});
+    assert_close(metrics_feature_sparsity(act, 4, 4, 0.96, scratch),
+                 7.0 / 16.0, 1e-15);
+    assert_close(metrics_feature_sparsity(act, 4, 4, 0.95, scratch),
+                 3.0 / 16.0, 1e-15);
+    assert_survivors(scratch, 4, 4, (const double[]){0, 0, 0, 3});
+}
+
+/* A chain a ~ b ~ c with a ≁ c, and a zero sample (row 0, which stays
+ * zero and still counts in the means and in n·m).  Normalized rows:
+ * [0 0 0], [1 1 2]/√6, [0 1 2]/√5, [3 3 2]/√22; r(a,b) = 0.7201,
+ * r(b,c) = 0.6251, r(a,c) = 0.1182 (numpy agrees).
+ *   corr 0.5: a goes (b is later), b goes (c is later and a is gone), c
+ *     stays: 3 non-zeros, 3/12.  Keeping the first would keep a and c:
+ *     5/12.
+ *   corr 0.65: a goes, b stays (c at 0.6251), c stays: 3 + 3 = 6/12.
+ *   corr 0.75: all stay, 2 + 3 + 3 = 8/12. */
+static void test_sparsity_chain(void **state)
+{
+    (void)state;
+    const double act[4 * 3] = {
+        0, 0, 0,
+        1, 1, 2,
+        0, 1, 2,
+        3, 3, 2,
+    };
+    double scratch[METRICS_SPARSITY_SCRATCH(4, 3)];
+    assert_close(metrics_feature_sparsity(act, 4, 3, 0.5, scratch),
+                 3.0 / 12.0, 1e-15);
+    assert_survivors(scratch, 4, 3, (const double[]){0, 0, 3});
+    assert_close(metrics_feature_sparsity(act, 4, 3, 0.65, scratch),
+                 6.0 / 12.0, 1e-15);
+    assert_survivors(scratch, 4, 3, (const double[]){0, 3, 3});
+    assert_close(metrics_feature_sparsity(act, 4, 3, 0.75, scratch),
+                 8.0 / 12.0, 1e-15);
+    assert_survivors(scratch, 4, 3, (const double[]){2, 3, 3});
+}
+
 /* Three neurons, four samples, every entry non-zero.  After row
- * normalization the Pearson correlation of n0 and n1 is 0.97397 (of the
- * raw columns: 0.96225); both are anti-correlated with n2.
- *   corr 0.95  → n1 dropped: 8/12
- *   corr 0.97  → n1 dropped only if rows are normalized first: 8/12
- *   corr 0.999 → all kept: 12/12 */
+ * normalization r(n0,n1) = 0.97397 (of the raw columns: 0.96225), and
+ * n2 is anti-correlated with both: r = −0.96489, −0.96482.
+ *   corr 0.95  → n0 goes (n1), n1 goes (|r| with n2): 4/12
+ *   corr 0.97  → n0 goes only because rows are normalized first: 8/12
+ *   corr 0.975 → all kept: 12/12 */
 static void test_sparsity_threshold_matters(void **state)
 {
     (void)state;
@@ -86,51 +159,90 @@ static void test_sparsity_threshold_matters(void **state)
         1, 3, 4,
         4, 4, 2,
     };
-    double scratch[4 * 3 + 3];
+    double scratch[METRICS_SPARSITY_SCRATCH(4, 3)];
     assert_close(metrics_feature_sparsity(act, 4, 3, 0.95, scratch),
-                 8.0 / 12.0, 1e-15);
+                 4.0 / 12.0, 1e-15);
     assert_close(metrics_feature_sparsity(act, 4, 3, 0.97, scratch),
                  8.0 / 12.0, 1e-15);
+    assert_survivors(scratch, 4, 3, (const double[]){0, 4, 4});
     assert_close(metrics_feature_sparsity(act, 4, 3, 0.975, scratch),
                  1.0, 1e-15);
     assert_close(metrics_feature_sparsity(act, 4, 3, 0.999, scratch),
                  1.0, 1e-15);
 }
 
-/* Constant columns: rows (2,2,1,0) and (2,2,0,1) both have norm 3, so n0
- * and n1 are the constant 2/3.  Two constant non-zero neurons count as
- * correlated (r := 1), so n1 goes; a constant and a varying neuron count
- * as uncorrelated, so n2 and n3 (r = −1 with each other) stay.
- * Kept n0 (2), n2 (1), n3 (1): 4/8. */
+/* Constant columns.  Rows (2,2,1,0,0), (2,2,0,1,0), (10,10,3,4,0) have
+ * norms 3, 3, 15, so n0 and n1 are the constant 2/3 (the same correctly
+ * rounded quotient each time): np.corrcoef gives NaN for them, which no
+ * threshold is below, so both stay and delete nothing.  n4 is dead.
+ * n2 = [1/3 0 1/5], n3 = [0 1/3 4/15]: means 8/45, 9/45; centred ×45
+ * [7 −8 1] and [−9 6 3]; r = −108/√(114·126) = −0.90113.
+ *   corr 0.95: everything live stays, 3 + 3 + 2 + 2 = 10/15 (the rule
+ *     that called two constant columns correlated dropped n1: 7/15).
+ *   corr 0.9: n2 goes on |r| = 0.90113 with n3: 8/15. */
 static void test_sparsity_constant_columns(void **state)
 {
     (void)state;
-    const double act[2 * 4] = {
-        2, 2, 1, 0,
-        2, 2, 0, 1,
+    const double act[3 * 5] = {
+        2, 2, 1, 0, 0,
+        2, 2, 0, 1, 0,
+        10, 10, 3, 4, 0,
     };
-    double scratch[2 * 4 + 4];
-    assert_close(metrics_feature_sparsity(act, 2, 4, 0.95, scratch), 0.5,
-                 1e-15);
-    /* Rows of different norms whose first entry is the same fraction of
-     * it (3/5, 6/10): constant up to rounding, still one feature. */
-    const double b[2 * 3] = {
-        3, 4, 0,
-        6, 0, 8,
-    };
-    double scratch2[2 * 3 + 3];
-    /* n0 const kept (2), n1 = [.8 0], n2 = [0 .8]: r = −1, both kept. */
-    assert_close(metrics_feature_sparsity(b, 2, 3, 0.95, scratch2),
-                 4.0 / 6.0, 1e-15);
-    /* Here 1/√2 and 3/√18 differ in the last bit: without a tolerance
-     * n0 would be rounding noise blown up to unit variance ([0 1] after
-     * centring, r = 0.71 with n2), and n2 would be dropped at 0.5 (3/6). */
+    double scratch[METRICS_SPARSITY_SCRATCH(3, 5)];
+    assert_close(metrics_feature_sparsity(act, 3, 5, 0.95, scratch),
+                 10.0 / 15.0, 1e-15);
+    assert_survivors(scratch, 3, 5, (const double[]){3, 3, 2, 2, 0});
+    assert_close(metrics_feature_sparsity(act, 3, 5, 0.9, scratch),
+                 8.0 / 15.0, 1e-15);
+    assert_survivors(scratch, 3, 5, (const double[]){3, 3, 0, 2, 0});
+    /* Here 1/√2 and 3/√18 differ in the last bit: n0 is constant up to
+     * rounding and still counts as constant (metrics.c says why), so it
+     * stays; n1 = [0 1/√2] and n2 = [1/√2 0] are at r = −1, so n1 goes.
+     * n0 (2) + n2 (1) = 3/6.  (numpy, which blows the rounding up to
+     * r = ±0.71, would delete n0 too at 0.5.) */
     const double c[2 * 3] = {
         1, 1, 0,
         3, 0, 3,
     };
+    double scratch2[METRICS_SPARSITY_SCRATCH(2, 3)];
     assert_close(metrics_feature_sparsity(c, 2, 3, 0.5, scratch2),
-                 4.0 / 6.0, 1e-15);
+                 3.0 / 6.0, 1e-15);
+    assert_survivors(scratch2, 2, 3, (const double[]){2, 0, 1});
+}
+
+/* Cross-check against a transcription of the authors' feature_sparsity
+ * (numpy 1.24, float64): a random 12 × 100 relu layer on
+ * x_i = (2i − 11)/16, w_j and b_j uniform on the multiples of 1/512 in
+ * [−1000/512, 1000/512] from the 64-bit LCG below (every activation is
+ * exact in both languages).  24 neurons are dead; the closest |r| to any
+ * threshold is 2.9e-6 away, far beyond rounding.  numpy's numbers (the
+ * non-zero counts out of 1200): 0.95 → 61, 0.99 → 116, 0.999 → 328.
+ * (The first-of-a-group rule gave 96, 190, 351.) */
+static void test_sparsity_matches_authors(void **state)
+{
+    (void)state;
+    enum { N = 12, M = 100 };
+    static double act[N * M], scratch[METRICS_SPARSITY_SCRATCH(N, M)];
+    double w[M], b[M];
+    unsigned long long s = 12345;
+    for (size_t j = 0; j < M; j++) {
+        double *out[2] = {&w[j], &b[j]};
+        for (int k = 0; k < 2; k++) {
+            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+            *out[k] = ((double)((s >> 33) % 2001) - 1000.0) / 512.0;
+        }
+    }
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < M; j++) {
+            double z = w[j] * ((double)(2 * (int)i - 11) / 16.0) + b[j];
+            act[i * M + j] = z > 0.0 ? z : 0.0;
+        }
+    assert_close(metrics_feature_sparsity(act, N, M, 0.95, scratch),
+                 61.0 / 1200.0, 1e-15);
+    assert_close(metrics_feature_sparsity(act, N, M, 0.99, scratch),
+                 116.0 / 1200.0, 1e-15);
+    assert_close(metrics_feature_sparsity(act, N, M, 0.999, scratch),
+                 328.0 / 1200.0, 1e-15);
 }
 
 static void test_sparsity_degenerate(void **state)
@@ -338,6 +450,9 @@ int main(void)
         cmocka_unit_test(test_rank_known_spectra),
         cmocka_unit_test(test_l0_threshold_and_signs),
         cmocka_unit_test(test_sparsity_hand_built),
+        cmocka_unit_test(test_sparsity_group_last_survives),
+        cmocka_unit_test(test_sparsity_chain),
+        cmocka_unit_test(test_sparsity_matches_authors),
         cmocka_unit_test(test_sparsity_threshold_matters),
         cmocka_unit_test(test_sparsity_constant_columns),
         cmocka_unit_test(test_sparsity_degenerate),

@@ -3,6 +3,8 @@
 #include "testutil.h"
 #include "testrun.h"
 
+#include "headless.h"
+#include "metrics.h"
 #include "run.h"
 #include "scene.h"
 
@@ -781,6 +783,82 @@ static void test_initial_state_beyond_bound(void **st)
     assert_non_null(strstr(err, "initial training loss"));
 }
 
+/* The summary line of r (headless_summary) into buf. */
+static void summary_of(const run *r, char *buf, size_t cap)
+{
+    FILE *f = fmemopen(buf, cap, "w");
+    assert_non_null(f);
+    headless_summary("main", r, f);
+    fclose(f);
+}
+
+/* #{k : sv[k]/sv[0] > tol}, counted here rather than by metrics_rank. */
+static size_t count_above(const double *sv, size_t k, double tol)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < k; i++)
+        c += sv[i] > tol * sv[0];
+    return c;
+}
+
+/* The summary reports the counts at the notebooks' thresholds (rank at
+ * 1e-15, ‖β‖₀ at 1e-50) beside the readable ones, on the same singular
+ * values and β, with the thresholds the readable ones used. */
+static void test_notebook_thresholds(void **st)
+{
+    (void)st;
+    static char line[4096];
+    char want[64];
+    /* l0_tol 1e-2: many coordinates are small but not 1e-50 small */
+    const char *const kv[] = {"model=diagnet", "n=30", "d=40", "r=4",
+                              "eta=0.2", "steps=600", "seed=11",
+                              "l0_tol=1e-2", NULL};
+    run *r = make_run(kv);
+    run_advance(r, 600);
+    assert_int_equal(run_evaluate(r), 0);
+    const run_metrics *mt = &r->last;
+    size_t d = 40, l0 = 0, l0_nb = 0;
+    for (size_t j = 0; j < d; j++) {
+        double b = fabs(r->theta[j] * r->theta[d + j]);
+        l0 += b > 1e-2;
+        l0_nb += b > 1e-50;
+    }
+    assert_int_equal((size_t)mt->ex.l0, l0);
+    assert_int_equal((size_t)mt->ex.l0_nb, l0_nb);
+    assert_true(l0 < l0_nb); /* the thresholds matter here */
+    assert_int_equal(mt->rank, count_above(r->sv, mt->nsv, 1e-10));
+    assert_int_equal(mt->rank_nb, count_above(r->sv, mt->nsv, 1e-15));
+    assert_true(mt->rank_nb >= mt->rank);
+    summary_of(r, line, sizeof line);
+    snprintf(want, sizeof want, "\"rank\":%zu,\"rank_tol\":1e-10,"
+             "\"rank_nb\":%zu,", mt->rank, mt->rank_nb);
+    if (!strstr(line, want))
+        fail_msg("no %s in\n%s", want, line);
+    snprintf(want, sizeof want, "\"l0\":%zu,\"l0_tol\":0.01,\"l0_nb\":%zu,",
+             l0, l0_nb);
+    if (!strstr(line, want))
+        fail_msg("no %s in\n%s", want, line);
+    assert_null(strstr(line, "\"corr\""));
+    run_destroy(r);
+
+    /* relu1d: rank at 1e-4 and at 1e-15, the correlation threshold, no
+     * ‖β‖₀ */
+    const char *const kv2[] = {"model=relu1d", "m=40", "steps=300", NULL};
+    r = make_run(kv2);
+    run_advance(r, 300);
+    assert_int_equal(run_evaluate(r), 0);
+    mt = &r->last;
+    assert_int_equal(mt->rank_nb, count_above(r->sv, mt->nsv, 1e-15));
+    summary_of(r, line, sizeof line);
+    snprintf(want, sizeof want, "\"rank\":%zu,\"rank_tol\":0.0001,"
+             "\"rank_nb\":%zu,", mt->rank, mt->rank_nb);
+    if (!strstr(line, want))
+        fail_msg("no %s in\n%s", want, line);
+    assert_non_null(strstr(line, ",\"corr\":0.999,"));
+    assert_null(strstr(line, "\"l0"));
+    run_destroy(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -808,6 +886,7 @@ int main(void)
         cmocka_unit_test(test_freeze_independent_of_evaluations),
         cmocka_unit_test(test_end_of_run_checked),
         cmocka_unit_test(test_initial_state_beyond_bound),
+        cmocka_unit_test(test_notebook_thresholds),
     };
     return cmocka_run_group_tests_name("run", tests, NULL, NULL);
 }

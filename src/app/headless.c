@@ -204,14 +204,22 @@ void headless_summary(const char *name, const run *r, FILE *f)
     json_num(f, "train_loss", m->train_loss);
     json_num(f, "test_loss", m->test_loss);
     fprintf(f, ",\"rank\":%zu", m->rank);
+    /* the readable thresholds the scene used, and the same counts at the
+     * notebooks' (metrics.h), so either can be set against the paper */
+    json_num(f, "rank_tol", r->sc.rank_tol);
+    fprintf(f, ",\"rank_nb\":%zu", m->rank_nb);
     /* the rank's probe inputs: fewer than p above MODEL_PROBE_MAX */
     fprintf(f, ",\"probes\":%zu", r->m.n_probe);
     if (is_model(r, "quad1d"))
         json_num(f, "theta", m->theta);
-    if (is_model(r, "diagnet"))
+    if (is_model(r, "diagnet")) {
         json_num(f, "l0", m->ex.l0);
+        json_num(f, "l0_tol", r->sc.l0_tol);
+        json_num(f, "l0_nb", m->ex.l0_nb);
+    }
     if (is_model(r, "relu1d")) {
         json_num(f, "feature_sparsity", m->ex.feature_sparsity);
+        json_num(f, "corr", r->sc.corr);
         json_num(f, "kinks", m->ex.kinks);
     }
     json_num(f, "band_lo", m->band_lo);

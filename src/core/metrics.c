@@ -36,32 +36,40 @@ size_t metrics_l0(const double *beta, size_t d, double tol)
     return c;
 }
 
-/* Feature sparsity.
+/* Feature sparsity, as fc_nets.py's feature_sparsity computes it.
  *
- * Layout of scratch (n·m + m doubles):
- *   z[j*n + i]  the row-normalized activations, then, column by column,
- *               centred and scaled to unit Euclidean norm, so that the
- *               Pearson correlation of two columns is their dot product;
- *               stored by column (neuron j's n values contiguous), so the
- *               O(m²·n) pairwise pass reads memory in order — with m in
- *               the thousands, row-major columns cost a cache miss per
- *               product.  Every sum runs in the same order as it would by
- *               rows: the layout changes no number;
- *   st[j]       the state of neuron j: 0 dropped (dead or correlated),
- *               +c kept with c non-zero entries and non-zero variance,
- *               −c kept with c non-zero entries and zero variance.
+ * Layout of scratch (n·m + 2m doubles):
+ *   z[j*n + i]  the row-normalized activations, then each kept column
+ *               centred on its mean; stored by column (neuron j's n values
+ *               contiguous), so the O(m²·n) pairwise pass reads memory in
+ *               order — with m in the thousands, row-major columns cost a
+ *               cache miss per product;
+ *   ss[j]       Σᵢ z[j*n + i]² of the centred column, NaN for a constant
+ *               column (its variance is 0: np.corrcoef's 0/0);
+ *   st[j]       0 if neuron j is dropped (dead or deleted), else its
+ *               number of non-zero entries.
  *
- * Zero variance.  Pearson's r is 0/0 for a constant column.  A constant
- * column that survives the dead-neuron filter is a constant non-zero
- * feature (after row normalization), and any two of those are scaled
- * copies of each other: we define r = 1 between two constant columns
- * (the later one is dropped) and r = 0 between a constant and a
- * non-constant column (both are kept).  A column counts as constant when
- * its centred norm is below 1e-12 of its raw norm, so rounding in the row
- * normalization does not turn a constant column into amplified noise.
+ * Correlation.  r = Σ xc·yc / √(Σ xc² · Σ yc²) on the centred columns,
+ * clipped to [−1, 1]: np.corrcoef's cov/√(var·var) up to rounding (the
+ * 1/(n−1) factors cancel), so a threshold such as 0.999 decides the same
+ * way; with corr = 1 the clip matters (nothing exceeds 1).  The test is
+ * |r| > corr: anti-correlated neurons count as correlated, as in the
+ * authors' np.abs(corr_matrix).  NaN never exceeds it, so a constant
+ * column is never deleted and never causes a deletion.  A column counts
+ * as constant when its centred norm is below 1e-12 of its raw norm: a
+ * share that is the same on every sample but was rounded differently in
+ * the row normalization is still constant (numpy would blow the rounding
+ * up to unit variance, and its verdict would depend on the last bits of
+ * float32 arithmetic we do not reproduce).
  *
- * The correlation is signed (r > corr), as in the paper's code: two
- * anti-correlated neurons are different features.
+ * Deletion.  The authors walk the kept neurons in index order and delete
+ * neuron i when |C_ij| > corr for any j still in the matrix: the earlier
+ * survivors and all later neurons.  An earlier survivor k never deletes
+ * i: when k was visited, i was still in the matrix and |C_ki| ≤ corr
+ * (C is symmetric here, bit for bit).  So i is deleted exactly when it is
+ * correlated with some later kept neuron, and of a correlated group the
+ * last survives; the pass below checks only later neurons, half the
+ * pairs, and stops at the first hit.
  *
  * A non-finite activation (a diverged run) makes the result NaN. */
 double metrics_feature_sparsity(const double *act, size_t n, size_t m,
@@ -70,76 +78,66 @@ double metrics_feature_sparsity(const double *act, size_t n, size_t m,
     if (n == 0 || m == 0)
         return 0.0;
     double *z = scratch;
-    double *st = scratch + n * m;
+    double *ss = scratch + n * m;
+    double *st = ss + m;
 
-    /* Normalize each sample's activation vector; zero rows stay zero. */
+    /* Normalize each sample's activation vector; zero rows stay zero
+     * (the authors' 0/0 = NaN, then set to 0). */
     for (size_t i = 0; i < n; i++) {
         const double *a = act + i * m;
-        double ss = 0.0;
+        double s2 = 0.0;
         for (size_t j = 0; j < m; j++) {
             if (!isfinite(a[j]))
                 return NAN;
-            ss += a[j] * a[j];
+            s2 += a[j] * a[j];
         }
-        double nr = sqrt(ss);
+        double nr = sqrt(s2);
         for (size_t j = 0; j < m; j++)
             z[j * n + i] = nr > 0.0 ? a[j] / nr : 0.0;
     }
 
-    /* Count non-zeros (before centring destroys them), drop dead neurons,
-     * and turn each live column into its centred unit vector. */
+    /* Keep the columns positive on at least one sample, count their
+     * non-zeros (before centring destroys them), and centre them. */
     for (size_t j = 0; j < m; j++) {
         double *zj = z + j * n;
         double nz = 0.0, sum = 0.0, raw = 0.0;
+        int live = 0;
         for (size_t i = 0; i < n; i++) {
             double v = zj[i];
-            if (v != 0.0)
-                nz += 1.0;
+            live |= v > 0.0;
+            nz += v != 0.0;
             sum += v;
             raw += v * v;
         }
-        if (nz == 0.0) {
-            st[j] = 0.0;
+        st[j] = live ? nz : 0.0;
+        if (!live)
             continue;
-        }
-        double mean = sum / (double)n, ss = 0.0;
+        double mean = sum / (double)n, s2 = 0.0;
         for (size_t i = 0; i < n; i++) {
             double c = zj[i] - mean;
             zj[i] = c;
-            ss += c * c;
+            s2 += c * c;
         }
-        if (ss <= 1e-24 * raw) {
-            for (size_t i = 0; i < n; i++)
-                zj[i] = 0.0;
-            st[j] = -nz;
-        } else {
-            double s = 1.0 / sqrt(ss);
-            for (size_t i = 0; i < n; i++)
-                zj[i] *= s;
-            st[j] = nz;
-        }
+        ss[j] = s2 <= 1e-24 * raw ? NAN : s2;
     }
 
-    /* Greedy in index order: j is dropped if it is correlated above corr
-     * with any neuron kept before it. */
-    for (size_t j = 0; j < m; j++) {
-        if (st[j] == 0.0)
+    /* Delete i when it is correlated above corr with a later kept neuron
+     * (see above: the same set the authors delete). */
+    for (size_t i = 0; i < m; i++) {
+        if (st[i] == 0.0 || isnan(ss[i]))
             continue;
-        const double *zj = z + j * n;
-        for (size_t k = 0; k < j; k++) {
-            if (st[k] == 0.0)
+        const double *zi = z + i * n;
+        for (size_t j = i + 1; j < m; j++) {
+            if (st[j] == 0.0 || isnan(ss[j]))
                 continue;
-            double r;
-            if (st[j] < 0.0 || st[k] < 0.0) {
-                r = (st[j] < 0.0 && st[k] < 0.0) ? 1.0 : 0.0;
-            } else {
-                const double *zk = z + k * n;
-                r = 0.0;
-                for (size_t i = 0; i < n; i++)
-                    r += zj[i] * zk[i];
-            }
-            if (r > corr) {
-                st[j] = 0.0;
+            const double *zj = z + j * n;
+            double dot = 0.0;
+            for (size_t k = 0; k < n; k++)
+                dot += zi[k] * zj[k];
+            double r = dot / sqrt(ss[i] * ss[j]);
+            r = r > 1.0 ? 1.0 : r < -1.0 ? -1.0 : r;
+            if (fabs(r) > corr) {
+                st[i] = 0.0;
                 break;
             }
         }
@@ -147,7 +145,7 @@ double metrics_feature_sparsity(const double *act, size_t n, size_t m,
 
     double kept = 0.0;
     for (size_t j = 0; j < m; j++)
-        kept += fabs(st[j]);
+        kept += st[j];
     return kept / ((double)n * (double)m);
 }
 

@@ -419,6 +419,7 @@ static void diagnet_extras(const model *m, const double *theta,
     for (size_t j = 0; j < d; j++)
         pv->beta[j] = theta[j] * theta[d + j];
     out->l0 = (double)metrics_l0(pv->beta, d, c->l0_tol);
+    out->l0_nb = (double)metrics_l0(pv->beta, d, METRICS_L0_TOL_NB);
     out->feature_sparsity = NAN;
     out->kinks = NAN;
 }

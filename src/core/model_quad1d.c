@@ -159,6 +159,7 @@ static void quad1d_extras(const model *m, const double *theta,
                           const extras_cfg *c, model_extras *out)
 {
     out->l0 = NAN;
+    out->l0_nb = NAN;
     out->feature_sparsity = NAN;
     out->kinks = NAN;
 }

@@ -26,7 +26,7 @@ typedef struct relu1d_group {
 typedef struct relu1d_priv {
     double lo, hi;    /* data range [min x, max x] */
     double *act;      /* n × m activations for the sparsity metric */
-    double *scratch;  /* max(n·m + m, 2m) doubles for the metrics */
+    double *scratch;  /* max(n·m + 2m, 2m) doubles for the metrics */
     relu1d_group *grp; /* 2·n_probe − 1 groups when the probes are capped
                           (NULL otherwise): see relu1d_ntk_grouped */
 } relu1d_priv;
@@ -67,7 +67,7 @@ static int relu1d_create(model *m, const model_params *prm, rng *data,
     m->priv = pv;
     if (!pv)
         goto oom;
-    size_t ns = m->n * nn + nn;
+    size_t ns = METRICS_SPARSITY_SCRATCH(m->n, nn);
     if (ns < 2 * nn)
         ns = 2 * nn;
     /* ϕ_θ(P) = Ψ L (see relu1d_ntk_factor) is n_probe × 2m; with capped
@@ -438,6 +438,7 @@ static void relu1d_extras(const model *m, const double *theta,
     size_t nn = m->p / 3;
     const double *w = theta, *b = theta + nn, *a = theta + 2 * nn;
     out->l0 = NAN;
+    out->l0_nb = NAN;
     out->kinks = (double)metrics_kinks(w, b, a, nn, pv->lo, pv->hi,
                                        pv->scratch);
     for (size_t i = 0; i < m->n; i++)

@@ -704,11 +704,13 @@ int run_eval_spectrum(run *r)
     size_t want = m->ntk_rows < m->ntk_cols ? m->ntk_rows : m->ntk_cols;
     mt->nsv = 0;
     mt->rank = 0;
+    mt->rank_nb = 0;
     if (k > 0 && la_singular_values(&r->la, r->F, rows, cols, r->sv) == 0) {
         for (size_t i = k; i < want; i++)
             r->sv[i] = 0.0;
         mt->nsv = k > want ? k : want;
         mt->rank = metrics_rank(r->sv, mt->nsv, r->sc.rank_tol);
+        mt->rank_nb = metrics_rank(r->sv, mt->nsv, METRICS_RANK_TOL_NB);
     }
     extras_cfg ec = {r->sc.l0_tol, r->sc.corr};
     m->ops->extras(m, r->theta, &ec, &mt->ex);
