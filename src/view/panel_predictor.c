@@ -120,16 +120,17 @@ static void predictor_diag(canvas *c, rect r, const run *R, fit_part who)
 {
     size_t d = R->m.prm.d;
     const double *bs = diagnet_beta_star(&R->m);
-    char l0[40], tol[32], b1[16];
+    char l0[40], tol[32], tol_s[32], b1[16];
     snprintf(l0, sizeof l0, "‖β‖₀ %.0f", R->last.ex.l0);
-    snprintf(tol, sizeof tol, "(|βj| > %s)",
-             plot_fmt(R->sc.l0_tol, b1, sizeof b1));
+    plot_fmt(R->sc.l0_tol, b1, sizeof b1);
+    snprintf(tol, sizeof tol, "(|βj| > %s)", b1);
+    snprintf(tol_s, sizeof tol_s, "|βj|>%s", b1);
     int ascii = c->tier == GLYPH_ASCII;
     fit_part parts[] = {
         {{"Predictor β = u⊙v", "β = u⊙v", NULL}, 6, ROLE_TRAIN, ATTR_BOLD},
         who,
         {{l0, NULL}, FIT_KEEP, ROLE_TITLE, ATTR_BOLD},
-        {{tol, NULL}, 1, ROLE_DIM, 0},
+        {{tol, NULL}, FIT_KEEP, ROLE_DIM, 0}, /* ‖β‖₀ needs it */
         beta_star_part(bs, ascii),
     };
     size_t n = d < PANEL_MAX_PTS ? d : PANEL_MAX_PTS;
@@ -149,7 +150,14 @@ static void predictor_diag(canvas *c, rect r, const run *R, fit_part who)
                (axis){lo, hi * 1.05, 0, 0}, PLOT_NO_XLABELS | PLOT_TITLE_ROW);
     if (who.v[0]) /* "of 2 sde" needs the word it qualifies */
         parts[0].prio = FIT_KEEP;
-    panel_title(c, r, parts, sizeof parts / sizeof parts[0]);
+    /* A kept part only shortens once every other is gone: the short
+     * threshold, when the long one would cost the title or the β* key. */
+    size_t np = sizeof parts / sizeof parts[0];
+    int pick[sizeof parts / sizeof parts[0]];
+    fit_choose(c, parts, np, "  ", r.w - 1, pick);
+    if (pick[0] < 0 || pick[np - 1] < 0)
+        parts[3].v[0] = tol_s;
+    panel_title(c, r, parts, np);
     if (!p.ok)
         return;
     plot_bars(&p, ys, n, 0.0, ROLE_TRAIN);
@@ -374,21 +382,28 @@ static int diag_multi(canvas *c, rect r, const runset *s)
     if (!strips(c, r, s, 1, (axis){lo, hi * 1.05, 0, 0}, n, beta_of, NAN,
                 &p))
         return 0;
-    char val[RUNSTYLE_MAX][32], one[64];
+    char val[RUNSTYLE_MAX][32], one[64], tol_s[32], b1[16];
     for (size_t i = 0; i < s->n; i++)
         snprintf(val[i], sizeof val[i], "%c:%.0f", (char)runstyle_digit(i),
                  s->r[i]->last.ex.l0);
+    /* the focused run's threshold, kept with the counts it made (short:
+     * the panel's name should not give way to its spaces) */
+    plot_fmt(F->sc.l0_tol, b1, sizeof b1);
+    snprintf(tol_s, sizeof tol_s, "|βj|>%s", b1);
     int ascii = c->tier == GLYPH_ASCII;
-    fit_part parts[RUNSTYLE_MAX + 4];
+    fit_part parts[RUNSTYLE_MAX + 5];
     size_t np = 0;
     parts[np++] = (fit_part){{"β = u⊙v per run", "β per run", NULL}, 6,
                              ROLE_TITLE, ATTR_BOLD};
-    if (!all_values(c, s, "‖β‖₀", val, r.w - 1 - 11, parts, &np)) {
+    if (!all_values(c, s, "‖β‖₀", val,
+                    r.w - 1 - 11 - 2 - canvas_text_cells(c, tol_s), parts,
+                    &np)) {
         snprintf(one, sizeof one, "‖β‖₀ of %c %.0f",
                  (char)runstyle_digit(s->focus), F->last.ex.l0);
         parts[np++] = (fit_part){{one, NULL}, FIT_KEEP,
                                  runstyle_role(s->focus), ATTR_BOLD};
     }
+    parts[np++] = (fit_part){{tol_s, NULL}, FIT_KEEP, ROLE_DIM, 0};
     parts[np++] = beta_star_part(bs, ascii);
     panel_title(c, r, parts, np);
     if (p.ok && bs)

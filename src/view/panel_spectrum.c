@@ -29,15 +29,18 @@ static void spectrum_single(canvas *c, rect r, const app *a)
 {
     const run *R = a->r;
     const run_metrics *mt = &R->last;
-    char rank[40], tau[32], b1[16], rank1[96], rank2[80], rank3[64];
+    char rank[40], tau[32], tau_s[32], b1[16], rank1[96], rank2[80],
+        rank3[64];
     snprintf(rank, sizeof rank, "rank %zu/%zu", mt->rank, mt->nsv);
-    snprintf(tau, sizeof tau, "(τ = %s)",
-             plot_fmt(R->sc.rank_tol, b1, sizeof b1));
+    plot_fmt(R->sc.rank_tol, b1, sizeof b1);
+    snprintf(tau, sizeof tau, "(τ = %s)", b1);
+    snprintf(tau_s, sizeof tau_s, "τ=%s", b1);
+    /* a rank means nothing without its threshold: both are kept */
     fit_part parts[] = {
         {{"NTK spectrum σk/σ1", "NTK σk/σ1", "NTK", NULL}, 4, ROLE_TRAIN,
          ATTR_BOLD},
         {{rank, NULL}, FIT_KEEP, ROLE_TITLE, ATTR_BOLD},
-        {{tau, NULL}, 3, ROLE_MARK, 0},
+        {{tau, tau_s, NULL}, FIT_KEEP, ROLE_MARK, 0},
     };
     /* Above MODEL_PROBE_MAX the spectrum is that of fewer probes than
      * parameters (model.h): the rank says on how many, at every width. */
@@ -91,11 +94,11 @@ static void spectrum_single(canvas *c, rect r, const app *a)
 
 /* The title: every run's rank ("rank 1:116 2:109 3:200 of 200"), in the
  * runs' colours, when all fit; else the focused run's, named.  The
- * threshold τ (the focused run's: the line drawn) when there is room. */
+ * threshold τ (the focused run's: the line drawn), always. */
 static void multi_title(canvas *c, rect r, const runset *s)
 {
     static char rk[RUNSTYLE_MAX][40];
-    char of[32], tau[32], b[16], one[96], one_s[48], probes[64];
+    char of[32], tau_s[32], b[16], one[96], one_s[48], probes[64];
     const run *F = s->r[s->focus];
     int same = 1, capped = 0;
     for (size_t i = 0; i < s->n; i++) {
@@ -112,7 +115,8 @@ static void multi_title(canvas *c, rect r, const runset *s)
                      (char)runstyle_digit(i), mt->rank, mt->nsv);
     }
     snprintf(of, sizeof of, "of %zu", F->last.nsv);
-    snprintf(tau, sizeof tau, "(τ = %s)",
+    /* short: a kept part only shortens once the title is gone */
+    snprintf(tau_s, sizeof tau_s, "τ=%s",
              plot_fmt(F->sc.rank_tol, b, sizeof b));
     snprintf(probes, sizeof probes, "on %zu of %zu probes", F->m.n_probe,
              F->m.p);
@@ -120,7 +124,8 @@ static void multi_title(canvas *c, rect r, const runset *s)
     size_t n = 0;
     parts[n++] = (fit_part){{"NTK spectrum σk/σ1", "NTK σk/σ1", "NTK", NULL},
                             4, ROLE_TITLE, ATTR_BOLD};
-    int w = canvas_text_cells(c, "NTK") + 2 + canvas_text_cells(c, "rank");
+    int w = canvas_text_cells(c, "NTK") + 2 + canvas_text_cells(c, "rank") +
+            1 + canvas_text_cells(c, tau_s);
     for (size_t i = 0; i < s->n; i++)
         w += 1 + canvas_text_cells(c, rk[i]);
     if (same)
@@ -146,7 +151,7 @@ static void multi_title(canvas *c, rect r, const runset *s)
     }
     if (capped)
         parts[n++] = (fit_part){{probes, NULL}, 5, ROLE_TITLE, 0};
-    parts[n++] = (fit_part){{tau, NULL}, 3, ROLE_MARK, 0};
+    parts[n++] = (fit_part){{tau_s, NULL}, FIT_KEEP, ROLE_MARK, 0};
     /* fit_draw's single spaces between the ranks read as one list */
     fit_draw(c, r.x, r.y, r.w - 1, parts, n, " ");
 }

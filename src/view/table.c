@@ -129,6 +129,44 @@ static size_t build(const runset *s, int wide, int long_verdict,
     return nc;
 }
 
+/* The threshold of a column, `what` (a scene field of each run, for the
+ * runs of model mname, every run if NULL), into buf: "rank σk/σ1>1e-10"
+ * when the runs share it, else each run's ("rank σk/σ1> 1:1e-10 2:1e-4").
+ * Empty when no run has the metric. */
+static void threshold(char *buf, size_t cap, const runset *s,
+                      const char *label, const char *mname,
+                      double (*what)(const run *))
+{
+    char b[16];
+    size_t first = s->n, differ = 0, len;
+    buf[0] = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        if (mname && !panel_is_model(s->r[i], mname))
+            continue;
+        if (first == s->n)
+            first = i;
+        else
+            differ |= what(s->r[i]) != what(s->r[first]);
+    }
+    if (first == s->n)
+        return;
+    if (!differ) {
+        snprintf(buf, cap, "%s%s", label,
+                 plot_fmt(what(s->r[first]), b, sizeof b));
+        return;
+    }
+    snprintf(buf, cap, "%s", label);
+    for (size_t i = 0; i < s->n && (len = strlen(buf)) < cap; i++)
+        if (!mname || panel_is_model(s->r[i], mname))
+            snprintf(buf + len, cap - len, " %c:%s",
+                     (char)runstyle_digit(i),
+                     plot_fmt(what(s->r[i]), b, sizeof b));
+}
+
+static double rank_tol_of(const run *R) { return R->sc.rank_tol; }
+static double l0_tol_of(const run *R) { return R->sc.l0_tol; }
+static double corr_of(const run *R) { return R->sc.corr; }
+
 /* Column widths in cells (0: not shown). */
 static int col_width(const canvas *c, const column *k, size_t n)
 {
@@ -214,9 +252,33 @@ void table_draw(canvas *c, const app *a, rect area)
     uint64_t t = a->ses ? a->ses->t : a->r->t;
     snprintf(title, sizeof title, "Runs at step %s",
              fit_count(t, n1, sizeof n1));
-    int bw = total + 4, bh = (int)s.n + 4;
+    /* A rank, a ‖β‖₀ or a sparsity means nothing without its threshold:
+     * a last line gives those of the columns shown. */
+    static char th[3][128];
+    const char *label[3] = {"rank σk/σ1>", "‖β‖₀ |βj|>", "sparsity c="};
+    double (*what[3])(const run *) = {rank_tol_of, l0_tol_of, corr_of};
+    const char *mname[3] = {NULL, "diagnet", "relu1d"};
+    const char *head[3] = {"rank", "‖β‖₀", "sparsity"};
+    fit_part foot[3];
+    size_t nf = 0;
+    for (int k = 0; k < 3; k++) {
+        int on = 0;
+        for (size_t j = 0; j < nc; j++)
+            on |= shown[j] && strcmp(cols[j].head, head[k]) == 0;
+        if (!on)
+            continue;
+        threshold(th[k], sizeof th[k], &s, label[k], mname[k], what[k]);
+        if (th[k][0])
+            foot[nf++] = (fit_part){{th[k], NULL}, FIT_KEEP, ROLE_DIM, 0};
+    }
+    int fw = 0;
+    for (size_t k = 0; k < nf; k++)
+        fw += (k ? 2 : 0) + canvas_text_cells(c, foot[k].v[0]);
+    int bw = total + 4, bh = (int)s.n + 4 + (nf > 0);
     if (bw < canvas_text_cells(c, title) + 4)
         bw = canvas_text_cells(c, title) + 4;
+    if (bw < fw + 4)
+        bw = fw + 4;
     if (bw > c->w)
         bw = c->w;
     if (bh > area.h)
@@ -245,4 +307,6 @@ void table_draw(canvas *c, const app *a, rect area)
             x += w[k] + GAP;
         }
     }
+    if (nf > 0 && y < box.y + box.h - 1)
+        fit_draw(c, x0, y, inner, foot, nf, "  ");
 }
