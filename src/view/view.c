@@ -108,7 +108,8 @@ static void title_bar(canvas *c, int y, const app *a)
 static void status_line(canvas *c, int y, const app *a)
 {
     const run *r = a->r;
-    char eta[64], eta_s[32], b1[24], b2[24], b3[24], rate[40], seed[32];
+    char eta[64], eta_s[32], b1[24], b2[24], b3[24], rate[40], seed[32],
+         seed_l[80];
     char theory[96], theory_s[64], dyn[48];
     double eta_now = run_eta(r), lo, hi;
     theory[0] = theory_s[0] = 0;
@@ -141,6 +142,12 @@ static void status_line(canvas *c, int y, const app *a)
         snprintf(rate, sizeof rate, "%s steps/s", b2);
     }
     snprintf(seed, sizeof seed, "seed %llu", (unsigned long long)r->sc.seed);
+    /* where the room is, which data the run is on: the data seed and,
+     * for numpy's generator, the fact that the draws are the notebooks' */
+    snprintf(seed_l, sizeof seed_l, "seed %llu, data seed %llu%s",
+             (unsigned long long)r->sc.seed,
+             (unsigned long long)r->sc.data_seed,
+             r->sc.rng == RNG_NUMPY ? " (numpy)" : "");
     /* plain digits: "step 12000/60000" is read by scripts (tests/e2e.sh)
      * as well as by people */
     char steps[64];
@@ -179,7 +186,7 @@ static void status_line(canvas *c, int y, const app *a)
          ROLE_TEXT, rv},
         {{steps, NULL}, FIT_KEEP, ROLE_TEXT, rv | ATTR_BOLD},
         {{rate[0] ? rate : NULL, NULL}, 3, ROLE_TEXT, rv},
-        {{seed, NULL}, 1, ROLE_TEXT, rv},
+        {{seed_l, seed, NULL}, 1, ROLE_TEXT, rv},
     };
     canvas_fill(c, (rect){0, y, c->w, 1}, ' ', ROLE_TEXT, rv);
     fit_draw(c, 1, y, c->w - 2, parts, sizeof parts / sizeof parts[0],
