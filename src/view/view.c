@@ -144,10 +144,14 @@ static void status_line(canvas *c, int y, const app *a)
     snprintf(seed, sizeof seed, "seed %llu", (unsigned long long)r->sc.seed);
     /* where the room is, which data the run is on: the data seed and,
      * for numpy's generator, the fact that the draws are the notebooks' */
-    snprintf(seed_l, sizeof seed_l, "seed %llu, data seed %llu%s",
-             (unsigned long long)r->sc.seed,
-             (unsigned long long)r->sc.data_seed,
-             r->sc.rng == RNG_NUMPY ? " (numpy)" : "");
+    if (r->sc.data[0]) /* the data is a file's, not a seed's */
+        snprintf(seed_l, sizeof seed_l, "seed %llu, data from a file",
+                 (unsigned long long)r->sc.seed);
+    else
+        snprintf(seed_l, sizeof seed_l, "seed %llu, data seed %llu%s",
+                 (unsigned long long)r->sc.seed,
+                 (unsigned long long)r->sc.data_seed,
+                 r->sc.rng == RNG_NUMPY ? " (numpy)" : "");
     /* plain digits: "step 12000/60000" is read by scripts (tests/e2e.sh)
      * as well as by people */
     char steps[64];
