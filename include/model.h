@@ -78,9 +78,30 @@ typedef struct model_extras {
     double l0;               /* diagnet: #{j : |u_j v_j| > l0_tol} */
     double l0_nb;            /* diagnet: the same at the notebook's
                                 METRICS_L0_TOL_NB, on the same β */
-    double feature_sparsity; /* relu1d: see metrics_feature_sparsity */
+    double feature_sparsity; /* relu1d, ts2, ts3 (first hidden layer): see
+                                metrics_feature_sparsity */
+    double feature_sparsity2;/* ts3: the same for the second hidden layer */
     double kinks;            /* relu1d: distinct kinks inside the data range */
+    double teacher_angle;    /* ts2, ts3: mean angle in degrees between each
+                                active first-layer student neuron and its
+                                nearest teacher direction (model file says
+                                what "active" means) */
 } model_extras;
+
+/* The picture of the predictor a model has; the view keeps one table from
+ * picture to panel (src/view/panel_predictor.c), so a model with an
+ * existing picture needs no view code at all. */
+typedef enum model_picture {
+    MODEL_PICTURE_THETA2 = 0, /* quad1d: θ² against θ*² */
+    MODEL_PICTURE_BETA,       /* diagnet: the bars of β = u⊙v, β* marked */
+    MODEL_PICTURE_CURVE,      /* relu1d: h(x) over the 1-D inputs, kinks */
+    MODEL_PICTURE_NEURONS,    /* ts2, ts3: first-layer student neurons as
+                                 points in a plane, teacher directions as
+                                 rays (model_ops.neurons) */
+} model_picture;
+
+/* Most neurons model_ops.neurons reports (the panel draws at most these). */
+#define MODEL_NEURONS_MAX 4096
 
 /* Tolerances the model-specific metrics use. */
 typedef struct extras_cfg {
@@ -149,6 +170,20 @@ typedef struct model_ops {
     void (*line_begin)(const model *m, const double *theta,
                        const double *dir);
     double (*line_loss)(const model *m, double s);
+    /* The predictor picture the view draws for this model. */
+    model_picture picture;
+    /* MODEL_PICTURE_NEURONS only (NULL otherwise).  The picture's plane
+     * is the input plane when dim = 2, else the plane spanned by the
+     * first two teacher directions (orthonormalized, *projected = 1).
+     * Writes student neuron j's point (its first-layer weight vector in
+     * that plane, scaled by the size of its output weights: |a_j|·w_j for
+     * a two-layer net) to xy[2j], xy[2j+1] for j < min(count, max);
+     * then the teacher's first-layer directions, unit length in the
+     * plane, to txy[2k], txy[2k+1] for k < min(tcount, tmax).  Sets
+     * *count and *tcount to the true numbers.  No allocation. */
+    void (*neurons)(const model *m, const double *theta, double *xy,
+                    size_t max, size_t *count, double *txy, size_t tmax,
+                    size_t *tcount, int *projected);
 } model_ops;
 
 struct model {

@@ -422,6 +422,8 @@ static void diagnet_extras(const model *m, const double *theta,
     out->l0_nb = (double)metrics_l0(pv->beta, d, METRICS_L0_TOL_NB);
     out->feature_sparsity = NAN;
     out->kinks = NAN;
+    out->feature_sparsity2 = NAN;
+    out->teacher_angle = NAN;
 }
 
 const double *diagnet_beta_star(const model *m)
@@ -450,4 +452,5 @@ const model_ops model_diagnet_ops = {
     .extras = diagnet_extras,
     .line_begin = diagnet_line_begin,
     .line_loss = diagnet_line_loss,
+    .picture = MODEL_PICTURE_BETA,
 };

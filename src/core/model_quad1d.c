@@ -162,6 +162,8 @@ static void quad1d_extras(const model *m, const double *theta,
     out->l0_nb = NAN;
     out->feature_sparsity = NAN;
     out->kinks = NAN;
+    out->feature_sparsity2 = NAN;
+    out->teacher_angle = NAN;
 }
 
 const model_ops model_quad1d_ops = {
@@ -180,4 +182,5 @@ const model_ops model_quad1d_ops = {
     .hvp = quad1d_hvp,
     .ntk_factor = quad1d_ntk_factor,
     .extras = quad1d_extras,
+    .picture = MODEL_PICTURE_THETA2,
 };

@@ -439,6 +439,8 @@ static void relu1d_extras(const model *m, const double *theta,
     const double *w = theta, *b = theta + nn, *a = theta + 2 * nn;
     out->l0 = NAN;
     out->l0_nb = NAN;
+    out->feature_sparsity2 = NAN;
+    out->teacher_angle = NAN;
     out->kinks = (double)metrics_kinks(w, b, a, nn, pv->lo, pv->hi,
                                        pv->scratch);
     for (size_t i = 0; i < m->n; i++)
@@ -466,4 +468,5 @@ const model_ops model_relu1d_ops = {
     .hvp = relu1d_hvp,
     .ntk_factor = relu1d_ntk_factor,
     .extras = relu1d_extras,
+    .picture = MODEL_PICTURE_CURVE,
 };
