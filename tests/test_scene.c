@@ -1004,6 +1004,19 @@ static void test_timeline_order(void **state)
     assert_int_equal(scene_finalize(&s, &e), -1);
     check_err(&e, "t.scene", 3, 4, "comes after one at step 600 (line 2)",
               NULL);
+    /* a run shortened below a step-written event (the tour with --steps
+     * 2000): the error says the run is too short, the hint how to fix it,
+     * also when the events are a comparison's shared lines */
+    load_ok(&s, "steps = 60000\nat 45000: decay\nat 100%: end \"x\"\n");
+    assert_int_equal(scene_set(&s, "steps = 2000", &e), 0);
+    assert_int_equal(scene_finalize(&s, &e), -1);
+    check_err(&e, "t.scene", 3, 4,
+              "event at 100% is step 2000, before the one at step 45000 "
+              "(line 2): the run (steps = 2000) is shorter than the timeline",
+              "give steps >= 45000");
+    final_bad("steps = 2000\nat 45000: decay\nat 100%: pause\nrun a\n"
+              "at 10: decay\n", 3, 4, "is shorter than the timeline",
+              "give steps >= 45000");
 }
 
 static void test_timeline_errors(void **state)
@@ -1365,6 +1378,15 @@ static void test_timeline_api(void **state)
     assert_true(tl.ev[3].step == UINT64_MAX);
     assert_int_equal(timeline_resolve(&tl, 4, &bad, err, sizeof err), -1);
     assert_int_equal(bad, 3);
+    /* 100% of 4 steps falls before the event at step 5: a run shorter
+     * than its timeline, said so */
+    assert_string_equal(err, "event at 100% is step 4, before the one at "
+                             "step 5 (line 3): the run (steps = 4) is "
+                             "shorter than the timeline");
+    /* two step-written events out of order: plain order */
+    tl.ev[3].is_frac = 0;
+    tl.ev[3].at = 4.0;
+    assert_int_equal(timeline_resolve(&tl, 4, &bad, err, sizeof err), -1);
     assert_string_equal(err, "event at step 4 comes after one at step 5 "
                              "(line 3); timeline events must be in step "
                              "order");

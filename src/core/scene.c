@@ -698,8 +698,11 @@ static int resolve_events(scene *s, size_t *bad, char *msg, size_t cap)
     memcpy(a.ev, s->tl.ev, nb * sizeof a.ev[0]);
     b.n = s->tl.n - nb;
     memcpy(b.ev, s->tl.ev + nb, b.n * sizeof b.ev[0]);
-    if (timeline_resolve(&a, s->steps, bad, msg, cap))
+    if (timeline_resolve(&a, s->steps, bad, msg, cap)) {
+        /* the caller reads the resolved steps of the two events */
+        memcpy(s->tl.ev, a.ev, nb * sizeof a.ev[0]);
         return -1;
+    }
     if (timeline_resolve(&b, s->steps, bad, msg, cap)) {
         *bad += nb;
         /* the caller names the event before it: keep the two in place */
@@ -927,9 +930,16 @@ int scene_finalize(scene *s, scene_err *e)
     if (resolve_events(s, &bad, msg, sizeof msg)) {
         char hint[128];
         const tl_event *ev = &s->tl.ev[bad];
-        snprintf(hint, sizeof hint,
-                 "events of the same step fire in file order; move this "
-                 "line above line %d", s->tl.ev[bad - 1].line);
+        const tl_event *prev = &s->tl.ev[bad - 1];
+        if (ev->is_frac && !prev->is_frac && prev->step > s->steps)
+            snprintf(hint, sizeof hint,
+                     "keep the scene's steps (and look earlier with --at), "
+                     "or give steps >= %llu",
+                     (unsigned long long)prev->step);
+        else
+            snprintf(hint, sizeof hint,
+                     "events of the same step fire in file order; move "
+                     "this line above line %d", prev->line);
         return event_fail(s, ev, ev->col, e, hint, msg);
     }
     return check_eta_range(s, e);

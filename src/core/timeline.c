@@ -61,11 +61,22 @@ int timeline_resolve(timeline *tl, uint64_t steps, size_t *bad, char *err,
             snprintf(where, sizeof where, "line %d", a->line);
         else
             snprintf(where, sizeof where, "from --script");
-        snprintf(err, errlen,
-                 "event at step %llu comes after one at step %llu (%s); "
-                 "timeline events must be in step order",
-                 (unsigned long long)b->step, (unsigned long long)a->step,
-                 where);
+        /* The usual way here is a run shortened (--steps, --set steps=)
+         * below an event written as a step: say that, not just "order". */
+        if (b->is_frac && !a->is_frac && a->step > steps)
+            snprintf(err, errlen,
+                     "event at %g%% is step %llu, before the one at step "
+                     "%llu (%s): the run (steps = %llu) is shorter than "
+                     "the timeline",
+                     b->at * 100.0, (unsigned long long)b->step,
+                     (unsigned long long)a->step, where,
+                     (unsigned long long)steps);
+        else
+            snprintf(err, errlen,
+                     "event at step %llu comes after one at step %llu (%s); "
+                     "timeline events must be in step order",
+                     (unsigned long long)b->step, (unsigned long long)a->step,
+                     where);
         return -1;
     }
     return 0;
