@@ -162,6 +162,9 @@ static char role_char(int role)
         [ROLE_WARN] = 'W',  [ROLE_GOOD] = 'g', [ROLE_RUN1] = '1',
         [ROLE_RUN2] = '2',  [ROLE_RUN3] = '3', [ROLE_RUN4] = '4',
         [ROLE_RUN5] = '5',  [ROLE_RUN6] = '6',
+        [ROLE_HEAT1] = 'A', [ROLE_HEAT2] = 'B', [ROLE_HEAT3] = 'C',
+        [ROLE_HEAT4] = 'D', [ROLE_HEAT5] = 'E', [ROLE_HEAT6] = 'F',
+        [ROLE_HEAT7] = 'G',
     };
     return role >= 0 && role < ROLE_COUNT ? map[role] : '?';
 }
