@@ -315,6 +315,42 @@ static void test_fig2_compare(void **st)
     fx_close(&f);
 }
 
+/* Fig. 3: three runs' paths on one loss surface (issue 11), in every
+ * tier; each run's iterate is its digit, in its colour, on the panel. */
+static void test_fig3_surface(void **st)
+{
+    (void)st;
+    fixture f;
+    fx_open(&f, "scenes/fig3-surface.scene", NULL, 3000, 2);
+    assert_non_null(f.s->surf);
+    for (size_t k = 0; k < 3; k++) {
+        char name[64];
+        snprintf(name, sizeof name, "cmp-fig3-surface-%dx%d", sizes[k][0],
+                 sizes[k][1]);
+        frame(&f, name, GLYPH_BRAILLE, sizes[k][0], sizes[k][1]);
+        snprintf(name, sizeof name, "cmp-fig3-surface-%dx%d-ascii",
+                 sizes[k][0], sizes[k][1]);
+        frame(&f, name, GLYPH_ASCII, sizes[k][0], sizes[k][1]);
+    }
+    frame(&f, "cmp-fig3-surface-100x30-block", GLYPH_BLOCK, 100, 30);
+    canvas c;
+    assert_int_equal(canvas_init(&c, 100, 30, GLYPH_BRAILLE), 0);
+    view_draw(&c, &f.a);
+    for (size_t i = 0; i < f.s->n; i++) {
+        int seen = 0;
+        for (int y = 2; y < 17 && !seen; y++)
+            for (int x = 0; x < 49 && !seen; x++) {
+                const cell *ce = &c.cells[y * c.w + x];
+                seen = ce->ch == runstyle_digit(i) &&
+                       ce->role == runstyle_role(i);
+            }
+        if (!seen)
+            fail_msg("run %zu's iterate is not on the surface", i + 1);
+    }
+    canvas_free(&c);
+    fx_close(&f);
+}
+
 static void test_prop2_compare(void **st)
 {
     (void)st;
@@ -754,6 +790,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fig2_compare),
+        cmocka_unit_test(test_fig3_surface),
         cmocka_unit_test(test_prop2_compare),
         cmocka_unit_test(test_appc_sde_diag),
         cmocka_unit_test(test_ghost),

@@ -861,7 +861,7 @@ static int check_surface(scene *s, scene_err *e)
                  "(%.2g multiply-adds, at most %.0e)",
                  g ? "grid" : "gradient-flow reference run",
                  (g ? grid : gf) / 2e9, g ? grid : gf, SURFACE_WORK_MAX);
-        return cross_fail(s, g ? F_SURFACE_GRID : F_SURFACE, e,
+        return cross_fail(s, later(s, F_SURFACE, g ? F_SURFACE_GRID : F_STEPS), e,
                           g ? "a smaller surface_grid" : "fewer steps or n",
                           msg);
     }

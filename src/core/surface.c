@@ -126,10 +126,10 @@ static int plane_fig3(surface *s, const model *m, const double *theta0,
         s->e1[d + j] = r - theta0[d + j];
     }
     double n1 = sqrt(dot(s->e1, s->e1, p));
-    /* e2: the part of |w_GF| − w₀ orthogonal to e1 (the notebook plots
-     * gradient flow's iterates as they are; they stay positive) */
+    /* e2: the part of w_GF − w₀ orthogonal to e1, as the notebook (its
+     * w_GF as it is, not |w_GF|) */
     for (size_t i = 0; i < p; i++)
-        w[i] = fabs(w[i]) - theta0[i];
+        w[i] -= theta0[i];
     if (!(n1 > 0) || !isfinite(n1)) {
         snprintf(err, errlen, "surface = fig3: w0 is w* already");
         return -1;
