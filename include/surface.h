@@ -68,7 +68,6 @@ typedef struct surface {
     double lo, hi;           /* both coordinates range over [lo, hi] */
     double clip;             /* losses above it are drawn at it */
     const char *xlabel, *ylabel; /* the coordinates' names */
-    const char *title;       /* the plane in a few words */
     /* the grid: loss[j·g + i] at a = lo + i·(hi−lo)/(g−1), b likewise
      * with j; lmin (smallest positive) and lmax its range */
     int g;

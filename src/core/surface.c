@@ -95,7 +95,6 @@ static void plane_own(surface *s, const model *m)
     s->e2[1] = s->e2[3] = 1;
     s->xlabel = "u1";
     s->ylabel = "u2";
-    s->title = "own plane u = v";
     const double *bs = diagnet_beta_star(m);
     s->star_a = bs ? sqrt(fabs(bs[0])) : NAN;
     s->star_b = bs ? sqrt(fabs(bs[1])) : NAN;
@@ -150,7 +149,6 @@ static int plane_fig3(surface *s, const model *m, const double *theta0,
     s->abs_theta = 1;
     s->xlabel = "e1 (w0 to w*)";
     s->ylabel = "e2 (to gradient flow's end)";
-    s->title = "plane w0, w*, GF";
     s->star_a = n1;
     s->star_b = 0;
     return 0;

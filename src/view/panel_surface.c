@@ -131,10 +131,18 @@ void panel_surface(canvas *c, rect r, const app *a)
     runset_from_app(&rs, a);
     fit_part parts[] = {
         {{"Loss surface", "Surface", NULL}, FIT_KEEP, ROLE_TITLE, ATTR_BOLD},
-        {{s->title, NULL}, 3, ROLE_DIM, 0},
-        {{s->abs_theta ? "runs drawn as (|u|, |v|)" : NULL, "(|u|,|v|)", NULL},
-         2, ROLE_DIM, 0},
+        /* the plane, and (fig3) that the paths are of |θ|: the latter
+         * stays longest */
+        {{NULL}, 2, ROLE_DIM, 0},
     };
+    static const char *const own[] = {"own plane u = v", "u = v", NULL};
+    static const char *const absp[] = {
+        "plane w0, w*, GF  runs drawn as (|u|, |v|)",
+        "plane w0, w*, GF  (|u|,|v|)", "w0, w*, GF  (|u|,|v|)", "(|u|,|v|)",
+        NULL};
+    const char *const *v = s->abs_theta ? absp : own;
+    for (int i = 0; v[i] && i < FIT_VARIANTS; i++)
+        parts[1].v[i] = v[i];
     int legend_row = r.h >= 7;
     rect pr = {r.x, r.y, r.w, r.h - legend_row};
     plot p;
