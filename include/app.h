@@ -32,6 +32,8 @@ typedef enum {
     ACT_HELP, ACT_QUIT,
     /* the runs of a comparison (issue 9) */
     ACT_FOCUS_NEXT, ACT_FOCUS_PREV, ACT_FORK, ACT_ALL, ACT_TABLE,
+    /* the loss surface (issue 11) */
+    ACT_SURFACE,
     ACT_COUNT
 } app_action;
 
@@ -133,6 +135,8 @@ typedef struct app {
     int prompt;            /* the `:` command line open (the run waits) */
     char line[APP_LINE_MAX]; /* what has been typed at the prompt */
     int xlog;              /* loss plot x axis: 0 linear, 1 log steps */
+    int valley;            /* the top-left panel shows the valley though
+                              the session has a loss surface (key v) */
     int quit;
     uint64_t spf;          /* steps per frame (1 when slow > 1) */
     uint64_t slow;         /* > 1: one step every `slow` frames */

@@ -37,6 +37,11 @@ typedef enum {
     /* One per run of a comparison (runstyle.h): its curves, markers and
      * name.  Single runs never use them. */
     ROLE_RUN1, ROLE_RUN2, ROLE_RUN3, ROLE_RUN4, ROLE_RUN5, ROLE_RUN6,
+    /* The loss surface's heat map, low to high (panel_surface.c): a ramp
+     * dark to bright, so the valley floor is dark and a path on it
+     * stands out. */
+    ROLE_HEAT1, ROLE_HEAT2, ROLE_HEAT3, ROLE_HEAT4, ROLE_HEAT5, ROLE_HEAT6,
+    ROLE_HEAT7,
     ROLE_COUNT
 } color_role;
 

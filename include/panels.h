@@ -11,6 +11,7 @@
 #include "panel_loss.h"
 #include "panel_predictor.h"
 #include "panel_spectrum.h"
+#include "panel_surface.h"
 #include "panel_valley.h"
 
 #endif

@@ -24,6 +24,7 @@
 #include "rng.h"
 #include "scene.h"
 #include "schedule.h"
+#include "surface.h"
 #include "verdict.h"
 
 #define RUN_TRAIL 32
@@ -181,6 +182,13 @@ typedef struct run {
     int have_metrics;
     int have_curv;         /* last.curv_step holds a curvature evaluation
                               of this trajectory (cleared by a rewind) */
+
+    /* The loss surface (surface.h): the plane the run's session built, or
+     * NULL; the run's projected path on it, one point per evaluation
+     * (run_eval_losses), allocated by run_create when the scene has a
+     * surface. */
+    const surface *surf;
+    surface_path path;
 
     size_t bytes;          /* what run_create allocated, model included
                               (nothing allocates afterwards): the memory

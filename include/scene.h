@@ -22,6 +22,7 @@
 #include "model.h"
 #include "rng.h"
 #include "schedule.h"
+#include "surface.h"
 #include "timeline.h"
 
 #define SCENE_NAME_MAX 128
@@ -63,6 +64,10 @@ typedef struct scene {
     double corr;                 /* sparsity-coefficient correlation */
     uint32_t band_window;        /* evaluations in the loss band window */
     double band_lo, band_hi;     /* band quantiles, 0 ≤ lo < hi ≤ 1 */
+    /* the loss-surface panel (surface.h): its plane, range, clip, grid */
+    surf_kind surface;
+    double surface_lo, surface_hi, surface_clip;
+    int surface_grid;
 
     /* Events at given steps (`at STEP: ...` lines), in step order. */
     timeline tl;

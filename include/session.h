@@ -100,6 +100,12 @@ typedef struct session {
     size_t order[SESSION_MAX_RUNS]; /* stepping order: companions first */
     size_t nlog, log_dropped;
     session_log_entry log[SESSION_LOG_CAP];
+    /* The loss surface every run's path is drawn on (surface.h), built
+     * once from run 0 (its scene's `surface`, its data, its θ at step 0)
+     * when the session is created — a restart keeps the data and the
+     * initialization, so the plane with it; NULL when the scene has
+     * none.  Every run points at it (run.surf). */
+    surface *surf;
 } session;
 
 /* A timeline event that is due, and whom it is for. */

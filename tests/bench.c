@@ -255,6 +255,38 @@ static double frame_multi_ms(const char *path, uint64_t steps)
     return ms;
 }
 
+/* The loss surface of the comparison at path (issue 11): the plane's
+ * cost when the session is built (for fig3 the gradient-flow reference
+ * run, then the grid), best of 3; ms each into *ref, *grid. */
+static double surface_ms(const char *path, double *ref, double *grid)
+{
+    static comparison cmp;
+    scene_err e;
+    char err[256];
+    if (comparison_load_file(&cmp, path, &e) != 0 ||
+        comparison_finalize(&cmp, &e) != 0) {
+        fprintf(stderr, "bench: %s: %s\n", path, e.msg);
+        exit(1);
+    }
+    double best = 1e30;
+    for (int rep = 0; rep < 3; rep++) {
+        double t0 = now();
+        session *s = session_create(&cmp, NULL, err, sizeof err);
+        double dt = (now() - t0) * 1e3;
+        if (!s || !s->surf) {
+            fprintf(stderr, "bench: %s\n", s ? "no surface" : err);
+            exit(1);
+        }
+        if (dt < best) {
+            best = dt;
+            *ref = s->surf->gf_ms;
+            *grid = s->surf->grid_ms;
+        }
+        session_destroy(s);
+    }
+    return best;
+}
+
 /* The interactive loop without a terminal: every frame steps spf steps
  * (losses at the scene's cadence, the spectrum at most every 100 ms) and
  * draws a 200×60 frame; paced at 30 fps.  Returns steps per second over
@@ -591,6 +623,20 @@ int main(void)
     printf("  %-44s %8.3f ms         (target <= 2)\n",
            "200x60 frame, 4 diagnet runs overlaid",
            frame_multi_ms("scenes/fig2-compare.scene", 20000));
+    {
+        double ref, grid, all = surface_ms("scenes/fig3-surface.scene", &ref,
+                                           &grid);
+        printf("  %-44s %8.1f ms  (reference run %.1f, 96x96 grid %.1f)\n",
+               "fig3 surface: plane + grid, at scene start", all, ref, grid);
+        all = surface_ms("scenes/fig7-valley2d.scene", &ref, &grid);
+        printf("  %-44s %8.2f ms\n", "fig7 surface (own plane): grid", grid);
+    }
+    printf("  %-44s %8.3f ms         (target <= 2, no recompute)\n",
+           "200x60 frame, fig3 surface, 3 runs' paths",
+           frame_multi_ms("scenes/fig3-surface.scene", 10001));
+    printf("  %-44s %8.3f ms         (target <= 2, no recompute)\n",
+           "full 200x60 frame, fig7 surface",
+           frame_ms("scenes/fig7-valley2d.scene", 20000));
     double fps = 0.0;
     uint64_t spf = 0;
     double sps = steps_while_drawing(&fps, &spf);

@@ -162,6 +162,9 @@ static char role_char(int role)
         [ROLE_WARN] = 'W',  [ROLE_GOOD] = 'g', [ROLE_RUN1] = '1',
         [ROLE_RUN2] = '2',  [ROLE_RUN3] = '3', [ROLE_RUN4] = '4',
         [ROLE_RUN5] = '5',  [ROLE_RUN6] = '6',
+        [ROLE_HEAT1] = 'A', [ROLE_HEAT2] = 'B', [ROLE_HEAT3] = 'C',
+        [ROLE_HEAT4] = 'D', [ROLE_HEAT5] = 'E', [ROLE_HEAT6] = 'F',
+        [ROLE_HEAT7] = 'G',
     };
     return role >= 0 && role < ROLE_COUNT ? map[role] : '?';
 }
@@ -309,6 +312,42 @@ static void test_fig2_compare(void **st)
     fixture f;
     fx_open(&f, "scenes/fig2-compare.scene", NULL, 0, 3);
     frames_of(&f, "fig2-compare");
+    fx_close(&f);
+}
+
+/* Fig. 3: three runs' paths on one loss surface (issue 11), in every
+ * tier; each run's iterate is its digit, in its colour, on the panel. */
+static void test_fig3_surface(void **st)
+{
+    (void)st;
+    fixture f;
+    fx_open(&f, "scenes/fig3-surface.scene", NULL, 3000, 2);
+    assert_non_null(f.s->surf);
+    for (size_t k = 0; k < 3; k++) {
+        char name[64];
+        snprintf(name, sizeof name, "cmp-fig3-surface-%dx%d", sizes[k][0],
+                 sizes[k][1]);
+        frame(&f, name, GLYPH_BRAILLE, sizes[k][0], sizes[k][1]);
+        snprintf(name, sizeof name, "cmp-fig3-surface-%dx%d-ascii",
+                 sizes[k][0], sizes[k][1]);
+        frame(&f, name, GLYPH_ASCII, sizes[k][0], sizes[k][1]);
+    }
+    frame(&f, "cmp-fig3-surface-100x30-block", GLYPH_BLOCK, 100, 30);
+    canvas c;
+    assert_int_equal(canvas_init(&c, 100, 30, GLYPH_BRAILLE), 0);
+    view_draw(&c, &f.a);
+    for (size_t i = 0; i < f.s->n; i++) {
+        int seen = 0;
+        for (int y = 2; y < 17 && !seen; y++)
+            for (int x = 0; x < 49 && !seen; x++) {
+                const cell *ce = &c.cells[y * c.w + x];
+                seen = ce->ch == runstyle_digit(i) &&
+                       ce->role == runstyle_role(i);
+            }
+        if (!seen)
+            fail_msg("run %zu's iterate is not on the surface", i + 1);
+    }
+    canvas_free(&c);
     fx_close(&f);
 }
 
@@ -751,6 +790,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fig2_compare),
+        cmocka_unit_test(test_fig3_surface),
         cmocka_unit_test(test_prop2_compare),
         cmocka_unit_test(test_appc_sde_diag),
         cmocka_unit_test(test_ghost),

@@ -146,6 +146,83 @@ static void test_relu_tiers(void **st)
           GLYPH_ASCII, NULL);
 }
 
+/* The loss surface (issue 11) in every tier, at 80x24 and 100x30, the
+ * valley back on v, and its colours (one letter per role of the panel:
+ * A..G the heat ramp, digits the runs). */
+static void show_valley(app *a)
+{
+    app_act(a, ACT_SURFACE);
+}
+
+static char *surface_roles(const char *scn, uint64_t steps)
+{
+    app a;
+    open_app(&a, scn, NULL, steps);
+    canvas c;
+    assert_int_equal(canvas_init(&c, 100, 30, GLYPH_BRAILLE), 0);
+    view_draw(&c, &a);
+    char *buf = malloc(51 * 16 + 1);
+    assert_non_null(buf);
+    size_t k = 0;
+    for (int y = 1; y < 17; y++) { /* the panel's rows */
+        for (int x = 0; x < 50; x++) {
+            int r = c.cells[y * c.w + x].role;
+            buf[k++] = r >= ROLE_HEAT1 && r <= ROLE_HEAT7 ? (char)('A' + r - ROLE_HEAT1)
+                       : r >= ROLE_RUN1 && r <= ROLE_RUN6 ? (char)('1' + r - ROLE_RUN1)
+                       : r == ROLE_TEXT ? ' ' : r == ROLE_DIM ? '.'
+                       : r == ROLE_ITERATE ? 'i' : r == ROLE_TRAIN ? 'r'
+                       : r == ROLE_TEST ? 'e' : r == ROLE_TITLE ? 'T' : '?';
+        }
+        buf[k++] = '\n';
+    }
+    buf[k] = 0;
+    canvas_free(&c);
+    app_close(&a);
+    return buf;
+}
+
+static void test_surface_tiers(void **st)
+{
+    (void)st;
+    static const struct {
+        const char *name, *scn;
+        uint64_t steps;
+    } sc[] = {{"fig7", "scenes/fig7-valley2d.scene", 4000},
+              {"fig3", "scenes/fig3-surface.scene", 1500}};
+    static const struct {
+        const char *name;
+        glyph_tier t;
+    } tiers[] = {{"braille", GLYPH_BRAILLE}, {"block", GLYPH_BLOCK},
+                 {"ascii", GLYPH_ASCII}};
+    char name[64];
+    for (size_t i = 0; i < 2; i++) {
+        for (size_t k = 0; k < 3; k++) {
+            snprintf(name, sizeof name, "surface-%s-%s", sc[i].name,
+                     tiers[k].name);
+            frame(name, sc[i].scn, NULL, sc[i].steps, tiers[k].t, NULL);
+            snprintf(name, sizeof name, "surface-%s-%s-80x24", sc[i].name,
+                     tiers[k].name);
+            char *t = render(sc[i].scn, NULL, sc[i].steps, tiers[k].t, 80,
+                             24, NULL);
+            assert_non_null(strstr(t, "Loss surface"));
+            check_golden(name, t);
+            free(t);
+        }
+        char *t = render(sc[i].scn, NULL, sc[i].steps, GLYPH_BRAILLE, 100,
+                         30, show_valley);
+        assert_null(strstr(t, "Loss surface"));
+        snprintf(name, sizeof name, "surface-%s-valley", sc[i].name);
+        check_golden(name, t);
+        free(t);
+        t = surface_roles(sc[i].scn, sc[i].steps);
+        assert_non_null(strchr(t, 'A'));  /* the ramp's low end */
+        assert_non_null(strchr(t, 'G'));  /* and its high end */
+        snprintf(name, sizeof name, "surface-%s-roles", sc[i].name);
+        check_golden(name, t);
+        free(t);
+    }
+}
+
 static void open_help(app *a)
 {
     a->help = 1;
@@ -732,6 +809,7 @@ int main(void)
         cmocka_unit_test(test_quad_tiers),
         cmocka_unit_test(test_diag_tiers),
         cmocka_unit_test(test_relu_tiers),
+        cmocka_unit_test(test_surface_tiers),
         cmocka_unit_test(test_overlays),
         cmocka_unit_test(test_help_lists_every_key),
         cmocka_unit_test(test_extreme_sizes),

@@ -48,6 +48,7 @@ const app_key app_keys[] = {
     {'*', {0}, ACT_ALL, "*", "next η/d/w/o/b/B/u: all runs", NULL},
     {'c', {0}, ACT_TABLE, "c", "comparison table", NULL},
     {'l', {0}, ACT_XAXIS, "l", "linear / log step axis", NULL},
+    {'v', {0}, ACT_SURFACE, "v", "valley / loss surface panel", NULL},
     {'e', {0}, ACT_EXPORT, "e", "export the history as CSV", NULL},
     {':', {0}, ACT_PROMPT, ":", "type a command (below)", NULL},
     {'?', {APP_KEY_F1}, ACT_HELP, "?", "this help", "help"},
@@ -702,6 +703,15 @@ void app_act(app *a, app_action act)
         if (app_restart(a, 1, "reseed") == 0)
             app_message(a, "new seed %llu",
                         (unsigned long long)a->base.seed);
+        break;
+    case ACT_SURFACE:
+        if (!a->ses || !a->ses->surf) {
+            app_message(a, "no loss surface in this scene (surface = own "
+                        "or fig3, see sgdscope-scene(5))");
+            break;
+        }
+        a->valley = !a->valley;
+        app_message(a, "%s", a->valley ? "valley panel" : "loss surface");
         break;
     case ACT_XAXIS:
         a->xlog = !a->xlog;

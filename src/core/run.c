@@ -112,6 +112,7 @@ static size_t run_bytes(const run *r)
     size_t n = r->m.n ? r->m.n : 1, dim = r->m.dim ? r->m.dim : 1;
     b += d * (3 * p + 3 * n + dim + DYN_USED_MAX * dim);
     b += 7 * r->h_train.cap * sizeof(hist_bucket);
+    b += r->path.cap * (2 * d + sizeof(uint64_t));
     return b;
 }
 
@@ -197,7 +198,9 @@ run *run_create(const scene *sc, char *err, size_t errlen)
         history_init(&r->h_rank, HIST_CAP) != 0 ||
         history_init(&r->h_extra, HIST_CAP) != 0 ||
         history_init(&r->h_sharp, HIST_CAP) != 0 ||
-        history_init(&r->h_verdict, HIST_CAP) != 0) {
+        history_init(&r->h_verdict, HIST_CAP) != 0 ||
+        (sc->surface != SURF_NONE &&
+         surface_path_init(&r->path, SURFACE_PATH_CAP, sc->every) != 0)) {
         snprintf(err, errlen, "out of memory");
         goto fail_quiet;
     }
@@ -254,6 +257,7 @@ void run_destroy(run *r)
     history_free(&r->h_extra);
     history_free(&r->h_sharp);
     history_free(&r->h_verdict);
+    surface_path_free(&r->path);
     free(r->theta);
     free(r->ck_theta);
     free(r->trail);
@@ -830,6 +834,11 @@ int run_eval_losses(run *r)
     }
     mt->theta = p == 1 ? r->theta[0] : NAN;
     r->have_metrics = 1;
+    if (r->surf) {
+        double a, b;
+        surface_project(r->surf, r->theta, &a, &b);
+        surface_path_push(&r->path, r->t, a, b);
+    }
     if (!feed) {
         /* band, trend and verdict as of fed_t; a frozen run says so */
         if (r->diverged)

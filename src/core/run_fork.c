@@ -88,6 +88,11 @@ run *run_clone(const run *src, char *err, size_t errlen)
             return NULL;
         }
 
+    /* the path on the loss surface, on the same plane */
+    r->surf = src->surf;
+    if (src->path.cap)
+        surface_path_copy(&r->path, &src->path);
+
     /* the same companion, read; a session decides who writes a tap */
     r->tap_in = src->tap_in;
     r->tap_cap = src->tap_cap;

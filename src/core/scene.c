@@ -26,6 +26,7 @@ enum {
     F_A, F_B, F_THETA_STAR, F_THETA0, F_N, F_D, F_R, F_N_TEST, F_INIT_U,
     F_INIT_V, F_M, F_INIT_W, F_INIT_B, F_INIT_A, F_POINTS,
     F_DATA, F_TEST_DATA,
+    F_SURFACE, F_SURFACE_LO, F_SURFACE_HI, F_SURFACE_CLIP, F_SURFACE_GRID,
     F_COUNT
 };
 
@@ -138,6 +139,17 @@ static const scene_field scene_fields[F_COUNT] = {
                 "diagnet, relu1d: training points from a CSV file x1..xd,y"},
     [F_TEST_DATA] = {"test_data", ST_PATH, M(test_data), ANY, "none",
                      "diagnet: test points from a CSV file x1..xd,y"},
+    [F_SURFACE] = {"surface", ST_SURFACE, NOMEM, ANY, "none",
+                   "loss-surface plane: none, own (2-D models) or fig3"},
+    [F_SURFACE_LO] = {"surface_lo", ST_DOUBLE, M(surface_lo), ANY, "-0.5",
+                      "surface: both plane coordinates start here"},
+    [F_SURFACE_HI] = {"surface_hi", ST_DOUBLE, M(surface_hi), ANY, "2.3",
+                      "surface: both plane coordinates end here"},
+    [F_SURFACE_CLIP] = {"surface_clip", ST_DOUBLE, M(surface_clip), GT0,
+                        "100", "surface: losses above this are drawn at it"},
+    [F_SURFACE_GRID] = {"surface_grid", ST_INT, M(surface_grid),
+                        BETWEEN(SURFACE_GRID_MIN, SURFACE_GRID_MAX), "96",
+                        "surface: grid points per coordinate"},
 };
 
 /* Defaults that depend on the model, applied by scene_finalize to fields
@@ -191,7 +203,7 @@ int scene_field_info_at(size_t i, scene_field_info *out)
         [ST_DYN] = "dynamics", [ST_RNG] = "rng", [ST_STRING] = "string",
         [ST_DECAYS] = "decays", [ST_WARMUP] = "warmup",
         [ST_EXPWARM] = "expwarmup", [ST_POINTS] = "points",
-        [ST_PATH] = "file",
+        [ST_PATH] = "file", [ST_SURFACE] = "surface",
     };
     if (i >= F_COUNT)
         return -1;
@@ -825,6 +837,40 @@ static int check_eta_range(const scene *s, scene_err *e)
     return rc;
 }
 
+/* The loss surface's checks: a plane the model has, a range, and a cost
+ * (surface.h SURFACE_WORK_MAX) said in numbers. */
+static int check_surface(scene *s, scene_err *e)
+{
+    char msg[256];
+    const model_params *mp = &s->mp;
+    if (s->surface == SURF_NONE)
+        return 0;
+    if (surface_refusal(s->surface, s->model, mp->d, mp->init_u, mp->init_v,
+                        !s->data[0], msg, sizeof msg))
+        return cross_fail(s, F_SURFACE, e, "surface = none turns it off",
+                          msg);
+    if (!(s->surface_lo < s->surface_hi)) {
+        snprintf(msg, sizeof msg, "surface_lo (%g) must be less than "
+                 "surface_hi (%g)", s->surface_lo, s->surface_hi);
+        return cross_fail(s, later(s, F_SURFACE_LO, F_SURFACE_HI), e,
+                          "the notebook's range is -0.5 to 2.3", msg);
+    }
+    double np = (double)train_size(s) * (double)(2 * mp->d);
+    double grid = (double)s->surface_grid * s->surface_grid * np;
+    double gf = s->surface == SURF_FIG3 ? 4.0 * (double)s->steps * np : 0;
+    if (grid > SURFACE_WORK_MAX || gf > SURFACE_WORK_MAX) {
+        int g = grid > SURFACE_WORK_MAX;
+        snprintf(msg, sizeof msg, "the surface's %s would take about %.0f s "
+                 "(%.2g multiply-adds, at most %.0e)",
+                 g ? "grid" : "gradient-flow reference run",
+                 (g ? grid : gf) / 2e9, g ? grid : gf, SURFACE_WORK_MAX);
+        return cross_fail(s, later(s, F_SURFACE, g ? F_SURFACE_GRID : F_STEPS), e,
+                          g ? "a smaller surface_grid" : "fewer steps or n",
+                          msg);
+    }
+    return 0;
+}
+
 int scene_finalize(scene *s, scene_err *e)
 {
     char msg[256];
@@ -925,6 +971,8 @@ int scene_finalize(scene *s, scene_err *e)
                           "warmup and expwarmup cannot both be on");
     if (s->sched.has_exp && s->sched.exp_epoch == 0)
         s->sched.exp_epoch = train_size(s);
+    if (check_surface(s, e))
+        return -1;
     /* Events past `steps` are fine: the interactive run goes on. */
     size_t bad;
     if (resolve_events(s, &bad, msg, sizeof msg)) {

@@ -230,6 +230,11 @@ static const char *rng_name_at(size_t i)
     return i <= RNG_NUMPY ? rng_kind_name((rng_kind)i) : NULL;
 }
 
+static const char *surface_name_at(size_t i)
+{
+    return surface_kind_name((surf_kind)i);
+}
+
 void scene_name_hint(const char *v, const char *(*at)(size_t), char *h,
                      size_t len)
 {
@@ -265,6 +270,16 @@ static int parse_name(scene *s, const scene_field *f, const char *v,
         scene_name_hint(v, rng_name_at, h, sizeof h);
         return scene_fail(e, p->file, p->line, p->col, h,
                           "unknown rng '%.*s'", SCENE_QUOTE(v));
+    }
+    if (f->type == ST_SURFACE) {
+        int sk = surface_kind_parse(v);
+        if (sk >= 0) {
+            s->surface = (surf_kind)sk;
+            return 0;
+        }
+        scene_name_hint(v, surface_name_at, h, sizeof h);
+        return scene_fail(e, p->file, p->line, p->col, h,
+                          "unknown surface '%.*s'", SCENE_QUOTE(v));
     }
     int k = dyn_parse(v);
     if (k >= 0) {
@@ -609,7 +624,7 @@ int scene_value_parse(scene *s, const scene_field *f, const char *v,
     case ST_INT: case ST_U32: case ST_U64: case ST_SIZE:
         return parse_int(s, f, v, p, e);
     case ST_DOUBLE: return parse_dbl(s, f, v, p, e);
-    case ST_MODEL: case ST_DYN: case ST_RNG:
+    case ST_MODEL: case ST_DYN: case ST_RNG: case ST_SURFACE:
         return parse_name(s, f, v, p, e);
     case ST_STRING: return parse_string(s, f, v, p, e);
     case ST_DECAYS: return parse_decays(s, v, p, e);

@@ -28,8 +28,9 @@ typedef enum {
     ST_WARMUP,  /* F:K:Q | none */
     ST_EXPWARM, /* FACTOR:MAX[:EPOCH] | none */
     ST_POINTS,  /* x:y ... | none */
-    ST_PATH     /* a file name | none: relative to the scene file's
+    ST_PATH,    /* a file name | none: relative to the scene file's
                    directory, or to the working directory from --set */
+    ST_SURFACE  /* a plane for the loss surface: none | own | fig3 */
 } scene_type;
 
 /* Range flags: which bounds apply and whether they are strict. */

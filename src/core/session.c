@@ -95,6 +95,46 @@ static int build_runs(const comparison *c, session_slot *slot, char *err,
     return 0;
 }
 
+/* Points every run at the session's surface and starts its path at its
+ * current iterate. */
+static void attach_surface(session *s)
+{
+    for (size_t i = 0; s->surf && i < s->n; i++) {
+        run *r = s->run[i].r;
+        if (!r->path.cap)
+            continue;
+        double a, b;
+        r->surf = s->surf;
+        surface_path_clear(&r->path);
+        surface_project(s->surf, r->theta, &a, &b);
+        surface_path_push(&r->path, r->t, a, b);
+    }
+}
+
+/* Builds the surface of run 0's scene, if it names one.  Returns 0, or
+ * −1 with err. */
+static int build_surface(session *s, char *err, size_t errlen)
+{
+    const run *r0 = s->run[0].r;
+    const scene *sc = &r0->sc;
+    if (sc->surface == SURF_NONE)
+        return 0;
+    s->surf = calloc(1, sizeof *s->surf);
+    if (!s->surf) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (surface_create(s->surf, sc->surface, &r0->m, r0->theta,
+                       sc->surface_lo, sc->surface_hi, sc->surface_clip,
+                       sc->surface_grid, sc->steps, err, errlen)) {
+        free(s->surf);
+        s->surf = NULL;
+        return -1;
+    }
+    attach_surface(s);
+    return 0;
+}
+
 static void free_slots(session *s)
 {
     for (size_t i = 0; i < s->n; i++) {
@@ -131,6 +171,10 @@ session *session_create(const comparison *c, session_key_fn key, char *err,
         session_destroy(s);
         return NULL;
     }
+    if (build_surface(s, err, errlen)) {
+        session_destroy(s);
+        return NULL;
+    }
     return s;
 }
 
@@ -139,6 +183,9 @@ void session_destroy(session *s)
     if (!s)
         return;
     free_slots(s);
+    if (s->surf)
+        surface_free(s->surf);
+    free(s->surf);
     free(s->c);
     free(s);
 }
@@ -489,6 +536,7 @@ int session_restart(session *s, uint64_t seed_add, int keep_place,
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    attach_surface(s);
     log_add(s, SESSION_LOG_RESTART, -1, (int)seed_add);
     return 0;
 }

@@ -53,6 +53,13 @@ const role_colour canvas_palette[ROLE_COUNT] = {
     [ROLE_RUN4] = {114, 2, 0},
     [ROLE_RUN5] = {111, 4, 0},
     [ROLE_RUN6] = {203, 1, 0},
+    [ROLE_HEAT1] = {23, 4, ATTR_DIM},
+    [ROLE_HEAT2] = {24, 4, 0},
+    [ROLE_HEAT3] = {30, 6, 0},
+    [ROLE_HEAT4] = {66, 6, 0},
+    [ROLE_HEAT5] = {101, 2, 0},
+    [ROLE_HEAT6] = {137, 3, 0},
+    [ROLE_HEAT7] = {173, 3, ATTR_BOLD},
 };
 
 /* Braille bits indexed by [row][col] inside a cell. */

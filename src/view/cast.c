@@ -41,6 +41,9 @@ static const unsigned role_style[ROLE_COUNT] = {
     [ROLE_RUN4] = 32,
     [ROLE_RUN5] = 34,
     [ROLE_RUN6] = 31,
+    [ROLE_HEAT1] = 34 | S_DIM, [ROLE_HEAT2] = 34, [ROLE_HEAT3] = 36,
+    [ROLE_HEAT4] = 36, [ROLE_HEAT5] = 32, [ROLE_HEAT6] = 33,
+    [ROLE_HEAT7] = 33 | S_BOLD,
 };
 
 /* The longest SGR we emit, "\x1b[0;1;2;7;31m", is 13 bytes; a glyph is at

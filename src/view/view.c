@@ -298,7 +298,10 @@ void view_draw(canvas *c, const app *a)
     title_bar(c, 0, a);
     if (multi)
         legend_draw(c, 1, a);
-    panel_valley(c, (rect){0, top, lw - 1, th}, a);
+    if (panel_surface_shown(a)) /* the valley's slot; v toggles */
+        panel_surface(c, (rect){0, top, lw - 1, th}, a);
+    else
+        panel_valley(c, (rect){0, top, lw - 1, th}, a);
     panel_predictor(c, (rect){0, top + th, lw - 1, bh}, a);
     panel_loss(c, (rect){lw, top, rw, lth}, a);
     panel_spectrum(c, (rect){lw, top + lth, rw, lbh}, a);
