@@ -24,6 +24,8 @@ static const pic_entry pictures[] = {
                             pic_beta_compare},
     [MODEL_PICTURE_CURVE] = {MODEL_PICTURE_CURVE, pic_curve_draw,
                              pic_curve_compare},
+    [MODEL_PICTURE_NEURONS] = {MODEL_PICTURE_NEURONS, pic_neurons_draw,
+                               pic_neurons_compare},
 };
 
 /* The table's line for R's model; NULL for a picture it lacks (a model
