@@ -79,7 +79,7 @@ static double neurons_scale(double reach)
 }
 
 /* A frame of half-extent S centred in area, one unit as long across as
- * up (cells twice as tall as wide), a dot of margin at the edges. */
+ * up (cells twice as tall as wide), half a dot of margin at the edges. */
 static frame frame_fit(const canvas *c, rect area, double S)
 {
     frame f = {area, 0, 0, 0, 0};
@@ -304,7 +304,7 @@ int pic_neurons_compare(canvas *c, rect r, const runset *s)
     int projected = 0;
     neurons_at(F, F->theta, cur, NULL, &projected);
 
-    char sl[32], ss[32], val[RUNSTYLE_MAX][32], one[48];
+    char sl[32], ss[32], val[RUNSTYLE_MAX][32], one[48], one_s[48];
     scale_text(c, S, sl, ss, sizeof sl);
     for (size_t i = 0; i < s->n; i++) {
         double a = s->r[i]->last.ex.teacher_angle;
@@ -336,7 +336,8 @@ int pic_neurons_compare(canvas *c, rect r, const runset *s)
     if (!pic_all_values(c, s, "angle", val, r.w - 1 - used, parts, &np)) {
         /* kept: the name shortens for it ("angle of 2:8°") */
         snprintf(one, sizeof one, "angle of %s", val[s->focus]);
-        parts[np++] = (fit_part){{one, val[s->focus], NULL}, FIT_KEEP,
+        snprintf(one_s, sizeof one_s, "angle %s", val[s->focus]);
+        parts[np++] = (fit_part){{one, one_s, NULL}, FIT_KEEP,
                                  runstyle_role(s->focus), ATTR_BOLD};
     }
     parts[np++] = (fit_part){{ascii ? "-- teacher" : "── teacher", NULL}, 3,
