@@ -415,6 +415,161 @@ static void test_ts2_extras_neurons(void **state)
     model_destroy(&m);
 }
 
+/* ---- ts3 ---------------------------------------------------------------- */
+
+static void test_ts3_data(void **state)
+{
+    model_params p = ts_params(3);
+    model m;
+    create_ok(&m, &model_ts3_ops, &p, 4);
+    assert_int_equal(m.p, 181);
+    assert_int_equal(m.n, 50);
+    assert_int_equal(m.dim, 5);
+    assert_int_equal(m.n_probe, 181);
+    assert_true(m.loss_coef == 1.0);
+    check_sphere(m.x, m.n, 5);
+    check_sphere(m.xt, m.n_test, 5);
+    check_sphere(m.probe, m.n_probe, 5);
+    size_t k = 0;
+    const double *T = ts3_teacher_params(&m, &k);
+    assert_non_null(T);
+    assert_int_equal(k, 2);
+    /* the labels are the teacher's outputs, recomputed here by hand:
+     * layout W1 (2×5), b1 (2), W2 (2×2), b2 (2), a (2), c */
+    const double *W1 = T, *b1 = T + 10, *W2 = T + 12, *b2 = T + 16,
+                 *a = T + 18, *c = T + 20;
+    for (size_t i = 0; i < m.n; i++) {
+        double h1[2], y = c[0];
+        for (size_t j = 0; j < 2; j++) {
+            double z = b1[j];
+            for (size_t q = 0; q < 5; q++)
+                z += W1[j * 5 + q] * m.x[i * 5 + q];
+            h1[j] = z > 0 ? z : 0;
+        }
+        for (size_t l = 0; l < 2; l++) {
+            double z = b2[l] + W2[l * 2] * h1[0] + W2[l * 2 + 1] * h1[1];
+            y += a[l] * (z > 0 ? z : 0);
+        }
+        assert_close(m.y[i], y, 1e-12);
+    }
+    /* biases: PyTorch's default U(±1/√fan_in) */
+    for (size_t j = 0; j < 2; j++) {
+        assert_true(fabs(b1[j]) <= 1 / sqrt(5.0));
+        assert_true(fabs(b2[j]) <= 1 / sqrt(2.0));
+    }
+    assert_true(fabs(c[0]) <= 1 / sqrt(2.0));
+    /* the student's init: weights 0.8·N(0,1), biases in their bounds */
+    double th[181];
+    rng g;
+    rng_seed(&g, 1, 7);
+    m.ops->init_theta(&m, th, &g);
+    for (size_t j = 0; j < 10; j++) {
+        assert_true(fabs(th[50 + j]) <= 1 / sqrt(5.0));
+        assert_true(fabs(th[160 + j]) <= 1 / sqrt(10.0));
+    }
+    double ss = 0;
+    for (size_t q = 0; q < 50; q++)
+        ss += th[q] * th[q];
+    assert_true(sqrt(ss / 50) > 0.4 && sqrt(ss / 50) < 1.3);
+    model_destroy(&m);
+}
+
+static void test_ts3_derivatives(void **state)
+{
+    model_params p = ts_params(3);
+    model m;
+    create_ok(&m, &model_ts3_ops, &p, 5);
+    check_derivatives(&m, 21);
+    rng g;
+    rng_seed(&g, 2, 3);
+    double th[MAXP];
+    random_theta(&m, &g, th);
+    check_ntk(&m, th);
+    model_destroy(&m);
+    /* a narrower net with a different teacher width */
+    p.d = 3;
+    p.m = 4;
+    p.teacher = 3;
+    p.n = 12;
+    create_ok(&m, &model_ts3_ops, &p, 6);
+    assert_int_equal(m.p, 4 * 3 + 16 + 12 + 1);
+    check_derivatives(&m, 22);
+    model_destroy(&m);
+}
+
+/* ts3's angle and picture: a student whose first layer holds the
+ * teacher's two rows (0°), a row orthogonal to the teacher plane (90°),
+ * and neurons whose output column is tiny (not active). */
+static void test_ts3_extras_neurons(void **state)
+{
+    model_params p = ts_params(3);
+    p.m = 4;
+    model m;
+    create_ok(&m, &model_ts3_ops, &p, 8);
+    size_t k = 0;
+    const double *T = ts3_teacher_params(&m, &k);
+    assert_int_equal(k, 2);
+    double th[4 * 5 + 16 + 12 + 1];
+    memset(th, 0, sizeof th);
+    double *W1 = th, *b1 = th + 20, *W2 = th + 24;
+    double e1[5], e2[5];
+    teacher_plane(T, 2, 5, e1, e2);
+    /* n = e3 orthogonal to both: Gram–Schmidt a coordinate axis */
+    double nrm[5] = {0, 0, 1, 0, 0}, s1 = 0, s2 = 0, nn = 0;
+    for (int i = 0; i < 5; i++)
+        s1 += nrm[i] * e1[i], s2 += nrm[i] * e2[i];
+    for (int i = 0; i < 5; i++)
+        nrm[i] -= s1 * e1[i] + s2 * e2[i], nn += nrm[i] * nrm[i];
+    for (int i = 0; i < 5; i++)
+        nrm[i] /= sqrt(nn);
+    for (int i = 0; i < 5; i++) {
+        W1[i] = 3 * T[i];          /* neuron 0 on teacher row 0 */
+        W1[5 + i] = 0.5 * T[5 + i]; /* neuron 1 on teacher row 1 */
+        W1[10 + i] = nrm[i];        /* neuron 2 at 90° from both */
+        W1[15 + i] = e1[i] + e2[i]; /* neuron 3: tiny output column */
+    }
+    for (int j = 0; j < 4; j++)
+        b1[j] = 2.0; /* every neuron live on every input */
+    /* W2 columns: ‖col 0‖ = 1, ‖col 1‖ = 2, ‖col 2‖ = 1, ‖col 3‖ = 0.01 */
+    W2[0 * 4 + 0] = 1.0;
+    W2[1 * 4 + 1] = 2.0;
+    W2[2 * 4 + 2] = 1.0;
+    W2[3 * 4 + 3] = 0.01;
+    model_extras ex;
+    extras_cfg c = {1e-6, 0.99};
+    m.ops->extras(&m, th, &c, &ex);
+    /* sizes 3·1, ‖t1‖/2·2, 1, tiny: the first three are active */
+    assert_close(ex.teacher_angle, 30.0, 1e-9);
+    assert_true(ex.feature_sparsity > 0 && ex.feature_sparsity <= 1);
+    assert_true(ex.feature_sparsity2 >= 0 && ex.feature_sparsity2 <= 1);
+    assert_true(isnan(ex.kinks) && isnan(ex.l0));
+    /* the picture: projected onto the teacher plane */
+    double xy[8], txy[4];
+    size_t cnt = 0, tc = 0;
+    int proj = 0;
+    m.ops->neurons(&m, th, xy, 4, &cnt, txy, 2, &tc, &proj);
+    assert_int_equal(cnt, 4);
+    assert_int_equal(tc, 2);
+    assert_int_equal(proj, 1);
+    /* neuron 2 is orthogonal to the plane: the origin */
+    assert_close(xy[4], 0.0, 1e-12);
+    assert_close(xy[5], 0.0, 1e-12);
+    /* neuron 0 is 1·3·t0, in the plane: its length is 3‖t0‖ and it
+     * points along teacher ray 0, which is unit and on the first axis */
+    double n0 = 0;
+    for (int i = 0; i < 5; i++)
+        n0 += T[i] * T[i];
+    assert_close(hypot(xy[0], xy[1]), 3 * sqrt(n0), 1e-12);
+    assert_close(txy[0], 1.0, 1e-12);
+    assert_close(txy[1], 0.0, 1e-12);
+    assert_close(xy[0] / hypot(xy[0], xy[1]), txy[0], 1e-12);
+    assert_close(hypot(txy[2], txy[3]), 1.0, 1e-12);
+    /* neuron 3: ‖col 3‖·(e1 + e2) = (0.01, 0.01) */
+    assert_close(xy[6], 0.01, 1e-12);
+    assert_close(xy[7], 0.01, 1e-12);
+    model_destroy(&m);
+}
+
 /* ---- the scene's `teacher` field and the ts checks -------------------- */
 
 static int final_rc(const char *text, scene_err *e)
@@ -468,6 +623,21 @@ static void test_ts_scene(void **state)
     assert_non_null(strstr(e.msg, "no data files"));
     /* r is diagnet's: a ts2 with d = 2 does not trip over r = 20 */
     assert_int_equal(final_rc("model = ts2\nd = 3\n", &e), 0);
+    /* ts3's defaults, and its width cap */
+    scene_init(&s);
+    assert_int_equal(scene_load_string(&s, "model = ts3\n", "t.scene", &e),
+                     0);
+    assert_int_equal(scene_finalize(&s, &e), 0);
+    assert_true(s.mp.d == 5 && s.mp.n == 50 && s.mp.m == 10 &&
+                s.mp.teacher == 2 && s.mp.init_w == 0.8);
+    assert_true(s.steps == 10001 && s.sched.eta0 == 0.011);
+    assert_int_equal(final_rc("model = ts3\nm = 65\n", &e), -1);
+    assert_int_equal(e.line, 2);
+    assert_non_null(strstr(e.msg, "at most 64"));
+    assert_int_equal(final_rc("model = ts3\nd = 40\nm = 40\n", &e), -1);
+    assert_non_null(strstr(e.msg, "2048"));
+    assert_int_equal(final_rc("model = ts3\ntest_data = x.csv\n", &e), -1);
+    assert_non_null(strstr(e.msg, "no data files"));
 }
 
 int main(void)
@@ -478,6 +648,9 @@ int main(void)
         cmocka_unit_test(test_ts2_errors),
         cmocka_unit_test(test_angle_helpers),
         cmocka_unit_test(test_ts2_extras_neurons),
+        cmocka_unit_test(test_ts3_data),
+        cmocka_unit_test(test_ts3_derivatives),
+        cmocka_unit_test(test_ts3_extras_neurons),
         cmocka_unit_test(test_ts_scene),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,7 @@ static const model_ops *const registry[] = {
     &model_diagnet_ops,
     &model_relu1d_ops,
     &model_ts2_ops,
+    &model_ts3_ops,
 };
 
 #define REGISTRY_LEN (sizeof registry / sizeof registry[0])

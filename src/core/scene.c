@@ -167,6 +167,13 @@ static const struct {
     {"ts2", F_INIT_A, "0"},        {"ts2", F_ETA, "0.13"},
     {"ts2", F_STEPS, "14126"},     {"ts2", F_EVERY, "50"},
     {"ts2", F_CORR, "0.99"},       {"ts2", F_RANK_TOL, "1e-4"},
+    /* N = 10^4 + 1; init_a is ts2's (ts3's output layer is init_w's) */
+    {"ts3", F_D, "5"},             {"ts3", F_N, "50"},
+    {"ts3", F_N_TEST, "1000"},     {"ts3", F_M, "10"},
+    {"ts3", F_TEACHER, "2"},       {"ts3", F_INIT_W, "0.8"},
+    {"ts3", F_ETA, "0.011"},       {"ts3", F_STEPS, "10001"},
+    {"ts3", F_EVERY, "50"},        {"ts3", F_CORR, "0.99"},
+    {"ts3", F_RANK_TOL, "1e-4"},
 };
 
 /* Models whose n = 0 means "a fresh sample each step" (no training set). */

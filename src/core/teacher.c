@@ -36,10 +36,16 @@ double teacher_nearest_angle(const double *w, const double *t, size_t k,
         double nt = sqrt(dot(tq, tq, d));
         if (!(nt > 0.0))
             continue;
-        double c = dot(w, tq, d) / (nw * nt);
-        /* rounding can put |c| a hair above 1 */
-        c = c > 1.0 ? 1.0 : c < -1.0 ? -1.0 : c;
-        double ang = acos(c) * (180.0 / M_PI);
+        /* 2·atan2(‖u − v‖, ‖u + v‖) for unit u, v: exact to rounding
+         * near 0° and 180°, where acos of the cosine loses half the
+         * digits */
+        double dm = 0.0, dp = 0.0;
+        for (size_t i = 0; i < d; i++) {
+            double u = w[i] / nw, v = tq[i] / nt;
+            dm += (u - v) * (u - v);
+            dp += (u + v) * (u + v);
+        }
+        double ang = 2.0 * atan2(sqrt(dm), sqrt(dp)) * (180.0 / M_PI);
         if (isnan(best) || ang < best)
             best = ang;
     }
