@@ -799,6 +799,30 @@ static void neurons_at_point(app *a, double px, double py)
     R->trail_len = 0;
 }
 
+/* ts3 (d = 5): the first layer's neurons projected on the plane of the
+ * two teacher directions, and the title says it is a projection, in
+ * every tier and at the smallest sizes. */
+static const char *const ts3_sets[] = {"model=ts3", "steps=2000", NULL};
+
+static void test_ts3_projection(void **st)
+{
+    (void)st;
+    frame("ts3-braille", NULL, ts3_sets, 2000, GLYPH_BRAILLE, NULL);
+    frame("ts3-block", NULL, ts3_sets, 2000, GLYPH_BLOCK, NULL);
+    frame("ts3-ascii", NULL, ts3_sets, 2000, GLYPH_ASCII, NULL);
+    static const int sz[][2] = {{60, 18}, {80, 24}, {100, 30}, {160, 50}};
+    for (int tier = 0; tier < 3; tier++)
+        for (size_t k = 0; k < 4; k++) {
+            char *t = render(NULL, ts3_sets, 2000, (glyph_tier)tier,
+                             sz[k][0], sz[k][1], NULL);
+            if (!strstr(t, "Neurons (proj") &&
+                !strstr(t, "(projection on the teacher plane)"))
+                fail_msg("tier %d %dx%d: no projection in the title:\n%s",
+                         tier, sz[k][0], sz[k][1], t);
+            free(t);
+        }
+}
+
 /* One unit is as long across as up in every tier (cells are about twice
  * as tall as wide), in a wide and in a tall panel: the unit circle's
  * box is as wide as twice its height, and a neuron at (½, 0) lies on
@@ -893,6 +917,7 @@ int main(void)
         cmocka_unit_test(test_diag_tiers),
         cmocka_unit_test(test_relu_tiers),
         cmocka_unit_test(test_ts2_tiers),
+        cmocka_unit_test(test_ts3_projection),
         cmocka_unit_test(test_neurons_round),
         cmocka_unit_test(test_neurons_scale),
         cmocka_unit_test(test_overlays),

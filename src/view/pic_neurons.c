@@ -232,15 +232,17 @@ static const char *deg(const canvas *c)
 /* The mean angle to the nearest teacher direction, as the model's
  * extras give it ("–" before any is computed). */
 static void angle_text(const canvas *c, const run *R, char *l, char *s,
-                       size_t cap)
+                       char *xs, size_t cap)
 {
     double a = R->last.ex.teacher_angle;
     if (isfinite(a)) {
         snprintf(l, cap, "angle to teacher %.1f%s", a, deg(c));
         snprintf(s, cap, "angle %.0f%s", a, deg(c));
+        snprintf(xs, cap, "%.0f%s", a, deg(c)); /* the smallest panels */
     } else {
         snprintf(l, cap, "angle to teacher –");
         snprintf(s, cap, "angle –");
+        snprintf(xs, cap, "–");
     }
 }
 
@@ -251,6 +253,35 @@ static int has_neurons(const run *R)
     return R->m.ops->neurons != NULL;
 }
 
+/* The panel's name, longest first: what is drawn (|a|·w), whether per
+ * run, and for a projected plane that it is one. */
+static fit_part name_part(int ascii, int projected, int per_run)
+{
+    static const char *const v[2][2][2][FIT_VARIANTS] = {
+        {{{"Neurons |a|·w", "Neurons", NULL},
+          {"Neurons |a|·w per run", "Neurons per run", "Neurons", NULL}},
+         {{"Neurons |a|·w (projection on the teacher plane)",
+           "Neurons (projection on the teacher plane)",
+           "Neurons (projection)", "Neurons (proj.)"},
+          {"Neurons per run (projection on the teacher plane)",
+           "Neurons per run (projection)", "Neurons (projection)",
+           "Neurons (proj.)"}}},
+        {{{"Neurons |a|*w", "Neurons", NULL},
+          {"Neurons |a|*w per run", "Neurons per run", "Neurons", NULL}},
+         {{"Neurons |a|*w (projection on the teacher plane)",
+           "Neurons (projection on the teacher plane)",
+           "Neurons (projection)", "Neurons (proj.)"},
+          {"Neurons per run (projection on the teacher plane)",
+           "Neurons per run (projection)", "Neurons (projection)",
+           "Neurons (proj.)"}}},
+    };
+    const char *const *w = v[!!ascii][!!projected][!!per_run];
+    fit_part p = {{NULL}, FIT_KEEP, ROLE_TITLE, ATTR_BOLD};
+    for (size_t i = 0; i < FIT_VARIANTS && w[i]; i++)
+        p.v[i] = w[i];
+    return p;
+}
+
 void pic_neurons_draw(canvas *c, rect r, const run *R, fit_part who)
 {
     if (r.h < 1 || !has_neurons(R))
@@ -258,22 +289,21 @@ void pic_neurons_draw(canvas *c, rect r, const run *R, fit_part who)
     int projected = 0;
     neurons_at(R, R->theta, cur, NULL, &projected);
     double S = neurons_scale(neurons_reach(R));
-    char sl[32], ss[32], al[48], as[32];
+    char sl[32], ss[32], al[48], as[32], ax[32];
     scale_text(c, S, sl, ss, sizeof sl);
-    angle_text(c, R, al, as, sizeof al);
+    angle_text(c, R, al, as, ax, sizeof as);
     int ascii = c->tier == GLYPH_ASCII;
     /* Kept: the scale (above FIT_KEEP: it shortens last), the name and
      * the angle (a later part on a tie: it shortens first); the legend
      * goes before any of them shortens.  At 60 columns all still fits. */
     fit_part parts[] = {
-        {{ascii ? "Neurons |a|*w" : "Neurons |a|·w", "Neurons", NULL},
-         FIT_KEEP, ROLE_TITLE, ATTR_BOLD},
+        name_part(ascii, projected, 0),
         who,
-        {{projected ? "(projection on the teacher plane)" : NULL,
-          "(projection)", NULL},
-         FIT_KEEP + 1, ROLE_TITLE, 0},
         {{sl, ss, NULL}, FIT_KEEP + 1, ROLE_DIM, 0},
-        {{al, as, NULL}, FIT_KEEP, ROLE_TRAIN, ATTR_BOLD},
+        /* the bare value only alone: beside a run's name it would give
+         * way before the name does and leave a number without a word */
+        {{al, as, who.v[0] ? NULL : ax, NULL}, FIT_KEEP, ROLE_TRAIN,
+         ATTR_BOLD},
         {{ascii ? "-- teacher" : "── teacher", NULL}, 3, ROLE_TEST, 0},
         {{"● neuron", NULL}, 2, ROLE_ITERATE, ATTR_BOLD},
         {{"○ |x| = 1", NULL}, 1, ROLE_DIM, 0},
@@ -317,22 +347,15 @@ int pic_neurons_compare(canvas *c, rect r, const runset *s)
     int ascii = c->tier == GLYPH_ASCII;
     fit_part parts[RUNSTYLE_MAX + 8];
     size_t np = 0;
-    parts[np++] = (fit_part){{ascii ? "Neurons |a|*w per run"
-                                    : "Neurons |a|·w per run",
-                              "Neurons per run", "Neurons", NULL},
-                             FIT_KEEP, ROLE_TITLE, ATTR_BOLD};
-    if (projected)
-        parts[np++] = (fit_part){{"(projection on the teacher plane)",
-                                  "(projection)", NULL},
-                                 FIT_KEEP, ROLE_TITLE, 0};
+    parts[np++] = name_part(ascii, projected, 1);
     /* above FIT_KEEP: the name shortens before the scale does */
     parts[np++] = (fit_part){{sl, ss, NULL}, FIT_KEEP + 1, ROLE_DIM, 0};
     /* the angles of every run when they fit beside the name's short
      * form and the whole scale */
-    int used = canvas_text_cells(c, "Neurons per run") + 2 +
-               canvas_text_cells(c, sl) + 2;
-    if (projected)
-        used += canvas_text_cells(c, "(projection)") + 2;
+    int used = canvas_text_cells(c, projected ? "Neurons per run "
+                                                "(projection)"
+                                              : "Neurons per run") +
+               2 + canvas_text_cells(c, sl) + 2;
     if (!pic_all_values(c, s, "angle", val, r.w - 1 - used, parts, &np)) {
         /* kept: the name shortens for it ("angle of 2:8°") */
         snprintf(one, sizeof one, "angle of %s", val[s->focus]);
