@@ -300,15 +300,19 @@ void pic_neurons_draw(canvas *c, rect r, const run *R, fit_part who)
         name_part(ascii, projected, 0),
         who,
         {{sl, ss, NULL}, FIT_KEEP + 1, ROLE_DIM, 0},
-        /* the bare value only alone: beside a run's name it would give
-         * way before the name does and leave a number without a word */
-        {{al, as, who.v[0] ? NULL : ax, NULL}, FIT_KEEP, ROLE_TRAIN,
-         ATTR_BOLD},
+        {{al, as, NULL}, FIT_KEEP, ROLE_TRAIN, ATTR_BOLD},
         {{ascii ? "-- teacher" : "── teacher", NULL}, 3, ROLE_TEST, 0},
         {{"● neuron", NULL}, 2, ROLE_ITERATE, ATTR_BOLD},
         {{"○ |x| = 1", NULL}, 1, ROLE_DIM, 0},
     };
-    panel_title(c, r, parts, sizeof parts / sizeof parts[0]);
+    /* The bare value ("71°") only when even the short forms overflow (a
+     * run alone at 60 columns): offered earlier, it would give way before
+     * the name shortens and leave a number without its word. */
+    size_t np = sizeof parts / sizeof parts[0];
+    int pick[sizeof parts / sizeof parts[0]];
+    if (!who.v[0] && fit_choose(c, parts, np, "  ", r.w - 1, pick) > r.w - 1)
+        parts[3].v[2] = ax; /* the angle */
+    panel_title(c, r, parts, np);
     rect area = {r.x, r.y + 1, r.w - 1, r.h - 1};
     if (area.w < 4 || area.h < 3)
         return;
