@@ -182,20 +182,19 @@ static void draw_points(canvas *c, const frame *f, const run *R, int role)
     size_t n = neurons_at(R, R->theta, cur, NULL, NULL);
     int dx = canvas_dots_x(c), dy = canvas_dots_y(c);
     for (size_t j = 0; j < n; j++) {
-        double px = fx(f, cur[2 * j]), py = fy(f, cur[2 * j + 1]);
-        if (!isfinite(px) || !isfinite(py))
+        double px = floor(fx(f, cur[2 * j]) + 0.5);
+        double py = floor(fy(f, cur[2 * j + 1]) + 0.5);
+        /* off the frame (or not a number): not drawn, and never cast */
+        if (!(px >= 0 && px < f->area.w * dx && py >= 0 &&
+              py < f->area.h * dy))
             continue;
-        int col = (int)floor((floor(px + 0.5)) / dx);
-        int row = (int)floor((floor(py + 0.5)) / dy);
-        if (col < 0 || row < 0 || col >= f->area.w || row >= f->area.h)
-            continue;
+        int col = (int)px / dx, row = (int)py / dy;
         canvas_put(c, f->area.x + col, f->area.y + row,
                    c->tier == GLYPH_ASCII ? '@' : 0x25CF, role, ATTR_BOLD);
     }
 }
 
-/* The whole picture of R in area at half-extent S; the teacher's count
- * and the projection flag out (for the title). */
+/* The whole picture of R in area at half-extent S, its neurons in role. */
 static void neurons_picture(canvas *c, rect area, const run *R, double S,
                             int role)
 {
