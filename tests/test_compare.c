@@ -444,6 +444,33 @@ static void test_ts2_neurons_compare(void **st)
     fx_close(&f);
 }
 
+/* The shipped teacher-student comparisons: Fig. 9's two runs side by
+ * side in every tier; Fig. 5's four ts3 runs, the focused run's neurons
+ * projected on the teacher plane, and the title says both. */
+static void test_ts_scenes(void **st)
+{
+    (void)st;
+    fixture f;
+    fx_open(&f, "scenes/fig9-ts2-compare.scene", NULL, 0, 1);
+    frame(&f, "cmp-fig9-ts2-compare-120x40", GLYPH_BRAILLE, 120, 40);
+    frame(&f, "cmp-fig9-ts2-compare-120x40-block", GLYPH_BLOCK, 120, 40);
+    frame(&f, "cmp-fig9-ts2-compare-120x40-ascii", GLYPH_ASCII, 120, 40);
+    fx_close(&f);
+    fx_open(&f, "scenes/fig5-ts3-compare.scene", NULL, 0, 1);
+    frame(&f, "cmp-fig5-ts3-compare-100x30", GLYPH_BRAILLE, 100, 30);
+    frame(&f, "cmp-fig5-ts3-compare-100x30-ascii", GLYPH_ASCII, 100, 30);
+    canvas c;
+    assert_int_equal(canvas_init(&c, 80, 16, GLYPH_BRAILLE), 0);
+    panel_predictor(&c, (rect){0, 0, 80, 16}, &f.a);
+    char *t = canvas_text_dup(&c);
+    if (!strstr(line_of(t, 0), "(projection") ||
+        !strstr(line_of(t, 0), "of 2"))
+        fail_msg("no projection or focused run in '%s'", line_of(t, 0));
+    free(t);
+    canvas_free(&c);
+    fx_close(&f);
+}
+
 /* relu1d: h(x) overlaid (the predictor's one picture that overlays). */
 static void test_fig4_compare(void **st)
 {
@@ -823,6 +850,7 @@ int main(void)
         cmocka_unit_test(test_frozen),
         cmocka_unit_test(test_fig4_compare),
         cmocka_unit_test(test_ts2_neurons_compare),
+        cmocka_unit_test(test_ts_scenes),
         cmocka_unit_test(test_styles_differ),
         cmocka_unit_test(test_fig2_ordering),
         cmocka_unit_test(test_status_names_focus),
