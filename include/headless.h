@@ -45,8 +45,10 @@ int headless_run(session *s, const headless_opts *o);
 enum {
     HEADLESS_X_THETA = 1,            /* quad1d */
     HEADLESS_X_L0 = 2,               /* diagnet */
-    HEADLESS_X_FEATURE_SPARSITY = 4, /* relu1d */
-    HEADLESS_X_KINKS = 8             /* relu1d */
+    HEADLESS_X_FEATURE_SPARSITY = 4, /* relu1d, ts2, ts3 */
+    HEADLESS_X_KINKS = 8,            /* relu1d */
+    HEADLESS_X_FEATURE_SPARSITY2 = 16, /* ts3: second hidden layer */
+    HEADLESS_X_TEACHER_ANGLE = 32    /* ts2, ts3 */
 };
 
 /* The extra columns of r's model (HEADLESS_X_*). */

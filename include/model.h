@@ -63,6 +63,9 @@ typedef struct model_params {
     double init_w, init_b, init_a;
     int npoints;
     double px[MODEL_MAX_POINTS], py[MODEL_MAX_POINTS];
+    /* ts2, ts3 (which reuse d, n, n_test, m, init_w, init_a): neurons of
+     * the teacher (ts3: of each of its two hidden layers) */
+    int teacher;
     /* probe cap: 0 means MODEL_PROBE_MAX (no scene sets it; the tests
      * lower it to check the capped path against the full one) */
     int probe_max;

@@ -532,6 +532,10 @@ int main(void)
     const char *const diag[] = {"model=diagnet", "n=80", "d=200", "r=20",
                                 "eta=0.15", NULL};
     const char *const relu[] = {"model=relu1d", "m=100", "eta=1e-4", NULL};
+    /* the teacher-students at their scenes' small steps (stable for
+     * millions of steps: the large ones can leave the valley) */
+    const char *const ts2[] = {"model=ts2", "eta=0.13", NULL};
+    const char *const ts3[] = {"model=ts3", "eta=0.011", NULL};
     /* The memory figures first: a child's peak counts the pages it
      * shared with this process when it was forked (Linux carries the
      * high-water mark across exec), so they are taken while this process
@@ -573,6 +577,12 @@ int main(void)
     printf("  %-44s %8.2f M steps/s  (target >= 3)\n",
            "relu1d m=100 B=1 SGD, metrics off",
            steps_per_sec(relu, 10000000) / 1e6);
+    printf("  %-44s %8.2f M steps/s\n",
+           "ts2 d=2 m=20 B=1 SGD, metrics off",
+           steps_per_sec(ts2, 10000000) / 1e6);
+    printf("  %-44s %8.2f M steps/s\n",
+           "ts3 d=5 m=10 B=1 SGD, metrics off",
+           steps_per_sec(ts3, 4000000) / 1e6);
     printf("  %-44s %8.3f s          (target <= 1.5)\n",
            "Fig. 2 protocol: 1e5 steps, 350 evaluations", fig2_protocol());
     {

@@ -419,6 +419,97 @@ static void test_frozen(void **st)
     fx_close(&f);
 }
 
+/* ts2: Fig. 9's small and large steps, their neurons side by side on one
+ * scale (the neuron picture's comparison); four runs: the focused run's
+ * neurons alone, the title naming it. */
+static const char fig9[] =
+    "model = ts2\nsteps = 3000\n"
+    "run small\neta = 0.13\n"
+    "run large\neta = 0.455\ndecays = 30%:4\n";
+static const char fig13[] =
+    "model = ts2\nsteps = 3000\n"
+    "run small\neta = 0.13\n"
+    "run d10\neta = 0.455\ndecays = 10%:2\n"
+    "run d30\neta = 0.455\ndecays = 30%:4\n"
+    "run d50\neta = 0.455\ndecays = 50%:5\n";
+
+static void test_ts2_neurons_compare(void **st)
+{
+    (void)st;
+    static const char *const two[] = {fig9, NULL};
+    static const char *const four[] = {fig13, NULL};
+    fixture f;
+    fx_open(&f, NULL, two, 0, 1);
+    frame(&f, "cmp-ts2-neurons-100x30", GLYPH_BRAILLE, 100, 30);
+    frame(&f, "cmp-ts2-neurons-100x30-block", GLYPH_BLOCK, 100, 30);
+    frame(&f, "cmp-ts2-neurons-100x30-ascii", GLYPH_ASCII, 100, 30);
+    frame(&f, "cmp-ts2-neurons-80x24", GLYPH_BRAILLE, 80, 24);
+    frame(&f, "cmp-ts2-neurons-160x50", GLYPH_BRAILLE, 160, 50);
+    /* both runs' neurons, each in its colour in its half, and the
+     * angles of both in the title */
+    canvas c;
+    assert_int_equal(canvas_init(&c, 60, 16, GLYPH_BRAILLE), 0);
+    panel_predictor(&c, (rect){0, 0, 60, 16}, &f.a);
+    char *t = canvas_text_dup(&c);
+    assert_non_null(strstr(line_of(t, 0), "angle"));
+    assert_non_null(strstr(line_of(t, 0), "1:"));
+    assert_non_null(strstr(line_of(t, 0), "2:"));
+    int left = 0, right = 0, stray = 0;
+    for (int i = c.w; i < c.w * c.h; i++) {
+        const cell *k = &c.cells[i];
+        if (k->ch != 0x25CF)
+            continue;
+        int x = i % c.w;
+        left += x < c.w / 2 && k->role == ROLE_RUN1;
+        right += x >= c.w / 2 && k->role == ROLE_RUN2;
+        stray += (x < c.w / 2) != (k->role == ROLE_RUN1);
+    }
+    assert_true(left >= 1);
+    assert_true(right >= 1);
+    assert_int_equal(stray, 0);
+    free(t);
+    canvas_free(&c);
+    fx_close(&f);
+    fx_open(&f, NULL, four, 0, 2);
+    frame(&f, "cmp-ts2-neurons-4runs-100x30", GLYPH_BRAILLE, 100, 30);
+    assert_int_equal(canvas_init(&c, 60, 16, GLYPH_BRAILLE), 0);
+    panel_predictor(&c, (rect){0, 0, 60, 16}, &f.a);
+    t = canvas_text_dup(&c);
+    if (!strstr(line_of(t, 0), "of 3"))
+        fail_msg("the title does not name the focused run: '%s'",
+                 line_of(t, 0));
+    free(t);
+    canvas_free(&c);
+    fx_close(&f);
+}
+
+/* The shipped teacher-student comparisons: Fig. 9's two runs side by
+ * side in every tier; Fig. 5's four ts3 runs, the focused run's neurons
+ * projected on the teacher plane, and the title says both. */
+static void test_ts_scenes(void **st)
+{
+    (void)st;
+    fixture f;
+    fx_open(&f, "scenes/fig9-ts2-compare.scene", NULL, 0, 1);
+    frame(&f, "cmp-fig9-ts2-compare-120x40", GLYPH_BRAILLE, 120, 40);
+    frame(&f, "cmp-fig9-ts2-compare-120x40-block", GLYPH_BLOCK, 120, 40);
+    frame(&f, "cmp-fig9-ts2-compare-120x40-ascii", GLYPH_ASCII, 120, 40);
+    fx_close(&f);
+    fx_open(&f, "scenes/fig5-ts3-compare.scene", NULL, 0, 1);
+    frame(&f, "cmp-fig5-ts3-compare-100x30", GLYPH_BRAILLE, 100, 30);
+    frame(&f, "cmp-fig5-ts3-compare-100x30-ascii", GLYPH_ASCII, 100, 30);
+    canvas c;
+    assert_int_equal(canvas_init(&c, 80, 16, GLYPH_BRAILLE), 0);
+    panel_predictor(&c, (rect){0, 0, 80, 16}, &f.a);
+    char *t = canvas_text_dup(&c);
+    if (!strstr(line_of(t, 0), "(projection") ||
+        !strstr(line_of(t, 0), "of 2"))
+        fail_msg("no projection or focused run in '%s'", line_of(t, 0));
+    free(t);
+    canvas_free(&c);
+    fx_close(&f);
+}
+
 /* relu1d: h(x) overlaid (the predictor's one picture that overlays). */
 static void test_fig4_compare(void **st)
 {
@@ -798,6 +889,8 @@ int main(void)
         cmocka_unit_test(test_compare_sizes),
         cmocka_unit_test(test_frozen),
         cmocka_unit_test(test_fig4_compare),
+        cmocka_unit_test(test_ts2_neurons_compare),
+        cmocka_unit_test(test_ts_scenes),
         cmocka_unit_test(test_styles_differ),
         cmocka_unit_test(test_fig2_ordering),
         cmocka_unit_test(test_status_names_focus),

@@ -260,6 +260,8 @@ static void test_registry(void **state)
     assert_ptr_equal(model_find("quad1d"), &model_quad1d_ops);
     assert_ptr_equal(model_find("diagnet"), &model_diagnet_ops);
     assert_ptr_equal(model_find("relu1d"), &model_relu1d_ops);
+    assert_ptr_equal(model_find("ts2"), &model_ts2_ops);
+    assert_ptr_equal(model_find("ts3"), &model_ts3_ops);
     assert_null(model_find("nope"));
     assert_null(model_find(NULL));
     size_t i = 0;
@@ -268,7 +270,7 @@ static void test_registry(void **state)
         assert_ptr_equal(model_find(model_at(i)->name), model_at(i));
         i++;
     }
-    assert_int_equal(i, 3);
+    assert_int_equal(i, 5);
 }
 
 static void test_create_errors(void **state)

@@ -803,6 +803,190 @@ static void test_sharpness_strip(void **st)
     app_close(&a);
 }
 
+
+/* ---- the neuron picture (ts2, ts3) -------------------------------------- */
+
+/* Fig. 9's large step, decayed, short enough for a test. */
+static const char *const ts2_sets[] = {"model=ts2", "eta=0.455",
+                                       "decays=30%:4", "steps=3000", NULL};
+
+static void test_ts2_tiers(void **st)
+{
+    (void)st;
+    frame("ts2-braille", NULL, ts2_sets, 3000, GLYPH_BRAILLE, NULL);
+    frame("ts2-block", NULL, ts2_sets, 3000, GLYPH_BLOCK, NULL);
+    frame("ts2-ascii", NULL, ts2_sets, 3000, GLYPH_ASCII, NULL);
+    static const int sz[][2] = {{80, 24}, {160, 50}};
+    for (size_t k = 0; k < 2; k++) {
+        char name[64];
+        snprintf(name, sizeof name, "ts2-%dx%d", sz[k][0], sz[k][1]);
+        char *t = render(NULL, ts2_sets, 3000, GLYPH_BRAILLE, sz[k][0],
+                         sz[k][1], NULL);
+        check_golden(name, t);
+        free(t);
+    }
+}
+
+/* The bounding box of the dot cells of one role, in cells. */
+static void role_box(const canvas *c, int role, int *x0, int *y0, int *x1,
+                     int *y1)
+{
+    *x0 = *y0 = 1 << 20;
+    *x1 = *y1 = -1;
+    for (int y = 0; y < c->h; y++)
+        for (int x = 0; x < c->w; x++) {
+            const cell *k = &c->cells[y * c->w + x];
+            if (k->ch != 0 || !k->dots || k->role != role)
+                continue;
+            *x0 = x < *x0 ? x : *x0;
+            *x1 = x > *x1 ? x : *x1;
+            *y0 = y < *y0 ? y : *y0;
+            *y1 = y > *y1 ? y : *y1;
+        }
+}
+
+/* The cells holding a neuron's glyph below the title (whose legend shows
+ * one): their count, and the last one. */
+static int neuron_cells(const canvas *c, int *cx, int *cy)
+{
+    int n = 0;
+    for (int y = 1; y < c->h; y++)
+        for (int x = 0; x < c->w; x++) {
+            const cell *k = &c->cells[y * c->w + x];
+            if ((k->ch == 0x25CF || k->ch == '@') && k->role == ROLE_ITERATE) {
+                n++;
+                *cx = x;
+                *cy = y;
+            }
+        }
+    return n;
+}
+
+/* Every ts2 neuron put at p (|a_j| = 1, w_j = p), the trail forgotten. */
+static void neurons_at_point(app *a, double px, double py)
+{
+    run *R = a->r;
+    size_t m = (size_t)R->m.prm.m, d = R->m.dim;
+    assert_int_equal(d, 2);
+    for (size_t j = 0; j < m; j++) {
+        R->theta[j * d] = px;
+        R->theta[j * d + 1] = py;
+        R->theta[m * d + j] = 1.0;
+    }
+    R->trail_len = 0;
+}
+
+/* ts3 (d = 5): the first layer's neurons projected on the plane of the
+ * two teacher directions, and the title says it is a projection, in
+ * every tier and at the smallest sizes. */
+static const char *const ts3_sets[] = {"model=ts3", "steps=2000", NULL};
+
+static void test_ts3_projection(void **st)
+{
+    (void)st;
+    frame("ts3-braille", NULL, ts3_sets, 2000, GLYPH_BRAILLE, NULL);
+    frame("ts3-block", NULL, ts3_sets, 2000, GLYPH_BLOCK, NULL);
+    frame("ts3-ascii", NULL, ts3_sets, 2000, GLYPH_ASCII, NULL);
+    static const int sz[][2] = {{60, 18}, {80, 24}, {100, 30}, {160, 50}};
+    for (int tier = 0; tier < 3; tier++)
+        for (size_t k = 0; k < 4; k++) {
+            char *t = render(NULL, ts3_sets, 2000, (glyph_tier)tier,
+                             sz[k][0], sz[k][1], NULL);
+            if (!strstr(t, "Neurons (proj") &&
+                !strstr(t, "(projection on the teacher plane)"))
+                fail_msg("tier %d %dx%d: no projection in the title:\n%s",
+                         tier, sz[k][0], sz[k][1], t);
+            free(t);
+        }
+}
+
+/* One unit is as long across as up in every tier (cells are about twice
+ * as tall as wide), in a wide and in a tall panel: the unit circle's
+ * box is as wide as twice its height, and a neuron at (½, 0) lies on
+ * the circle's middle row halfway out, one at (0, ½) on its middle
+ * column halfway up. */
+static void test_neurons_round(void **st)
+{
+    (void)st;
+    static const char *const sets[] = {"model=ts2", "steps=10", NULL};
+    static const int panels[][2] = {{60, 20}, {40, 30}, {100, 14}};
+    app a;
+    open_app(&a, NULL, sets, 10);
+    for (int tier = 0; tier < 3; tier++)
+        for (size_t k = 0; k < 3; k++) {
+            int W = panels[k][0], H = panels[k][1];
+            for (int dir = 0; dir < 2; dir++) {
+                neurons_at_point(&a, dir ? 0.0 : 0.5, dir ? 0.5 : 0.0);
+                canvas c;
+                assert_int_equal(canvas_init(&c, W, H, (glyph_tier)tier),
+                                 0);
+                panel_predictor(&c, (rect){0, 0, W, H}, &a);
+                int x0, y0, x1, y1, nx = -1, ny = -1;
+                role_box(&c, ROLE_DIM, &x0, &y0, &x1, &y1);
+                int w = x1 - x0 + 1, h = y1 - y0 + 1;
+                if (abs(w - 2 * h) > 2 + w / 10)
+                    fail_msg("tier %d, %dx%d: the circle is %d cells wide "
+                             "and %d high", tier, W, H, w, h);
+                assert_int_equal(neuron_cells(&c, &nx, &ny), 1);
+                double mx = 0.5 * (x0 + x1), my = 0.5 * (y0 + y1);
+                double ex = dir ? mx : mx + 0.25 * w;
+                double ey = dir ? my - 0.25 * h : my;
+                if (fabs(nx - ex) > 1.0 || fabs(ny - ey) > 1.0)
+                    fail_msg("tier %d, %dx%d: the neuron at (%g, %g) is in "
+                             "cell (%d, %d), not near (%.1f, %.1f)", tier, W,
+                             H, dir ? 0.0 : 0.5, dir ? 0.5 : 0.0, nx, ny, ex,
+                             ey);
+                canvas_free(&c);
+            }
+        }
+    app_close(&a);
+}
+
+/* The scale: the frame's half-extent S, in the title, is the smallest of
+ * 1, 1.5, 2, 3, 5, 7 × 10^k holding the unit circle, every neuron and
+ * the trail; the teacher's rays and a neuron's glyph are drawn. */
+static void test_neurons_scale(void **st)
+{
+    (void)st;
+    app a;
+    open_app(&a, NULL, ts2_sets, 3000);
+    const run *R = a.r;
+    double big = 1.0, xy[2 * 64], txy[2 * 8];
+    for (size_t k = 0; k < R->trail_len; k++) {
+        size_t n, tn;
+        int proj;
+        R->m.ops->neurons(&R->m, run_trail_at(R, k), xy, 64, &n, txy, 8, &tn,
+                          &proj);
+        assert_int_equal(proj, 0);
+        assert_true(n <= 64);
+        for (size_t j = 0; j < n; j++)
+            big = fmax(big, hypot(xy[2 * j], xy[2 * j + 1]));
+    }
+    canvas c;
+    assert_int_equal(canvas_init(&c, 70, 20, GLYPH_BRAILLE), 0);
+    panel_predictor(&c, (rect){0, 0, 70, 20}, &a);
+    char *t = canvas_text_dup(&c);
+    const char *p = strstr(line_of(t, 0), "frame ±");
+    if (!p)
+        fail_msg("no scale in '%s'", line_of(t, 0));
+    double S = strtod(p + strlen("frame ±"), NULL);
+    double e = pow(10.0, floor(log10(S) + 1e-9)), m = S / e;
+    assert_true(fabs(m - 1) < 1e-9 || fabs(m - 1.5) < 1e-9 ||
+                fabs(m - 2) < 1e-9 || fabs(m - 3) < 1e-9 ||
+                fabs(m - 5) < 1e-9 || fabs(m - 7) < 1e-9);
+    if (!(S >= big && (S == 1.0 || S / 1.5 < big * 1.0000001)))
+        fail_msg("scale ±%g for a reach of %g", S, big);
+    assert_null(strstr(t, "projection"));
+    int x, y, rays = 0;
+    assert_true(neuron_cells(&c, &x, &y) >= 1);
+    for (int i = 0; i < c.w * c.h; i++)
+        rays += c.cells[i].ch == 0 && c.cells[i].role == ROLE_TEST;
+    assert_true(rays > 20);
+    free(t);
+    canvas_free(&c);
+    app_close(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -810,6 +994,10 @@ int main(void)
         cmocka_unit_test(test_diag_tiers),
         cmocka_unit_test(test_relu_tiers),
         cmocka_unit_test(test_surface_tiers),
+        cmocka_unit_test(test_ts2_tiers),
+        cmocka_unit_test(test_ts3_projection),
+        cmocka_unit_test(test_neurons_round),
+        cmocka_unit_test(test_neurons_scale),
         cmocka_unit_test(test_overlays),
         cmocka_unit_test(test_help_lists_every_key),
         cmocka_unit_test(test_extreme_sizes),

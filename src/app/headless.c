@@ -65,6 +65,8 @@ static const struct {
     {HEADLESS_X_L0, "l0"},
     {HEADLESS_X_FEATURE_SPARSITY, "feature_sparsity"},
     {HEADLESS_X_KINKS, "kinks"},
+    {HEADLESS_X_FEATURE_SPARSITY2, "feature_sparsity2"},
+    {HEADLESS_X_TEACHER_ANGLE, "teacher_angle"},
 };
 #define CSV_NX (sizeof csv_extra_cols / sizeof csv_extra_cols[0])
 
@@ -90,6 +92,11 @@ unsigned headless_csv_extras(const run *r)
         return HEADLESS_X_L0;
     if (is_model(r, "relu1d"))
         return HEADLESS_X_FEATURE_SPARSITY | HEADLESS_X_KINKS;
+    if (is_model(r, "ts2"))
+        return HEADLESS_X_FEATURE_SPARSITY | HEADLESS_X_TEACHER_ANGLE;
+    if (is_model(r, "ts3"))
+        return HEADLESS_X_FEATURE_SPARSITY | HEADLESS_X_FEATURE_SPARSITY2 |
+               HEADLESS_X_TEACHER_ANGLE;
     return 0;
 }
 
@@ -156,7 +163,8 @@ void headless_csv_row(const char *name, unsigned extras, const run *r,
         .rank = (double)m->rank, .sharpness = m->sharpness_now,
         .verdict = (int)m->verdict};
     const double val[CSV_NX] = {m->theta, m->ex.l0, m->ex.feature_sparsity,
-                                m->ex.kinks};
+                                m->ex.kinks, m->ex.feature_sparsity2,
+                                m->ex.teacher_angle};
     for (size_t i = 0; i < CSV_NX; i++)
         w.extra[i] = own & csv_extra_cols[i].bit ? val[i] : NAN;
     csv_print_row(extras, &w, f);
@@ -221,6 +229,14 @@ void headless_summary(const char *name, const run *r, FILE *f)
         json_num(f, "feature_sparsity", m->ex.feature_sparsity);
         json_num(f, "corr", r->sc.corr);
         json_num(f, "kinks", m->ex.kinks);
+    }
+    if (is_model(r, "ts2") || is_model(r, "ts3")) {
+        json_num(f, "feature_sparsity", m->ex.feature_sparsity);
+        if (is_model(r, "ts3"))
+            json_num(f, "feature_sparsity2", m->ex.feature_sparsity2);
+        json_num(f, "corr", r->sc.corr);
+        /* degrees, mean over the active neurons (teacher.h) */
+        json_num(f, "teacher_angle", m->ex.teacher_angle);
     }
     json_num(f, "band_lo", m->band_lo);
     json_num(f, "band_hi", m->band_hi);

@@ -368,6 +368,7 @@ static const char *mp_differs(const model_params *a, const model_params *b)
     if (a->init_w != b->init_w) return "init_w";
     if (a->init_b != b->init_b) return "init_b";
     if (a->init_a != b->init_a) return "init_a";
+    if (a->teacher != b->teacher) return "teacher";
     if (a->npoints != b->npoints) return "points";
     for (int i = 0; i < a->npoints && i < MODEL_MAX_POINTS; i++)
         if (a->px[i] != b->px[i] || a->py[i] != b->py[i])

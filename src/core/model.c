@@ -11,6 +11,8 @@ static const model_ops *const registry[] = {
     &model_quad1d_ops,
     &model_diagnet_ops,
     &model_relu1d_ops,
+    &model_ts2_ops,
+    &model_ts3_ops,
 };
 
 #define REGISTRY_LEN (sizeof registry / sizeof registry[0])

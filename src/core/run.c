@@ -76,6 +76,8 @@ const char *run_extra_name(const run *r)
         return "l0";
     if (strcmp(n, "relu1d") == 0)
         return "kinks";
+    if (strcmp(n, "ts2") == 0 || strcmp(n, "ts3") == 0)
+        return "teacher_angle";
     return NULL;
 }
 
@@ -728,7 +730,8 @@ int run_eval_spectrum(run *r)
     history_push(&r->h_rank, r->t, (double)mt->rank);
     const char *xn = run_extra_name(r);
     history_push(&r->h_extra, r->t,
-                 !xn ? NAN : xn[0] == 'l' ? mt->ex.l0 : mt->ex.kinks);
+                 !xn ? NAN : xn[0] == 'l' ? mt->ex.l0
+                 : xn[0] == 't' ? mt->ex.teacher_angle : mt->ex.kinks);
     return 0;
 }
 

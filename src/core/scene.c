@@ -13,6 +13,7 @@
 #include "regfile.h"
 #include "sanitize.h"
 #include "scene_value.h"
+#include "teacher.h"
 
 #define LINE_MAX_LEN 4096
 #define FILE_MAX_LEN (1u << 20)
@@ -24,7 +25,7 @@ enum {
     F_SDE_SCALE, F_SDE_DELTA, F_SDE_COMPANION, F_FLOW_SUBSTEPS, F_DIVERGE_LOSS, F_RANK_TOL, F_L0_TOL,
     F_CORR, F_BAND_WINDOW, F_BAND_LO, F_BAND_HI,
     F_A, F_B, F_THETA_STAR, F_THETA0, F_N, F_D, F_R, F_N_TEST, F_INIT_U,
-    F_INIT_V, F_M, F_INIT_W, F_INIT_B, F_INIT_A, F_POINTS,
+    F_INIT_V, F_M, F_TEACHER, F_INIT_W, F_INIT_B, F_INIT_A, F_POINTS,
     F_DATA, F_TEST_DATA,
     F_SURFACE, F_SURFACE_LO, F_SURFACE_HI, F_SURFACE_CLIP, F_SURFACE_GRID,
     F_COUNT
@@ -48,7 +49,7 @@ static const scene_field scene_fields[F_COUNT] = {
     [F_TITLE] = {"title", ST_STRING, M(title), ANY, NULL,
                  "shown in the UI's title bar"},
     [F_MODEL] = {"model", ST_MODEL, M(model), ANY, "quad1d",
-                 "the toy model: quad1d, diagnet or relu1d"},
+                 "the toy model: quad1d, diagnet, relu1d, ts2 or ts3"},
     [F_SEED] = {"seed", ST_U64, M(seed), GE0, "1",
                 "seeds the run: initialization and sampling order"},
     [F_DATA_SEED] = {"data_seed", ST_U64, M(data_seed), GE0, "0",
@@ -97,7 +98,7 @@ static const scene_field scene_fields[F_COUNT] = {
                   "diagnet: ||beta||_0 counts |u_j v_j| above this"},
     [F_CORR] = {"corr", ST_DOUBLE, M(corr), SR_LO | SR_HI | SR_XLO, 0, 1,
                 "0.999",
-                "relu1d: neurons correlated above this count once"},
+                "relu1d, ts2, ts3: neurons correlated above this count once"},
     [F_BAND_WINDOW] = {"band_window", ST_U32, M(band_window),
                        BETWEEN(2, 100000), "50",
                        "evaluations in the loss band's trailing window"},
@@ -116,23 +117,25 @@ static const scene_field scene_fields[F_COUNT] = {
     [F_N] = {"n", ST_INT, M(mp.n), BETWEEN(0, 1000000), "0",
              "training points; quad1d: 0 = online"},
     [F_D] = {"d", ST_INT, M(mp.d), BETWEEN(1, 4096), "200",
-             "diagnet: input dimension"},
+             "diagnet, ts2, ts3: input dimension"},
     [F_R] = {"r", ST_INT, M(mp.r), BETWEEN(1, 4096), "20",
              "diagnet: non-zero entries of beta*, r <= d"},
     [F_N_TEST] = {"n_test", ST_INT, M(mp.n_test), BETWEEN(0, 1000000),
-                  "1000", "diagnet: test points"},
+                  "1000", "diagnet, ts2, ts3: test points"},
     [F_INIT_U] = {"init_u", ST_DOUBLE, M(mp.init_u), ANY, "0.1",
                   "diagnet: u = init_u * 1 at start"},
     [F_INIT_V] = {"init_v", ST_DOUBLE, M(mp.init_v), ANY, "0",
                   "diagnet: v = init_v * 1 at start"},
     [F_M] = {"m", ST_INT, M(mp.m), BETWEEN(1, 4096), "100",
-             "relu1d: hidden neurons"},
+             "relu1d, ts2: hidden neurons; ts3: each hidden layer's"},
+    [F_TEACHER] = {"teacher", ST_INT, M(mp.teacher), BETWEEN(1, 64), "3",
+                   "ts2: teacher neurons; ts3: each teacher hidden layer's"},
     [F_INIT_W] = {"init_w", ST_DOUBLE, M(mp.init_w), ANY, "2.5",
-                  "relu1d: w_j = +-init_w"},
+                  "relu1d: w_j = +-init_w; ts2, ts3: weights init_w*N(0,1)"},
     [F_INIT_B] = {"init_b", ST_DOUBLE, M(mp.init_b), ANY, "2.5",
                   "relu1d: b_j = init_b * N(0,1)"},
     [F_INIT_A] = {"init_a", ST_DOUBLE, M(mp.init_a), ANY, "4",
-                  "relu1d: a_j = init_a * N(0,1)"},
+                  "relu1d, ts2: a_j = init_a * N(0,1)"},
     [F_POINTS] = {"points", ST_POINTS, NOMEM, ANY, "none",
                   "relu1d: training points x:y ...; none = the paper's 12"},
     [F_DATA] = {"data", ST_PATH, M(data), ANY, "none",
@@ -169,6 +172,20 @@ static const struct {
     {"diagnet", F_N, "80"},
     {"relu1d", F_ETA, "2e-4"},     {"relu1d", F_STEPS, "31623"},
     {"relu1d", F_EVERY, "100"},    {"relu1d", F_RANK_TOL, "1e-4"},
+    /* the notebooks' teacher-student setups (spec 1.4); N = 10^4.15 + 1 */
+    {"ts2", F_D, "2"},             {"ts2", F_N, "15"},
+    {"ts2", F_N_TEST, "1000"},     {"ts2", F_M, "20"},
+    {"ts2", F_TEACHER, "3"},       {"ts2", F_INIT_W, "0.5"},
+    {"ts2", F_INIT_A, "0"},        {"ts2", F_ETA, "0.13"},
+    {"ts2", F_STEPS, "14126"},     {"ts2", F_EVERY, "50"},
+    {"ts2", F_CORR, "0.99"},       {"ts2", F_RANK_TOL, "1e-4"},
+    /* N = 10^4 + 1; init_a is ts2's (ts3's output layer is init_w's) */
+    {"ts3", F_D, "5"},             {"ts3", F_N, "50"},
+    {"ts3", F_N_TEST, "1000"},     {"ts3", F_M, "10"},
+    {"ts3", F_TEACHER, "2"},       {"ts3", F_INIT_W, "0.8"},
+    {"ts3", F_ETA, "0.011"},       {"ts3", F_STEPS, "10001"},
+    {"ts3", F_EVERY, "50"},        {"ts3", F_CORR, "0.99"},
+    {"ts3", F_RANK_TOL, "1e-4"},
 };
 
 /* Models whose n = 0 means "a fresh sample each step" (no training set). */
@@ -871,6 +888,57 @@ static int check_surface(scene *s, scene_err *e)
     return 0;
 }
 
+/* The teacher-student models' sizes: the picture needs d >= 2, and the
+ * parameter count is capped (teacher.h, TEACHER_P_MAX) because the NTK
+ * spectrum factors an n_probe x p matrix ten times a second. */
+static int ts_check(const scene *s, scene_err *e)
+{
+    char msg[256], hint[128];
+    int ts2 = strcmp(s->model, "ts2") == 0, ts3 = strcmp(s->model, "ts3") == 0;
+    if (!ts2 && !ts3)
+        return 0;
+    const model_params *mp = &s->mp;
+    if (mp->d < 2) {
+        snprintf(msg, sizeof msg, "%s needs d >= 2 (got %d): its neurons are "
+                 "directions in the input space", s->model, mp->d);
+        return cross_fail(s, F_D, e, "the paper uses d = 2 (ts2), 5 (ts3)",
+                          msg);
+    }
+    if (mp->n < 1)
+        return cross_fail(s, F_N, e, ts2 ? "the paper uses n = 15"
+                                         : "the paper uses n = 50",
+                          "a teacher-student model needs n >= 1 training "
+                          "points");
+    if (ts3 && mp->m > TEACHER_WIDTH_MAX) {
+        snprintf(msg, sizeof msg, "ts3's hidden layers are at most %d wide "
+                 "(m = %d)", TEACHER_WIDTH_MAX, mp->m);
+        return cross_fail(s, F_M, e, "the paper uses m = 10", msg);
+    }
+    uint64_t d = (uint64_t)mp->d, m = (uint64_t)mp->m;
+    uint64_t p = ts2 ? m * (d + 1) : m * d + m + m * m + 2 * m + 1;
+    if (p > TEACHER_P_MAX) {
+        snprintf(msg, sizeof msg, "%s with d = %d, m = %d has %llu "
+                 "parameters, above %d: the NTK spectrum would take seconds "
+                 "a frame", s->model, mp->d, mp->m, (unsigned long long)p,
+                 TEACHER_P_MAX);
+        if (ts2)
+            snprintf(hint, sizeof hint, "at d = %d, m <= %d", mp->d,
+                     (int)(TEACHER_P_MAX / (d + 1)));
+        else
+            snprintf(hint, sizeof hint, "lower m or d");
+        return cross_fail(s, later(s, F_M, F_D), e, hint, msg);
+    }
+    uint64_t big = (uint64_t)(mp->n > mp->n_test ? mp->n : mp->n_test) * d;
+    if (big > MODEL_DATA_MAX) {
+        int f = mp->n > mp->n_test ? F_N : F_N_TEST;
+        snprintf(msg, sizeof msg, "%s*d = %llu is above %d: a loss "
+                 "evaluation reads all of it", f == F_N ? "n" : "n_test",
+                 (unsigned long long)big, MODEL_DATA_MAX);
+        return cross_fail(s, later(s, f, F_D), e, NULL, msg);
+    }
+    return 0;
+}
+
 int scene_finalize(scene *s, scene_err *e)
 {
     char msg[256];
@@ -908,7 +976,7 @@ int scene_finalize(scene *s, scene_err *e)
         return cross_fail(s, later(s, F_A, F_B), e, "x is drawn from [a, b]",
                           msg);
     }
-    if (mp->r > mp->d) {
+    if (strcmp(s->model, "diagnet") == 0 && mp->r > mp->d) {
         snprintf(msg, sizeof msg, "r (%d) must be at most d (%d)", mp->r,
                  mp->d);
         return cross_fail(s, later(s, F_R, F_D), e,
@@ -935,6 +1003,8 @@ int scene_finalize(scene *s, scene_err *e)
     if (strcmp(s->model, "diagnet") == 0 && mp->n < 1)
         return cross_fail(s, F_N, e, "the paper uses n = 80",
                           "diagnet needs n >= 1 training points");
+    if (ts_check(s, e))
+        return -1;
     if ((s->dynamics == DYN_LABELNOISE || s->dynamics == DYN_SDE) &&
         mp->n == 0 && model_online_when_n0(s->model)) {
         snprintf(msg, sizeof msg,

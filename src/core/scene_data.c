@@ -186,6 +186,13 @@ int scene_data_finalize(scene *s, scene_err *e)
     int diag = strcmp(s->model, "diagnet") == 0;
     int relu = strcmp(s->model, "relu1d") == 0;
     int which = s->data[0] ? f.data : f.test;
+    if (!diag && !relu && s->model[0] == 't' && s->model[1] == 's')
+        return field_fail(s, scene_later(s, which, scene_field_index("model")),
+                          e, "drop the file, or use diagnet (x1..xd, y) or "
+                          "relu1d (x, y)",
+                          "%s draws its inputs on the unit sphere and labels "
+                          "them with its teacher: it takes no data files",
+                          s->model);
     if (!diag && !relu)
         return field_fail(s, scene_later(s, which, scene_field_index("model")),
                           e, "use diagnet (x1..xd, y) or relu1d (x, y)",

@@ -32,6 +32,37 @@ static int any_model(const runset *s, const char *name)
     return 0;
 }
 
+/* Models with a feature sparsity (of their first hidden layer). */
+static int has_sparsity(const run *R)
+{
+    return panel_is_model(R, "relu1d") || panel_is_model(R, "ts2") ||
+           panel_is_model(R, "ts3");
+}
+
+/* The teacher-student models: a teacher angle. */
+static int has_teacher(const run *R)
+{
+    return panel_is_model(R, "ts2") || panel_is_model(R, "ts3");
+}
+
+static int is_diagnet(const run *R)
+{
+    return panel_is_model(R, "diagnet");
+}
+
+static int is_ts3(const run *R)
+{
+    return panel_is_model(R, "ts3");
+}
+
+static int any_of(const runset *s, int (*has)(const run *))
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (has(s->r[i]))
+            return 1;
+    return 0;
+}
+
 /* A number of run i's metrics, or "–" when its model has none. */
 static void num(char *buf, const run *R, const char *mname, double v)
 {
@@ -62,7 +93,9 @@ static size_t build(const runset *s, int wide, int long_verdict,
     column *rk = &cols[nc++];
     column *l0 = any_model(s, "diagnet") ? &cols[nc++] : NULL;
     column *kn = any_model(s, "relu1d") ? &cols[nc++] : NULL;
-    column *fs = kn ? &cols[nc++] : NULL;
+    column *fs = any_of(s, has_sparsity) ? &cols[nc++] : NULL;
+    column *fs2 = any_of(s, is_ts3) ? &cols[nc++] : NULL;
+    column *ang = any_of(s, has_teacher) ? &cols[nc++] : NULL;
     column *th = any_model(s, "quad1d") ? &cols[nc++] : NULL;
     column *lam = &cols[nc++], *band = &cols[nc++], *ver = &cols[nc++];
     *run_c = (column){"run", FIT_KEEP, 0, {{0}}};
@@ -78,6 +111,12 @@ static size_t build(const runset *s, int wide, int long_verdict,
         *kn = (column){"kinks", 5, 1, {{0}}};
     if (fs)
         *fs = (column){"sparsity", 3, 1, {{0}}};
+    /* ts3's second hidden layer, and the mean angle of the active
+     * neurons to their nearest teacher direction (degrees) */
+    if (fs2)
+        *fs2 = (column){"sparsity₂", 3, 1, {{0}}};
+    if (ang)
+        *ang = (column){"∠teacher", 5, 1, {{0}}};
     if (th)
         *th = (column){"θ", 5, 1, {{0}}};
     *lam = (column){"λmax", 4, 1, {{0}}};
@@ -105,10 +144,18 @@ static size_t build(const runset *s, int wide, int long_verdict,
         snprintf(rk->cell[i], CELL_MAX, "%zu/%zu", mt->rank, mt->nsv);
         if (l0)
             count(l0->cell[i], R, "diagnet", mt->ex.l0);
-        if (kn) {
+        if (kn)
             count(kn->cell[i], R, "relu1d", mt->ex.kinks);
-            num(fs->cell[i], R, "relu1d", mt->ex.feature_sparsity);
-        }
+        if (fs && has_sparsity(R))
+            plot_fmt(mt->ex.feature_sparsity, fs->cell[i], CELL_MAX);
+        else if (fs)
+            snprintf(fs->cell[i], CELL_MAX, "–");
+        if (fs2)
+            num(fs2->cell[i], R, "ts3", mt->ex.feature_sparsity2);
+        if (ang && has_teacher(R) && isfinite(mt->ex.teacher_angle))
+            snprintf(ang->cell[i], CELL_MAX, "%.1f°", mt->ex.teacher_angle);
+        else if (ang)
+            snprintf(ang->cell[i], CELL_MAX, "–");
         if (th)
             num(th->cell[i], R, "quad1d", mt->theta);
         plot_fmt(mt->sharpness_now, lam->cell[i], CELL_MAX);
@@ -130,18 +177,18 @@ static size_t build(const runset *s, int wide, int long_verdict,
 }
 
 /* The threshold of a column, `what` (a scene field of each run, for the
- * runs of model mname, every run if NULL), into buf: "rank σk/σ1>1e-10"
+ * runs mname accepts, every run if NULL), into buf: "rank σk/σ1>1e-10"
  * when the runs share it, else each run's ("rank σk/σ1> 1:1e-10 2:1e-4").
  * Empty when no run has the metric. */
 static void threshold(char *buf, size_t cap, const runset *s,
-                      const char *label, const char *mname,
+                      const char *label, int (*mname)(const run *),
                       double (*what)(const run *))
 {
     char b[16];
     size_t first = s->n, differ = 0, len;
     buf[0] = 0;
     for (size_t i = 0; i < s->n; i++) {
-        if (mname && !panel_is_model(s->r[i], mname))
+        if (mname && !mname(s->r[i]))
             continue;
         if (first == s->n)
             first = i;
@@ -157,7 +204,7 @@ static void threshold(char *buf, size_t cap, const runset *s,
     }
     snprintf(buf, cap, "%s", label);
     for (size_t i = 0; i < s->n && (len = strlen(buf)) < cap; i++)
-        if (!mname || panel_is_model(s->r[i], mname))
+        if (!mname || mname(s->r[i]))
             snprintf(buf + len, cap - len, " %c:%s",
                      (char)runstyle_digit(i),
                      plot_fmt(what(s->r[i]), b, sizeof b));
@@ -257,7 +304,7 @@ void table_draw(canvas *c, const app *a, rect area)
     static char th[3][128];
     const char *label[3] = {"rank σk/σ1>", "‖β‖₀ |βj|>", "sparsity c="};
     double (*what[3])(const run *) = {rank_tol_of, l0_tol_of, corr_of};
-    const char *mname[3] = {NULL, "diagnet", "relu1d"};
+    int (*mname[3])(const run *) = {NULL, is_diagnet, has_sparsity};
     const char *head[3] = {"rank", "‖β‖₀", "sparsity"};
     fit_part foot[3];
     size_t nf = 0;
