@@ -186,7 +186,7 @@ int scene_data_finalize(scene *s, scene_err *e)
     int diag = strcmp(s->model, "diagnet") == 0;
     int relu = strcmp(s->model, "relu1d") == 0;
     int which = s->data[0] ? f.data : f.test;
-    if (!diag && !relu && s->model[0] == 't' && s->model[1] == 's')
+    if (strcmp(s->model, "ts2") == 0 || strcmp(s->model, "ts3") == 0)
         return field_fail(s, scene_later(s, which, scene_field_index("model")),
                           e, "drop the file, or use diagnet (x1..xd, y) or "
                           "relu1d (x, y)",
