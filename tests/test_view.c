@@ -902,9 +902,10 @@ static void test_ts3_projection(void **st)
 
 /* One unit is as long across as up in every tier (cells are about twice
  * as tall as wide), in a wide and in a tall panel: the unit circle's
- * box is as wide as twice its height, and a neuron at (½, 0) lies on
- * the circle's middle row halfway out, one at (0, ½) on its middle
- * column halfway up. */
+ * box is as wide as twice its height, and a neuron at (1, 0) lies on
+ * the circle's middle row at its right end, one at (0, 1) on its middle
+ * column at its top (a neuron of length 1 makes the frame ±1, so the
+ * whole circle is in it). */
 static void test_neurons_round(void **st)
 {
     (void)st;
@@ -916,7 +917,7 @@ static void test_neurons_round(void **st)
         for (size_t k = 0; k < 3; k++) {
             int W = panels[k][0], H = panels[k][1];
             for (int dir = 0; dir < 2; dir++) {
-                neurons_at_point(&a, dir ? 0.0 : 0.5, dir ? 0.5 : 0.0);
+                neurons_at_point(&a, dir ? 0.0 : 1.0, dir ? 1.0 : 0.0);
                 canvas c;
                 assert_int_equal(canvas_init(&c, W, H, (glyph_tier)tier),
                                  0);
@@ -929,12 +930,12 @@ static void test_neurons_round(void **st)
                              "and %d high", tier, W, H, w, h);
                 assert_int_equal(neuron_cells(&c, &nx, &ny), 1);
                 double mx = 0.5 * (x0 + x1), my = 0.5 * (y0 + y1);
-                double ex = dir ? mx : mx + 0.25 * w;
-                double ey = dir ? my - 0.25 * h : my;
+                double ex = dir ? mx : x1;
+                double ey = dir ? y0 : my;
                 if (fabs(nx - ex) > 1.0 || fabs(ny - ey) > 1.0)
                     fail_msg("tier %d, %dx%d: the neuron at (%g, %g) is in "
                              "cell (%d, %d), not near (%.1f, %.1f)", tier, W,
-                             H, dir ? 0.0 : 0.5, dir ? 0.5 : 0.0, nx, ny, ex,
+                             H, dir ? 0.0 : 1.0, dir ? 1.0 : 0.0, nx, ny, ex,
                              ey);
                 canvas_free(&c);
             }
@@ -943,15 +944,16 @@ static void test_neurons_round(void **st)
 }
 
 /* The scale: the frame's half-extent S, in the title, is the smallest of
- * 1, 1.5, 2, 3, 5, 7 × 10^k holding the unit circle, every neuron and
- * the trail; the teacher's rays and a neuron's glyph are drawn. */
+ * 1, 1.5, 2, 3, 5, 7 × 10^k holding every neuron and the trail (the
+ * neurons zoom in: at step 3000 they reach about 0.3, well inside the
+ * unit circle); the teacher's rays and a neuron's glyph are drawn. */
 static void test_neurons_scale(void **st)
 {
     (void)st;
     app a;
     open_app(&a, NULL, ts2_sets, 3000);
     const run *R = a.r;
-    double big = 1.0, xy[2 * 64], txy[2 * 8];
+    double big = 0.0, xy[2 * 64], txy[2 * 8];
     for (size_t k = 0; k < R->trail_len; k++) {
         size_t n, tn;
         int proj;
@@ -974,7 +976,8 @@ static void test_neurons_scale(void **st)
     assert_true(fabs(m - 1) < 1e-9 || fabs(m - 1.5) < 1e-9 ||
                 fabs(m - 2) < 1e-9 || fabs(m - 3) < 1e-9 ||
                 fabs(m - 5) < 1e-9 || fabs(m - 7) < 1e-9);
-    if (!(S >= big && (S == 1.0 || S / 1.5 < big * 1.0000001)))
+    assert_true(big > 0 && big < 1); /* the zoom is what this checks */
+    if (!(S >= big && S / 1.5 < big * 1.0000001))
         fail_msg("scale ±%g for a reach of %g", S, big);
     assert_null(strstr(t, "projection"));
     int x, y, rays = 0;

@@ -10,8 +10,9 @@
  * tall as wide, so a unit spans dots_y/(2·dots_x) times as many dot rows
  * as dot columns, and the circle is round in every tier.  The frame's
  * half-height (or half-width, the shorter) is S, the smallest of 1, 1.5,
- * 2, 3, 5, 7 × 10^k holding the circle, every neuron and the trail: the
- * title says ±S, and S moves only in those steps.
+ * 2, 3, 5, 7 × 10^k holding every neuron and the trail (not the circle:
+ * see neurons_scale): the title says ±S, and S moves only in those
+ * steps.
  *
  * Two runs of one model are drawn side by side on one scale (the panel
  * is wider than a square picture needs, so each keeps most of its size):
@@ -72,10 +73,16 @@ static double neurons_reach(const run *R)
     return big;
 }
 
-/* The frame's half-extent for a reach: the circle always, then steps. */
+/* The frame's half-extent for a reach: the neurons, in steps.  Not the
+ * unit circle too: the neurons |a_j|·w_j of the paper's setting stay
+ * within about 0.4 (the output weights start at 0), and a frame held at
+ * ±1 drew them as one blob in the middle at 100x30; the circle is drawn
+ * where it falls in the frame (its arcs at the sides, or not at all) and
+ * the rays cross the whole frame whatever the scale.  Nothing to hold
+ * (a = 0 at the start): ±1, the inputs' scale. */
 static double neurons_scale(double reach)
 {
-    return panel_nice_ceil(fmax(1.0, reach));
+    return reach > 0 && isfinite(reach) ? panel_nice_ceil(reach) : 1.0;
 }
 
 /* A frame of half-extent S centred in area, one unit as long across as
