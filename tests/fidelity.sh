@@ -1,5 +1,5 @@
 #!/bin/sh
-# The README's fidelity table (`make fidelity`, about five minutes): each
+# The README's fidelity table (`make fidelity`, about seven minutes): each
 # claim of the paper that a shipped scene shows, the paper's or the
 # authors' notebook's value, and what sgdscope measures over sampling
 # seeds 1-5 on the scene's data: median [min, max].  Prints the table as
@@ -29,6 +29,9 @@ summ fig10 fig10-compare
 summ fig11 fig11-relu-overreg
 summ appcd appc-sde-diag
 summ appcr appc-sde-relu
+summ fig3 fig3-surface
+summ fig13 fig13-ts2-compare
+summ fig5 fig5-ts3-compare
 for s in $seeds; do
     "$bin" --headless --csv - --every 1 --seed "$s" prop2-quad \
         > "$tmp/prop2-$s.csv" || exit 1
@@ -186,6 +189,53 @@ for name, scene, extra in (("appcd", "appc-sde-diag", "l0"),
     check("App. C (%s): SGD and SDE median rank below 0.75 × flow's" % scene,
           statistics.median(col(a["sgd"], "rank")) < 0.75 * fl and
           statistics.median(col(a["sde"], "rank")) < 0.75 * fl)
+
+f3 = runs("fig3")
+row("Fig. 3 (n = 20, d = 30, r = 3, on the notebook's draw): test loss, "
+    "gradient flow / GD / SGD",
+    "SGD generalizes best; the notebook prints 0.0149 / 0.126 / 4.0e-8 "
+    "(SGD seed 2)",
+    " / ".join(mmm(col(f3[r], "test_loss")) for r in ("gf", "gd", "sgd")),
+    "`sgdscope --headless --summary --seed S fig3-surface`")
+check("Fig. 3: SGD's median test loss is below GD's and gradient flow's",
+      statistics.median(col(f3["sgd"], "test_loss")) <
+      min(statistics.median(col(f3[r], "test_loss")) for r in ("gf", "gd")))
+
+f13 = runs("fig13")
+t13 = ["small", "decay10", "decay30", "decay50"]
+row("Fig. 9/13 (ts2, η = 0.13 / 0.3 decayed at 10 / 30 / 50 %): mean "
+    "angle of the active neurons to the nearest teacher direction (°)",
+    "large step: neurons cluster on the teacher directions (Fig. 9; "
+    "paper's large η 0.455)",
+    " / ".join(mmm(col(f13[r], "teacher_angle")) for r in t13) +
+    "; diverged %s" % "/".join(str(ndiv(f13[r])) for r in t13),
+    "`sgdscope --headless --summary --seed S fig13-ts2-compare`")
+row("Fig. 13: feature sparsity (c = 0.99), same runs",
+    "lower for the large step, the later the decay the lower",
+    " / ".join(mmm(col(f13[r], "feature_sparsity")) for r in t13), "same")
+for key in ("teacher_angle", "feature_sparsity"):
+    sm = statistics.median(col(f13["small"], key))
+    check("Fig. 13: every large-step run's median %s is below the small "
+          "step's" % key,
+          all(statistics.median(col(f13[r], key)) < sm for r in t13[1:]))
+
+f5 = runs("fig5")
+t5 = ["small", "warm10", "warm30", "warm50"]
+row("Fig. 5 (ts3, η = 0.011 / 0.04 with warmup to 10 / 30 / 50 %): "
+    "feature sparsity of hidden layer 2 (c = 0.99)",
+    "lower with the large step on both layers; notebook: 46.6 % → 18.2 % "
+    "active in layer 2",
+    " / ".join(mmm(col(f5[r], "feature_sparsity2")) for r in t5),
+    "`sgdscope --headless --summary --seed S fig5-ts3-compare`")
+row("Fig. 5: feature sparsity of hidden layer 1, same runs", "lower",
+    " / ".join(mmm(col(f5[r], "feature_sparsity")) for r in t5), "same")
+row("Fig. 5: test loss, same runs", "smaller for longer schedules",
+    " / ".join(mmm(col(f5[r], "test_loss")) for r in t5), "same")
+for key in ("feature_sparsity2", "feature_sparsity", "test_loss"):
+    sm = statistics.median(col(f5["small"], key))
+    check("Fig. 5: every warmup run's median %s is below the small step's"
+          % key,
+          all(statistics.median(col(f5[r], key)) < sm for r in t5[1:]))
 
 print("| claim | paper / notebook | sgdscope, seeds 1-5: median [min, max] | command (S = 1..5) |")
 print("|---|---|---|---|")
