@@ -220,6 +220,9 @@ const model_ops *model_at(size_t i);
 /* Builds m from prm using ops; see model_ops.create. */
 int model_create(model *m, const model_ops *ops, const model_params *prm,
                  rng *data, rng *probe, char *err, size_t errlen);
+/* For a model's destroy: frees the points create allocated (x, y, xt,
+ * yt, probe) and sets them to NULL; safe on a half-built model. */
+void model_free_points(model *m);
 /* Releases a created model (safe on a zeroed one). */
 void model_destroy(model *m);
 

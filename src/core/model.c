@@ -4,6 +4,7 @@
 #include "model_registry.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Registration order is listing order (--list, scene errors). */
@@ -54,6 +55,16 @@ int model_create(model *m, const model_ops *ops, const model_params *prm,
         return -1;
     }
     return 0;
+}
+
+void model_free_points(model *m)
+{
+    free(m->x);
+    free(m->y);
+    free(m->xt);
+    free(m->yt);
+    free(m->probe);
+    m->x = m->y = m->xt = m->yt = m->probe = NULL;
 }
 
 void model_destroy(model *m)

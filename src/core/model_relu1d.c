@@ -133,11 +133,8 @@ static void relu1d_destroy(model *m)
         free(pv->grp);
         free(pv);
     }
-    free(m->x);
-    free(m->y);
-    free(m->probe);
     m->priv = NULL;
-    m->x = m->y = m->probe = NULL;
+    model_free_points(m); /* xt, yt are NULL: relu1d has no test set */
 }
 
 /* Draw order from g, neuron by neuron: sign of w_j (one uniform,

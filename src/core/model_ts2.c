@@ -133,13 +133,8 @@ static void ts2_destroy(model *m)
         free(pv->scratch);
         free(pv);
     }
-    free(m->x);
-    free(m->y);
-    free(m->xt);
-    free(m->yt);
-    free(m->probe);
     m->priv = NULL;
-    m->x = m->y = m->xt = m->yt = m->probe = NULL;
+    model_free_points(m);
 }
 
 /* Draw order from g: W row by row (m·d normals), then a (m normals, drawn

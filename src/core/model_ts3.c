@@ -239,13 +239,8 @@ static void ts3_destroy(model *m)
         free(pv->scratch);
         free(pv);
     }
-    free(m->x);
-    free(m->y);
-    free(m->xt);
-    free(m->yt);
-    free(m->probe);
     m->priv = NULL;
-    m->x = m->y = m->xt = m->yt = m->probe = NULL;
+    model_free_points(m);
 }
 
 static void ts3_init_theta(const model *m, double *theta, rng *g)
