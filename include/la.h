@@ -31,4 +31,13 @@ int la_singular_values(la_ws *ws, const double *A, size_t rows, size_t cols,
  * Returns 0 or the LAPACK info. */
 int la_qr_r(const double *A, size_t rows, size_t cols, double *R);
 
+/* x·y summed in a fixed order that every machine reproduces to the bit:
+ * the order of OpenBLAS's AVX2 (Haswell) ddot kernel, 16 running sums
+ * with one fused multiply-add each, folded in its order, the n mod 16
+ * tail added last.  It is what numpy's dot and norm gave on the machine
+ * that printed the notebooks' numbers (tests/test_models.c checks the
+ * authors' β* to the bit), while BLAS itself picks its kernel by CPU and
+ * so varies in the last bits from machine to machine. */
+double la_dot_fixed(const double *x, const double *y, size_t n);
+
 #endif

@@ -132,6 +132,47 @@ static void test_qr_r(void **state)
     assert_int_not_equal(la_qr_r(A, 3, 4, R), 0); /* rows < cols */
 }
 
+/* la_dot_fixed's order is its contract (the authors' β* depends on it):
+ * cases where summing in another order, or without the fused
+ * multiply-add, gives another number. */
+static void test_dot_fixed_order(void **state)
+{
+    (void)state;
+    double x[40] = {0}, y[40];
+    for (int i = 0; i < 40; i++)
+        y[i] = 1.0;
+    /* lanes: 1e16 in register 0 lane 0, 1 in lane 1, −1e16 in register
+     * 1 lane 0: the registers cancel first, the 1 survives (in order,
+     * 1e16 + 1 rounds to 1e16 and the sum is 0) */
+    x[0] = 1e16;
+    x[1] = 1.0;
+    x[4] = -1e16;
+    assert_true(la_dot_fixed(x, y, 16) == 1.0);
+    double seq = 0;
+    for (int i = 0; i < 16; i++)
+        seq += x[i] * y[i];
+    assert_true(seq == 0.0);
+    /* the tail (n mod 16) is added after the fold */
+    x[16] = 0.5;
+    assert_true(la_dot_fixed(x, y, 17) == 1.5);
+    /* one fused multiply-add per element: (1 + 2^-30)^2 − (1 + 2^-29)
+     * is 2^-60 exactly, 0 when the product is rounded first */
+    memset(x, 0, sizeof x);
+    double a = 1.0 + ldexp(1.0, -30);
+    x[0] = 1.0;
+    y[0] = -(1.0 + ldexp(1.0, -29));
+    x[16] = a;
+    y[16] = a;
+    assert_true(la_dot_fixed(x, y, 32) == ldexp(1.0, -60));
+    /* a plain case, and n = 0 */
+    for (int i = 0; i < 40; i++) {
+        x[i] = i;
+        y[i] = 2.0;
+    }
+    assert_true(la_dot_fixed(x, y, 40) == 2.0 * 39 * 40 / 2);
+    assert_true(la_dot_fixed(x, y, 0) == 0.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -141,6 +182,7 @@ int main(void)
         cmocka_unit_test(test_generic),
         cmocka_unit_test(test_nonfinite),
         cmocka_unit_test(test_qr_r),
+        cmocka_unit_test(test_dot_fixed_order),
     };
     return cmocka_run_group_tests_name("la", tests, NULL, NULL);
 }

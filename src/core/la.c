@@ -112,3 +112,28 @@ int la_qr_r(const double *A, size_t rows, size_t cols, double *R)
     free(tau);
     return (int)info;
 }
+
+double la_dot_fixed(const double *x, const double *y, size_t n)
+{
+    /* OpenBLAS's ddot runs its kernel on the first n & ~15 elements:
+     * four 4-wide registers r_k, r_k[l] taking i ≡ 4k + l (mod 16) with
+     * one fused multiply-add each; each register's upper half added onto
+     * its lower, then (r0 + r1) + (r2 + r3), then the two lanes; the
+     * tail last, in order. */
+    size_t n16 = n & ~(size_t)15, i;
+    double r[4][4] = {{0}};
+    for (i = 0; i < n16; i += 16)
+        for (int k = 0; k < 4; k++)
+            for (int l = 0; l < 4; l++)
+                r[k][l] = fma(x[i + 4 * k + l], y[i + 4 * k + l], r[k][l]);
+    double h[4][2], q[2];
+    for (int k = 0; k < 4; k++)
+        for (int l = 0; l < 2; l++)
+            h[k][l] = r[k][l] + r[k][l + 2];
+    for (int l = 0; l < 2; l++)
+        q[l] = (h[0][l] + h[1][l]) + (h[2][l] + h[3][l]);
+    double dot = q[0] + q[1];
+    for (; i < n; i++)
+        dot += y[i] * x[i];
+    return dot;
+}

@@ -10,7 +10,6 @@
 #include "model.h"
 #include "model_registry.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,8 +90,10 @@ static void draw_own(rng *data, double *beta, size_t d, size_t r, model *m)
  * np.random.seed(data_seed)): X = multivariate_normal(0, I_d, n), which
  * for I_d is standard_normal((n, d)) row by row; X_test likewise; then
  * β* = randn(d), zeroed beyond r, then |β*| / ‖β*‖; y = X β*.  The norm
- * and the labels go through BLAS as numpy's dot and matmul do, so with
- * the same BLAS they agree with the notebook's to the bit. */
+ * and the labels are summed in numpy's (OpenBLAS AVX2) order by
+ * la_dot_fixed, not by this machine's BLAS, whose kernel and so whose
+ * last bits depend on the CPU: β* equals the notebook's to the bit, the
+ * labels to rounding, and both are the same on every machine. */
 static void draw_notebook(rng *data, double *beta, size_t d, size_t r,
                           model *m)
 {
@@ -104,15 +105,13 @@ static void draw_notebook(rng *data, double *beta, size_t d, size_t r,
         double g = rng_normal(data);
         beta[j] = j < r ? g : 0.0;
     }
-    double nrm = sqrt(cblas_ddot((int)d, beta, 1, beta, 1));
+    double nrm = sqrt(la_dot_fixed(beta, beta, d));
     for (size_t j = 0; j < d; j++)
         beta[j] = nrm > 0 ? fabs(beta[j]) / nrm : 0.0;
-    if (m->n)
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)m->n, (int)d, 1.0,
-                    m->x, (int)d, beta, 1, 0.0, m->y, 1);
-    if (m->n_test)
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)m->n_test, (int)d, 1.0,
-                    m->xt, (int)d, beta, 1, 0.0, m->yt, 1);
+    for (size_t i = 0; i < m->n; i++)
+        m->y[i] = la_dot_fixed(m->x + i * d, beta, d);
+    for (size_t i = 0; i < m->n_test; i++)
+        m->yt[i] = la_dot_fixed(m->xt + i * d, beta, d);
 }
 
 /* Points from files (prm->data, prm->test_data) over the drawn ones.  The
@@ -304,12 +303,33 @@ static double diagnet_sgd1(const model *m, double *theta, const double *x,
     return r;
 }
 
+/* out = X w (X n × d, row-major), each row summed by la_dot_fixed: the
+ * same bits on every machine, unlike a BLAS kernel chosen by CPU. */
+static void x_times(const double *X, size_t n, size_t d, const double *w,
+                    double *out)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = la_dot_fixed(X + i * d, w, d);
+}
+
+/* out = alpha · Xᵀ r, accumulated row by row in a fixed order. */
+static void xt_times(const double *X, size_t n, size_t d, double alpha,
+                     const double *r, double *out)
+{
+    memset(out, 0, d * sizeof *out);
+    for (size_t i = 0; i < n; i++) {
+        double ri = alpha * r[i];
+        for (size_t j = 0; j < d; j++)
+            out[j] += X[i * d + j] * ri;
+    }
+}
+
 /* H(a, b) for the direction (a, b) on (u, v), c = ½:
  *   ∇h_i·(a, b) = s_i = Σ_j x_ij (v_j a_j + u_j b_j),
  *   ∇²h_i (a, b) = (x_i ⊙ b, x_i ⊙ a),
  * so with g = Xᵀs/n and q = Xᵀr/n (r = X(u ⊙ v) − y):
  *   out_u = v ⊙ g + b ⊙ q,   out_v = u ⊙ g + a ⊙ q.
- * Four matrix–vector products on X (n × d, row-major) through CBLAS, in
+ * Four matrix–vector products on X (n × d, row-major), in a fixed order, in
  * the model's own scratch (so not re-entrant, like extras).  r and q
  * depend on θ alone: kept with a copy of θ, so the Lanczos iteration's
  * products at one θ (up to HESSIAN_LANCZOS_MAX of them) cost two passes
@@ -321,26 +341,22 @@ static void diagnet_hvp(const model *m, const double *theta, const double *dir,
     size_t d = m->dim, n = m->n;
     const double *u = theta, *v = theta + d, *a = dir, *b = dir + d;
     double *r = pv->hv, *sv = r + n, *w = sv + n, *g = w + d, *q = g + d;
-    int N = (int)n, D = (int)d;
     double inv = 1.0 / (double)n;
     if (!pv->hv_ok ||
         memcmp(pv->hv_theta, theta, 2 * d * sizeof *theta) != 0) {
         for (size_t j = 0; j < d; j++)
             w[j] = u[j] * v[j];
-        cblas_dcopy(N, m->y, 1, r, 1);
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, N, D, 1.0, m->x, D, w, 1,
-                    -1.0, r, 1);
-        cblas_dgemv(CblasRowMajor, CblasTrans, N, D, inv, m->x, D, r, 1, 0.0,
-                    q, 1);
+        x_times(m->x, n, d, w, r);
+        for (size_t i = 0; i < n; i++)
+            r[i] -= m->y[i];
+        xt_times(m->x, n, d, inv, r, q);
         memcpy(pv->hv_theta, theta, 2 * d * sizeof *theta);
         pv->hv_ok = 1;
     }
     for (size_t j = 0; j < d; j++)
         w[j] = v[j] * a[j] + u[j] * b[j];
-    cblas_dgemv(CblasRowMajor, CblasNoTrans, N, D, 1.0, m->x, D, w, 1, 0.0,
-                sv, 1);
-    cblas_dgemv(CblasRowMajor, CblasTrans, N, D, inv, m->x, D, sv, 1, 0.0, g,
-                1);
+    x_times(m->x, n, d, w, sv);
+    xt_times(m->x, n, d, inv, sv, g);
     for (size_t j = 0; j < d; j++) {
         out[j] = v[j] * g[j] + b[j] * q[j];
         out[d + j] = u[j] * g[j] + a[j] * q[j];
@@ -383,14 +399,11 @@ static void diagnet_line_begin(const model *m, const double *theta,
         w1[j] = u[j] * b[j] + a[j] * v[j];
         w2[j] = a[j] * b[j];
     }
-    int N = (int)n, D = (int)d;
-    cblas_dcopy(N, m->y, 1, A, 1);
-    cblas_dgemv(CblasRowMajor, CblasNoTrans, N, D, 1.0, m->x, D, w0, 1, -1.0,
-                A, 1);
-    cblas_dgemv(CblasRowMajor, CblasNoTrans, N, D, 1.0, m->x, D, w1, 1, 0.0,
-                B, 1);
-    cblas_dgemv(CblasRowMajor, CblasNoTrans, N, D, 1.0, m->x, D, w2, 1, 0.0,
-                C, 1);
+    x_times(m->x, n, d, w0, A);
+    for (size_t i = 0; i < n; i++)
+        A[i] -= m->y[i];
+    x_times(m->x, n, d, w1, B);
+    x_times(m->x, n, d, w2, C);
 }
 
 static double diagnet_line_loss(const model *m, double s)
