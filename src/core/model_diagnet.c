@@ -303,13 +303,27 @@ static double diagnet_sgd1(const model *m, double *theta, const double *x,
     return r;
 }
 
-/* out = X w (X n × d, row-major), each row summed by la_dot_fixed: the
- * same bits on every machine, unlike a BLAS kernel chosen by CPU. */
+/* out = X w (X n × d, row-major), each row summed in a fixed order:
+ * eight running sums (i mod 8), folded pairwise, the tail last.  The same
+ * bits on every machine (unlike a BLAS kernel chosen by CPU), and eight
+ * independent sums let the compiler use vectors without reassociating. */
 static void x_times(const double *X, size_t n, size_t d, const double *w,
                     double *out)
 {
-    for (size_t i = 0; i < n; i++)
-        out[i] = la_dot_fixed(X + i * d, w, d);
+    size_t d8 = d & ~(size_t)7;
+    for (size_t i = 0; i < n; i++) {
+        const double *x = X + i * d;
+        double s[8] = {0};
+        size_t j;
+        for (j = 0; j < d8; j += 8)
+            for (int k = 0; k < 8; k++)
+                s[k] += x[j + k] * w[j + k];
+        double t = ((s[0] + s[4]) + (s[2] + s[6])) +
+                   ((s[1] + s[5]) + (s[3] + s[7]));
+        for (; j < d; j++)
+            t += x[j] * w[j];
+        out[i] = t;
+    }
 }
 
 /* out = alpha · Xᵀ r, accumulated row by row in a fixed order. */
