@@ -203,7 +203,7 @@ install: sgdscope
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenes \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 sgdscope $(DESTDIR)$(BINDIR)/sgdscope
-	install -m 644 scenes/*.scene scenes/*.csv $(DESTDIR)$(DATADIR)/scenes/
+	install -m 644 scenes/*.scene scenes/*.sweep scenes/*.csv $(DESTDIR)$(DATADIR)/scenes/
 	install -m 644 man/sgdscope.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/sgdscope-scene.5 $(DESTDIR)$(MANDIR)/man5/
 

@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #define CLI_MAX_SETS 256
+#define CLI_MAX_VARY 6
+#define CLI_MAX_JOBS 64
 
 /* Everything the command line says. */
 typedef struct cli_opts {
@@ -24,6 +26,18 @@ typedef struct cli_opts {
     double at_pct;        /* --at P%: P; < 0 for a step */
     uint64_t at_step;     /* --at N */
     uint64_t every;
+    /* sweeps (sweep.h) and their maps */
+    const char *sweep_arg;  /* --sweep SCENE|FILE.sweep */
+    const char *vary[CLI_MAX_VARY]; /* --vary KEY=SPEC, in order */
+    size_t nvary;
+    const char *seeds_arg;  /* --seeds LIST */
+    const char *out_path;   /* -o FILE|- */
+    unsigned jobs;          /* -j N; 0: one per processor */
+    int sorted;             /* --sorted */
+    unsigned shard_k, shard_n; /* --shard K/N; n = 0: none */
+    const char *map_path;   /* --map FILE.jsonl */
+    const char *metric;     /* --metric NAME for --map */
+    const char *xkey, *ykey; /* --x KEY, --y KEY for --map */
     char sets[CLI_MAX_SETS][512]; /* scene overrides, in command-line
                                      order */
     size_t nsets;

@@ -31,7 +31,8 @@ typedef struct scenedir_entry {
  * the next call) and returns the count. */
 size_t scenedir_search_path(const char *dirs[SCENEDIR_MAX_DIRS]);
 
-/* Finds a scene by path or name into out.  Returns 0, or −1 (out then
+/* Finds a scene by path or name into out (NAME, NAME.scene, or a sweep
+ * file NAME.sweep in the same directories).  Returns 0, or −1 (out then
  * holds the argument). */
 int scenedir_find(const char *arg, char *out, size_t outlen);
 

@@ -22,6 +22,7 @@
 #include "scene.h"
 #include "scenedir.h"
 #include "session.h"
+#include "sweepcli.h"
 #include "timeline.h"
 #include "tui.h"
 #include "view.h"
@@ -344,6 +345,12 @@ int main(int argc, char **argv)
         }
         return 0;
     }
+    if (o.sweep_arg) {
+        openblas_set_num_threads(1);
+        return sweepcli_run(&o);
+    }
+    if (o.map_path)
+        return sweepcli_map(&o);
     static comparison cmp;
     int rc = build_scene(&cmp, &o);
     if (rc != 0)

@@ -12,6 +12,7 @@ command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
 command -v groff >/dev/null 2>&1 || missing="$missing groff-base"
 command -v script >/dev/null 2>&1 || missing="$missing bsdutils"
 command -v asciinema >/dev/null 2>&1 || missing="$missing asciinema"
+command -v parallel >/dev/null 2>&1 || missing="$missing parallel"
 command -v cc >/dev/null 2>&1 || missing="$missing gcc"
 command -v make >/dev/null 2>&1 || missing="$missing make"
 [ -z "$missing" ] && exit 0

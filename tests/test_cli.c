@@ -814,8 +814,13 @@ static int doc_scene_ok(const char *tok, int *checked)
     b = b ? b + 1 : tok;
     snprintf(name, sizeof name, "%s", b);
     size_t n = strlen(name);
+    const char *ext = ".scene";
     if (n > 6 && strcmp(name + n - 6, ".scene") == 0)
         name[n -= 6] = 0;
+    else if (n > 6 && strcmp(name + n - 6, ".sweep") == 0) {
+        name[n -= 6] = 0; /* a sweep file: scenes/NAME.sweep */
+        ext = ".sweep";
+    }
     int upper = 1;
     for (size_t i = 0; i < n; i++)
         if (name[i] >= 'a' && name[i] <= 'z')
@@ -823,7 +828,7 @@ static int doc_scene_ok(const char *tok, int *checked)
     if (n == 0 || upper || strchr(name, '['))
         return 1;
     char path[300];
-    snprintf(path, sizeof path, "scenes/%s.scene", name);
+    snprintf(path, sizeof path, "scenes/%s%s", name, ext);
     (*checked)++;
     return access(path, R_OK) == 0;
 }
@@ -863,7 +868,8 @@ static void doc_check_command(const char *doc, const char *p, int backtick,
     static const char *const valued[] = {"--model", "--set", "--seed",
         "--data-seed",
         "--steps", "--csv", "--every", "--size", "--record", "--script",
-        "--fps", "--at", "--ghost", NULL};
+        "--fps", "--at", "--ghost", "--vary", "--seeds", "--shard", "--map",
+        "--metric", "--x", "--y", NULL};
     char tok[256];
     int skip_value = 0;
     for (;;) {

@@ -19,6 +19,10 @@ const char cli_usage[] =
     "[--size COLSxROWS]\n"
     "       sgdscope --headless --record FILE.cast [--size COLSxROWS]\n"
     "                [--at N|P%] [SCENE]\n"
+    "       sgdscope --sweep SCENE|FILE.sweep [--vary KEY=A:B:N|KEY=V1,V2...]\n"
+    "                [--seeds 1-20] -o FILE.jsonl|- [-j N] [--sorted]\n"
+    "                [--shard K/N]\n"
+    "       sgdscope --map FILE.jsonl [--metric NAME] [--x KEY] [--y KEY]\n"
     "\n"
     "Steps SGD on the toy models of \"SGD with large step sizes learns sparse\n"
     "features\".  SCENE is a path or the name of a shipped scene (--list);\n"
@@ -48,6 +52,21 @@ const char cli_usage[] =
     "  --script SCRIPT   press keys at steps: 'STEP:KEY STEP:KEY ...'\n"
     "  --ghost FILE[:RUN]  draw a saved run's loss (a CSV of --csv or e)\n"
     "                    behind the live runs\n"
+    "  --sweep SCENE     run a grid of headless runs, one JSON line each\n"
+    "                    (SCENE or a FILE.sweep naming it; man sgdscope:\n"
+    "                    SWEEPS); rerun with the same -o to resume\n"
+    "  --vary KEY=SPEC   a swept scene field: A:B:N (N evenly spaced values)\n"
+    "                    or V1,V2,... (scene values); repeatable\n"
+    "  --seeds LIST      sampling seeds of every grid point: 1-20, 1,3,5-9\n"
+    "  -o FILE|-         the sweep's output (JSON lines; - is stdout)\n"
+    "  -j N              jobs at once, 1..64 (default: the processors)\n"
+    "  --sorted          write the sweep's lines in grid order\n"
+    "  --shard K/N       run the K-th of N parts of the grid (1 <= K <= N)\n"
+    "  --map FILE        draw a sweep: divergence against eta and a heat\n"
+    "                    map of --metric over --x and --y\n"
+    "  --metric NAME     test_loss (default), train_loss, l0, rank,\n"
+    "                    feature_sparsity, diverged, verdict\n"
+    "  --x KEY, --y KEY  the swept fields on the map's axes\n"
     "  --list            list the shipped scenes and exit\n"
     "  --fps N           frames per second of the view and recordings (30)\n"
     "  --unicode         braille plots whatever the locale\n"
@@ -90,7 +109,9 @@ static int parse_u64(const char *s, uint64_t *out)
 enum { OPT_HEADLESS = 256, OPT_MODEL, OPT_SET, OPT_SEED, OPT_STEPS, OPT_CSV,
        OPT_EVERY, OPT_SUMMARY, OPT_HELP, OPT_VERSION, OPT_SNAPSHOT, OPT_SIZE,
        OPT_FPS, OPT_UNICODE, OPT_ASCII, OPT_NOCOLOR, OPT_RECORD, OPT_SCRIPT,
-       OPT_LIST, OPT_BLOCK, OPT_AT, OPT_GHOST, OPT_DATA_SEED };
+       OPT_LIST, OPT_BLOCK, OPT_AT, OPT_GHOST, OPT_DATA_SEED, OPT_SWEEP,
+       OPT_VARY, OPT_SEEDS, OPT_SORTED, OPT_SHARD, OPT_MAP, OPT_METRIC,
+       OPT_X, OPT_Y };
 
 static const struct option long_opts[] = {
     {"headless", no_argument, 0, OPT_HEADLESS},
@@ -109,6 +130,15 @@ static const struct option long_opts[] = {
     {"script", required_argument, 0, OPT_SCRIPT},
     {"ghost", required_argument, 0, OPT_GHOST},
     {"list", no_argument, 0, OPT_LIST},
+    {"sweep", required_argument, 0, OPT_SWEEP},
+    {"vary", required_argument, 0, OPT_VARY},
+    {"seeds", required_argument, 0, OPT_SEEDS},
+    {"sorted", no_argument, 0, OPT_SORTED},
+    {"shard", required_argument, 0, OPT_SHARD},
+    {"map", required_argument, 0, OPT_MAP},
+    {"metric", required_argument, 0, OPT_METRIC},
+    {"x", required_argument, 0, OPT_X},
+    {"y", required_argument, 0, OPT_Y},
     {"fps", required_argument, 0, OPT_FPS},
     {"unicode", no_argument, 0, OPT_UNICODE},
     {"ascii", no_argument, 0, OPT_ASCII},
@@ -219,6 +249,24 @@ int cli_resolve_at(const cli_opts *o, uint64_t steps, uint64_t *at,
     return 0;
 }
 
+/* --shard K/N.  Returns 0 or −1. */
+static int parse_shard(cli_opts *o, const char *arg)
+{
+    const char *slash = strchr(arg, '/');
+    char k[24];
+    uint64_t kv, nv;
+    if (!slash || (size_t)(slash - arg) >= sizeof k)
+        return -1;
+    memcpy(k, arg, (size_t)(slash - arg));
+    k[slash - arg] = 0;
+    if (parse_u64(k, &kv) || parse_u64(slash + 1, &nv) || kv < 1 ||
+        nv < 1 || kv > nv || nv > 100000)
+        return -1;
+    o->shard_k = (unsigned)kv;
+    o->shard_n = (unsigned)nv;
+    return 0;
+}
+
 /* --size COLSxROWS, each 1..1000.  Returns 0 or −1. */
 static int parse_size(cli_opts *o, const char *arg)
 {
@@ -273,7 +321,7 @@ cli_result cli_parse(cli_opts *o, int argc, char **argv, char *err,
      * (the position inside a cluster of short options) */
     optind = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":ho:j:", long_opts, NULL)) != -1) {
         uint64_t v;
         switch (c) {
         case OPT_HEADLESS: o->headless = 1; break;
@@ -332,6 +380,31 @@ cli_result cli_parse(cli_opts *o, int argc, char **argv, char *err,
                      : c == OPT_DATA_SEED ? "data_seed="
                      : c == OPT_STEPS ? "steps=" : "", optarg);
             break;
+        case OPT_SWEEP: o->sweep_arg = optarg; break;
+        case OPT_VARY:
+            if (o->nvary == CLI_MAX_VARY)
+                return cli_fail(err, errlen, "too many --vary (6 at most)%s",
+                                "");
+            o->vary[o->nvary++] = optarg;
+            break;
+        case OPT_SEEDS: o->seeds_arg = optarg; break;
+        case 'o': o->out_path = optarg; break;
+        case 'j':
+            if (parse_u64(optarg, &v) || v < 1 || v > CLI_MAX_JOBS)
+                return cli_fail(err, errlen, "-j needs a whole number "
+                                "1..64, got '%s'", optarg);
+            o->jobs = (unsigned)v;
+            break;
+        case OPT_SORTED: o->sorted = 1; break;
+        case OPT_SHARD:
+            if (parse_shard(o, optarg) != 0)
+                return cli_fail(err, errlen, "--shard needs K/N with "
+                                "1 <= K <= N <= 100000, got '%s'", optarg);
+            break;
+        case OPT_MAP: o->map_path = optarg; break;
+        case OPT_METRIC: o->metric = optarg; break;
+        case OPT_X: o->xkey = optarg; break;
+        case OPT_Y: o->ykey = optarg; break;
         case 'h': case OPT_HELP:
             return CLI_HELP;
         case OPT_VERSION:
@@ -351,6 +424,33 @@ cli_result cli_parse(cli_opts *o, int argc, char **argv, char *err,
         return cli_fail(err, errlen, "--list takes no scene, got '%s'",
                         argv[optind]);
     o->scene_arg = optind < argc ? argv[optind] : NULL;
+    if (o->sweep_arg || o->map_path) {
+        const char *mode = o->sweep_arg ? "--sweep" : "--map";
+        if (o->sweep_arg && o->map_path)
+            return cli_fail(err, errlen, "--sweep and --map do not go "
+                            "together (run the sweep, then map its file)%s",
+                            "");
+        if (argc - optind > 0) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "%s takes its file as its value; got "
+                     "also '%%s'", mode);
+            return cli_fail(err, errlen, msg, argv[optind]);
+        }
+        if (o->headless || o->snapshot || o->record_path || o->csv_path ||
+            o->list || o->ghost_arg || o->at_arg || o->script)
+            return cli_fail(err, errlen, "%s runs on its own: no --headless, "
+                            "--snapshot, --record, --csv, --list, --ghost, "
+                            "--at or --script", mode);
+        if (o->sweep_arg && !o->out_path)
+            return cli_fail(err, errlen, "--sweep needs -o FILE.jsonl (or "
+                            "-o - for stdout)%s", "");
+    } else if (o->nvary || o->seeds_arg || o->out_path || o->jobs ||
+               o->sorted || o->shard_n) {
+        return cli_fail(err, errlen, "--vary, --seeds, -o, -j, --sorted and "
+                        "--shard need --sweep%s", "");
+    }
+    if (!o->map_path && (o->metric || o->xkey || o->ykey))
+        return cli_fail(err, errlen, "--metric, --x and --y need --map%s", "");
     if (o->record_path && o->snapshot)
         return cli_fail(err, errlen,
                         "--record and --snapshot do not go together%s", "");

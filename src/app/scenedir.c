@@ -49,7 +49,10 @@ int scenedir_find(const char *arg, char *out, size_t outlen)
     const char *dirs[SCENEDIR_MAX_DIRS];
     size_t nd = scenedir_search_path(dirs);
     size_t al = strlen(arg);
-    int has_ext = al > 6 && strcmp(arg + al - 6, ".scene") == 0;
+    /* a name with its extension (a scene, or a sweep file) is looked up
+     * as it is; a bare name is a scene */
+    int has_ext = al > 6 && (strcmp(arg + al - 6, ".scene") == 0 ||
+                             strcmp(arg + al - 6, ".sweep") == 0);
     for (size_t i = 0; i < nd; i++) {
         snprintf(out, outlen, "%s/%s%s", dirs[i], arg,
                  has_ext ? "" : ".scene");
