@@ -189,38 +189,6 @@ static char *roles_dup(const canvas *c)
     return buf;
 }
 
-static void check_golden(const char *name, const char *text)
-{
-    char path[256];
-    snprintf(path, sizeof path, "tests/golden/%s.txt", name);
-    const char *upd = getenv("SGDSCOPE_UPDATE_GOLDEN");
-    if (upd && *upd) {
-        FILE *f = fopen(path, "w");
-        assert_non_null(f);
-        fputs(text, f);
-        fclose(f);
-        return;
-    }
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("missing golden %s", path);
-    static char want[1 << 20];
-    size_t n = fread(want, 1, sizeof want - 1, f);
-    fclose(f);
-    want[n] = 0;
-    if (strcmp(want, text) != 0) {
-        const char *a = want, *b = text;
-        int line = 1;
-        while (*a && *a == *b) {
-            if (*a == '\n')
-                line++;
-            a++, b++;
-        }
-        fail_msg("%s differs from the golden at line %d:\n%s\n--- got ---\n%s",
-                 name, line, want, text);
-    }
-}
-
 /* Row y of text (no '\n'), into a static buffer. */
 static const char *line_of(const char *text, int y)
 {

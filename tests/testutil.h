@@ -24,4 +24,39 @@
                      (double)(tol));                                         \
     } while (0)
 
+/* Compares text with tests/golden/NAME.txt, or rewrites the file when
+ * SGDSCOPE_UPDATE_GOLDEN is set (then read the diff).  A failure shows
+ * the first differing line, the golden and what was drawn. */
+static inline void check_golden(const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "tests/golden/%s.txt", name);
+    const char *upd = getenv("SGDSCOPE_UPDATE_GOLDEN");
+    if (upd && *upd) {
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(text, f);
+        fclose(f);
+        return;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("missing golden %s", path);
+    static char want[1 << 20];
+    size_t n = fread(want, 1, sizeof want - 1, f);
+    fclose(f);
+    want[n] = 0;
+    if (strcmp(want, text) != 0) {
+        const char *a = want, *b = text;
+        int line = 1;
+        while (*a && *a == *b) {
+            if (*a == '\n')
+                line++;
+            a++, b++;
+        }
+        fail_msg("%s differs from the golden at line %d:\n%s\n--- got ---\n%s",
+                 name, line, want, text);
+    }
+}
+
 #endif
