@@ -514,10 +514,13 @@ static int in_child(int (*fn)(int), int arg)
         /* no core files from the crash case */
         struct rlimit rl = {0, 0};
         setrlimit(RLIMIT_CORE, &rl);
-        /* exitsig keeps a signal the parent ignored ignored (nohup): start
-         * from the default, whatever ran the tests */
-        if (arg > 0)
-            signal(arg, SIG_DFL);
+        /* exitsig keeps a signal the parent ignored ignored (nohup, or
+         * SIGINT and SIGQUIT in a background job of a script): start
+         * from the defaults, whatever ran the tests */
+        const int sigs[] = {SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGUSR1,
+                            SIGUSR2, SIGALRM, SIGPIPE, SIGXFSZ};
+        for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+            signal(sigs[i], SIG_DFL);
         _exit(fn(arg));
     }
     int status;
