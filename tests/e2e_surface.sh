@@ -58,7 +58,10 @@ done
 # The three runs' digits on the panel (its rows, its columns), and the
 # paths change as the runs step.
 start_app p 100 30 fig3-surface
-panel() { screen "$1" | sed -n '4,14p' | cut -c3-50; }
+# characters 3-50 of rows 4-14 (cut -c counts bytes, and a braille
+# trail is 3 bytes a cell: sed in a UTF-8 locale counts characters)
+panel() { screen "$1" | sed -n '4,14p' |
+    LC_ALL=C.UTF-8 sed -E 's/^.{0,2}//; s/^(.{0,48}).*/\1/'; }
 wait_for p "Loss surface"
 p0=$(panel p)
 if echo "$p0" | grep -q 1 && echo "$p0" | grep -q 2 && echo "$p0" | grep -q 3
