@@ -164,6 +164,22 @@ static int str(cur *c, char *out, size_t cap)
     return 0;
 }
 
+/* Past the character at *i, one or more digits: skips them (then *i is
+ * past the last), or reports msg at the first non-digit. */
+static int digits(cur *c, size_t *i, const char *msg)
+{
+    const char *s = c->s;
+    size_t k = *i + 1;
+    if (!(k < c->n && s[k] >= '0' && s[k] <= '9')) {
+        c->i = k;
+        return bad(c, msg);
+    }
+    while (k < c->n && s[k] >= '0' && s[k] <= '9')
+        k++;
+    *i = k;
+    return 0;
+}
+
 /* A number (JSON's grammar) into *v. */
 static int num(cur *c, double *v)
 {
@@ -181,24 +197,14 @@ static int num(cur *c, double *v)
     else
         return bad(c, "expected a value");
     if (i < c->n && s[i] == '.') {
-        i++;
-        if (!(i < c->n && s[i] >= '0' && s[i] <= '9')) {
-            c->i = i;
-            return bad(c, "a digit must follow '.'");
-        }
-        while (i < c->n && s[i] >= '0' && s[i] <= '9')
-            i++;
+        if (digits(c, &i, "a digit must follow '.'") != 0)
+            return -1;
     }
     if (i < c->n && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < c->n && (s[i] == '+' || s[i] == '-'))
+        if (i + 1 < c->n && (s[i + 1] == '+' || s[i + 1] == '-'))
             i++;
-        if (!(i < c->n && s[i] >= '0' && s[i] <= '9')) {
-            c->i = i;
-            return bad(c, "an exponent needs digits");
-        }
-        while (i < c->n && s[i] >= '0' && s[i] <= '9')
-            i++;
+        if (digits(c, &i, "an exponent needs digits") != 0)
+            return -1;
     }
     char buf[64];
     if (i - b >= sizeof buf)
