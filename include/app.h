@@ -34,6 +34,8 @@ typedef enum {
     ACT_FOCUS_NEXT, ACT_FOCUS_PREV, ACT_FORK, ACT_ALL, ACT_TABLE,
     /* the loss surface (issue 11) */
     ACT_SURFACE,
+    /* the stability map (issue 12) */
+    ACT_MAP,
     ACT_COUNT
 } app_action;
 
@@ -96,7 +98,8 @@ int app_run_key(run *r, int key, char *msg, size_t cap);
 
 /* Whether a scene's timeline or --script may press key: any key of the
  * table but those that replace the scene (and so the timeline) they were
- * pressed from (m, M, p), wait for a person to type (:), or write a file
+ * pressed from (m, M, p), wait for a person to type (:), start processes
+ * (S, the stability map), or write a file
  * (e: a scene is shared between people and must not write into their
  * directory).  Tab, f, * and c are fine: they write nothing, and a
  * session replays them bit for bit. */
@@ -185,7 +188,30 @@ typedef struct app {
     char export_dir[SCENE_PATH_MAX]; /* where `e` writes ("" = cwd) */
     /* The focused run's name (session_name of ses->focus), kept with r. */
     char run_name[COMPARISON_NAME_MAX];
+    /* The stability map (key S): its screen is open (the run waits),
+     * its background sweep (mapjob.h; NULL until the first S), the
+     * cursor (η index, seed index) and the heat map's metric. */
+    int map;
+    struct mapjob *mj;
+    size_t map_x, map_y;
+    int map_metric;
+    unsigned map_workers;  /* processes a map's sweep uses (0: the
+                              processors but one, at least one) */
 } app;
+
+/* The descriptor the front end's wait should also watch: the map's
+ * background sweep writing (−1: none). */
+int app_wait_fd(const app *a);
+
+/* Takes what the background sweep has written; returns 1 when the
+ * screen should be drawn again.  Call it when app_wait_fd is readable
+ * (calling it at other times is harmless). */
+int app_background(app *a);
+
+/* Replaces the session with one of c (finalized), keeping the scene
+ * list, the map and the view's settings: what Enter on a map cell does.
+ * Returns 0, or −1 with err (the old session stays). */
+int app_open_run(app *a, const comparison *c, char *err, size_t errlen);
 
 /* Opens the app on a finalized comparison (its session of runs, focus on
  * the first).  scene_dir NULL: no scene list (m says so); otherwise the

@@ -17,6 +17,7 @@
 
 #include "sanitize.h"
 #include "lesson.h"
+#include "mapscreen.h"
 #include "prompt.h"
 #include "runs.h"
 
@@ -50,6 +51,7 @@ const app_key app_keys[] = {
     {'l', {0}, ACT_XAXIS, "l", "linear / log step axis", NULL},
     {'v', {0}, ACT_SURFACE, "v", "valley / loss surface panel", NULL},
     {'e', {0}, ACT_EXPORT, "e", "export the history as CSV", NULL},
+    {'S', {0}, ACT_MAP, "S", "stability map: η × seed sweep", NULL},
     {':', {0}, ACT_PROMPT, ":", "type a command (below)", NULL},
     {'?', {APP_KEY_F1}, ACT_HELP, "?", "this help", "help"},
     {'q', {APP_KEY_F10}, ACT_QUIT, "q", "quit", "quit"},
@@ -75,7 +77,8 @@ int app_is_scene_key(int key)
 {
     int act = app_key_action(key);
     return act >= 0 && act != ACT_NEXT_SCENE && act != ACT_PREV_SCENE &&
-           act != ACT_PICKER && act != ACT_PROMPT && act != ACT_EXPORT;
+           act != ACT_PICKER && act != ACT_PROMPT && act != ACT_EXPORT &&
+           act != ACT_MAP;
 }
 
 const char *app_key_name(int key, char *buf, size_t cap)
@@ -220,6 +223,7 @@ int app_open(app *a, const scene *sc, const char *scene_dir, char *err,
 
 void app_close(app *a)
 {
+    mapscreen_free(a);
     session_destroy(a->ses);
     a->ses = NULL;
     a->r = NULL;
@@ -291,6 +295,19 @@ static int open_scene_at(app *a, size_t i)
     return 0;
 }
 
+int app_open_run(app *a, const comparison *c, char *err, size_t errlen)
+{
+    if (open_session(a, c, err, errlen) != 0)
+        return -1;
+    a->going = 0;
+    a->past_end = 0;
+    a->paused = 0;
+    a->spf = default_spf(&a->base);
+    a->slow = 1;
+    lesson_clear(a);
+    return 0;
+}
+
 /* m and M: the next (dir 1) or previous (dir −1) scene in the order of
  * --list that opens; from a scene not in the list, m starts at the first
  * and M at the last. */
@@ -316,7 +333,7 @@ static void step_scene(app *a, int dir)
 
 static int modal(const app *a)
 {
-    return !a->headless && (a->help || a->picker || a->prompt);
+    return !a->headless && (a->help || a->picker || a->prompt || a->map);
 }
 
 /* The session may take steps now (nothing holds it but, maybe, a
@@ -733,6 +750,11 @@ void app_act(app *a, app_action act)
     case ACT_HELP:
         a->help = !a->help;
         break;
+    case ACT_MAP:
+        if (a->headless) /* a map is a screen; --sweep is its batch form */
+            break;
+        mapscreen_open(a);
+        break;
     case ACT_QUIT:
         a->quit = 1;
         break;
@@ -788,6 +810,10 @@ void app_press(app *a, int key)
     }
     if (a->picker) {
         picker_key(a, key);
+        return;
+    }
+    if (a->map && !a->help) {
+        mapscreen_key(a, key);
         return;
     }
     if (a->help) {

@@ -322,12 +322,13 @@ int term_utf8(void)
     return term_is_utf8;
 }
 
-int term_wait(int timeout_ms)
+int term_wait(int timeout_ms, int fd)
 {
     if (exitsig_pending() || term_hangup || term_winch || term_tstp)
         return 1;
-    struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {term_pipe[0], POLLIN, 0}};
-    int n = poll(p, 2, timeout_ms);
+    struct pollfd p[3] = {{STDIN_FILENO, POLLIN, 0}, {term_pipe[0], POLLIN, 0},
+                          {fd, POLLIN, 0}};
+    int n = poll(p, fd >= 0 ? 3 : 2, timeout_ms);
     if (n > 0 && (p[1].revents & POLLIN)) {
         char buf[64];
         while (read(term_pipe[0], buf, sizeof buf) > 0)

@@ -34,10 +34,11 @@ attr_t term_attr(int role, int attr);
 /* 1 when the locale can display UTF-8 (or --unicode said so). */
 int term_utf8(void);
 
-/* Waits until input is readable, a signal arrived, or timeout_ms passed
+/* Waits until input is readable, a signal arrived, fd (≥ 0: the app's
+ * background work, app_wait_fd) is readable, or timeout_ms passed
  * (timeout_ms < 0: no limit — this is how a paused app uses no CPU).
- * Returns 1 if woken by input or a signal, 0 on timeout. */
-int term_wait(int timeout_ms);
+ * Returns 1 if woken by input, fd or a signal, 0 on timeout. */
+int term_wait(int timeout_ms, int fd);
 
 /* The terminating signal that asked the app to quit (exitsig_pending),
  * SIGHUP when the terminal hung up without one, or 0. */

@@ -224,6 +224,8 @@ int tui_run(app *a, const tui_opts *o)
             dirty = 1;
         if (tui_read_keys(a))
             dirty = 1;
+        if (app_background(a)) /* the map's sweep: never blocks */
+            dirty = 1;
         if (a->quit || term_quit_signal())
             break;
 
@@ -271,12 +273,13 @@ int tui_run(app *a, const tui_opts *o)
                 double left = t - (double)(tui_now() - start) / 1e9;
                 ms = left > 0 ? (int)(left * 1000.0) + 1 : 0;
             }
-            term_wait(ms);
+            term_wait(ms, app_wait_fd(a));
             dirty = 1;
             next = tui_now();
         } else {
             long long left = next - tui_now();
-            if (left > 0 && term_wait((int)((left + 999999) / 1000000)))
+            if (left > 0 && term_wait((int)((left + 999999) / 1000000),
+                                      app_wait_fd(a)))
                 dirty = 1;
         }
     }

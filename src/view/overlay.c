@@ -172,7 +172,7 @@ static void help_row(const app_key *k, char *buf, size_t cap)
 static void help_overlay(canvas *c, const app *a)
 {
     static char rows[HELP_ROWS][128];
-    static char notes[4][160];
+    static char notes[4][320];
     size_t nr = 0, nn = 0;
     for (size_t i = 0; i < app_nkeys && nr < HELP_ROWS; i++)
         help_row(&app_keys[i], rows[nr++], sizeof rows[0]);
@@ -186,6 +186,8 @@ static void help_overlay(canvas *c, const app *a)
              "dynamics D | help   (Enter runs, Esc cancels)");
     snprintf(notes[nn++], sizeof notes[0],
              "Scene list (p): Up/Down or j/k, Enter opens, Esc closes.  "
+             "Map (S): arrows move, Enter opens the cell's run, Tab metric, "
+             "z/Z zoom, r reruns, Esc back.  "
              "Any key closes this help (F10 quits).");
     int widest = 0, longest = 0;
     for (size_t i = 0; i < nr; i++) {

@@ -7,6 +7,7 @@
 
 #include "fit.h"
 #include "legend.h"
+#include "mapview.h"
 #include "overlay.h"
 #include "panels.h"
 #include "plot.h"
@@ -288,6 +289,20 @@ void view_draw(canvas *c, const app *a)
      * the loss (with its sharpness strip, sharing its x axis) over the
      * spectrum, the loss getting the larger share: it carries two plots
      * and is what a lecture points at. */
+    if (a->map && a->mj) {
+        /* the map is a screen of its own, under the title bar */
+        title_bar(c, 0, a);
+        const run *r = a->r;
+        mapview_state st = {a->map_x, a->map_y, a->map_metric,
+                            r->sched.cfg.eta0 * r->sched.scale, r->sc.sched.eta0,
+                            r->sc.seed, a->now,
+                            a->msg[0] && a->now < a->msg_until ? a->msg
+                                                               : NULL};
+        mapview_draw(c, (rect){0, 1, c->w, c->h - 1}, a->mj, &st);
+        if (a->help)
+            overlay_draw(c, a, (rect){0, c->h - 1, c->w, 0});
+        return;
+    }
     int cap = view_caption_rows(a, c->h);
     /* a comparison's legend takes the row under the title bar */
     int multi = a->ses && a->ses->n > 1, top = 1 + multi;
