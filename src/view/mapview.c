@@ -9,7 +9,7 @@
 #include "verdict.h"
 
 #define GUTTER 9   /* "*seed 12 " before the columns */
-#define CELL_MAX 8 /* the widest column */
+#define CELL_MAX 10 /* the widest column */
 
 typedef struct layout {
     int x0, cw;    /* the first column's x, the columns' width */
@@ -90,7 +90,7 @@ static int parts(canvas *c, int x, int y, int xmax, const char *const *p,
     for (size_t i = 0; i < n; i++) {
         if (!p[i] || !p[i][0])
             continue;
-        int w = canvas_text_width(p[i]);
+        int w = canvas_text_cells(c, p[i]);
         if (x + w > xmax)
             break;
         x += canvas_text(c, x, y, p[i], role, 0, w);
@@ -112,7 +112,7 @@ static void header(canvas *c, rect r, const mapjob *m,
              hi, (unsigned long long)m->seed[0],
              (unsigned long long)m->seed[m->nseed - 1],
              (unsigned long long)m->steps);
-    if (canvas_text_width(t1) > r.w)
+    if (canvas_text_cells(c, t1) > r.w)
         snprintf(t1, sizeof t1, "Stability map of %s: η %s-%s × seeds "
                  "%llu-%llu", name, lo, hi, (unsigned long long)m->seed[0],
                  (unsigned long long)m->seed[m->nseed - 1]);
@@ -233,7 +233,7 @@ static void edge_row(canvas *c, rect r, const layout *L, const mapjob *m,
     else
         snprintf(t, sizeof t, "edge η ≈ %s: half the seeds diverge", v);
     canvas_text(c, x, y, ascii ? "^" : "▲", ROLE_WARN, ATTR_BOLD, 1);
-    int w = canvas_text_width(t);
+    int w = canvas_text_cells(c, t);
     if (x + 2 + w <= r.x + r.w)
         canvas_text(c, x + 2, y, t, ROLE_WARN, 0, w);
     else if (x - 1 - w >= r.x)
@@ -349,7 +349,10 @@ static void eta_labels(canvas *c, rect r, const layout *L, const mapjob *m,
     int every = (w + 1 + L->cw - 1) / L->cw;
     if (every < 1)
         every = 1;
-    canvas_text(c, r.x + GUTTER - 2, y, "η", ROLE_DIM, 0, 1);
+    if (c->tier == GLYPH_ASCII)
+        canvas_text(c, r.x + GUTTER - 4, y, "eta", ROLE_DIM, 0, 3);
+    else
+        canvas_text(c, r.x + GUTTER - 2, y, "η", ROLE_DIM, 0, 1);
     int last_end = -1;
     for (size_t i = 0; i < m->neta; i += (size_t)every) {
         const char *lab = m->eta_text[i];
@@ -382,7 +385,7 @@ static void mark_row(canvas *c, rect r, const layout *L, const mapjob *m,
     else
         snprintf(t, sizeof t, "this run: η %s, seed %llu", v,
                  (unsigned long long)s->mark_seed);
-    int x = eta_x(m, L, s->mark_eta), w = canvas_text_width(t);
+    int x = eta_x(m, L, s->mark_eta), w = canvas_text_cells(c, t);
     if (x == -1) {
         canvas_text(c, L->x0, y, ascii ? "<" : "◀", ROLE_ITERATE, ATTR_BOLD,
                     1);
@@ -396,19 +399,29 @@ static void mark_row(canvas *c, rect r, const layout *L, const mapjob *m,
         char t2[240];
         snprintf(t2, sizeof t2, "%s (right of the map) %s", t,
                  ascii ? ">" : "▶");
-        int w2 = canvas_text_width(t2);
+        int w2 = canvas_text_cells(c, t2);
         int xs = r.x + r.w - w2;
         canvas_text(c, xs < L->x0 ? L->x0 : xs, y, t2, ROLE_ITERATE, 0,
                     r.x + r.w - L->x0);
         return;
     }
     canvas_text(c, x, y, ascii ? "^" : "▲", ROLE_ITERATE, ATTR_BOLD, 1);
-    if (x + 2 + w <= r.x + r.w)
-        canvas_text(c, x + 2, y, t, ROLE_ITERATE, 0, w);
-    else if (x - 1 - w >= r.x)
-        canvas_text(c, x - 1 - w, y, t, ROLE_ITERATE, 0, w);
-    else
-        canvas_text(c, r.x, y, t, ROLE_ITERATE, 0, x - r.x - 1);
+    /* the longest text that fits whole on either side of the mark */
+    char t_short[120];
+    snprintf(t_short, sizeof t_short, "this run: η %s, seed %llu", v,
+             (unsigned long long)s->mark_seed);
+    const char *cand[] = {t, t_short, "this run"};
+    for (size_t i = 0; i < 3; i++) {
+        w = canvas_text_cells(c, cand[i]);
+        if (x + 2 + w <= r.x + r.w) {
+            canvas_text(c, x + 2, y, cand[i], ROLE_ITERATE, 0, w);
+            return;
+        }
+        if (x - 1 - w >= r.x) {
+            canvas_text(c, x - 1 - w, y, cand[i], ROLE_ITERATE, 0, w);
+            return;
+        }
+    }
 }
 
 static void legend(canvas *c, rect r, const mapjob *m, int metric,
@@ -422,7 +435,7 @@ static void legend(canvas *c, rect r, const mapjob *m, int metric,
             char t[40];
             snprintf(t, sizeof t, "%c %s  ", verdict_glyph[v],
                      verdict_name((verdict_kind)v));
-            int w = canvas_text_width(t);
+            int w = canvas_text_cells(c, t);
             if (x + w > xmax)
                 return;
             canvas_text(c, x, y, t, verdict_role[v], 0, w);
@@ -500,7 +513,7 @@ static void keys(canvas *c, rect r, int y)
     canvas_fill(c, (rect){r.x, y, r.w, 1}, ' ', ROLE_TEXT, ATTR_REVERSE);
     int x = r.x + 1;
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) {
-        int w = canvas_text_width(p[i]);
+        int w = canvas_text_cells(c, p[i]);
         if (x + w > r.x + r.w)
             break;
         x += canvas_text(c, x, y, p[i], ROLE_TEXT, ATTR_REVERSE, w);
@@ -528,8 +541,8 @@ void mapview_draw(canvas *c, rect r, const mapjob *m, const mapview_state *s)
     int fixed = 10;
     int seeds = (int)m->nseed;
     int bh = r.h - fixed - seeds;
-    if (bh > 6)
-        bh = 6;
+    if (bh > 12) /* a tall window gets taller bars, not empty rows */
+        bh = 12;
     if (bh < 2) {
         bh = 2;
         seeds = r.h - fixed - bh;
