@@ -103,8 +103,14 @@ static int parts(canvas *c, int x, int y, int xmax, const char *const *p,
 static void header(canvas *c, rect r, const mapjob *m,
                    const mapview_state *s)
 {
-    char name[SCENE_NAME_MAX * 2], lo[24], hi[24], t1[SCENE_NAME_MAX * 2 + 200], t2[400];
-    sanitize_text(name, sizeof name, m->scene);
+    char name[SCENE_NAME_MAX * 3], lo[24], hi[24], t1[SCENE_NAME_MAX * 3 + 200], t2[400];
+    /* the run's name when the scene has several */
+    char raw[SCENE_NAME_MAX + COMPARISON_NAME_MAX + 8];
+    if (m->run[0] && strcmp(m->run, COMPARISON_MAIN) != 0)
+        snprintf(raw, sizeof raw, "%s run %s", m->scene, m->run);
+    else
+        snprintf(raw, sizeof raw, "%s", m->scene);
+    sanitize_text(name, sizeof name, raw);
     num(lo, sizeof lo, m->eta[0]);
     num(hi, sizeof hi, m->eta[m->neta - 1]);
     snprintf(t1, sizeof t1, "Stability map of %s: %zu values of η from %s "
@@ -564,19 +570,31 @@ void mapview_draw(canvas *c, rect r, const mapjob *m, const mapview_state *s)
     size_t top = 0;
     if ((size_t)seeds < m->nseed && s->cy >= (size_t)seeds)
         top = s->cy - (size_t)seeds + 1;
+    /* rows left over make each seed's row taller, up to 2 lines (more
+     * and neighbouring rows of one shade merge into a block) */
+    int rh = 1;
+    if (seeds == (int)m->nseed) {
+        int spare = r.h - fixed - bh - seeds;
+        rh = 1 + spare / seeds;
+        if (rh > 2)
+            rh = 2;
+    }
     for (int k = 0; k < seeds && top + (size_t)k < m->nseed; k++) {
         size_t is = top + (size_t)k;
         char lab[24];
-        int mine = m->seed[is] == s->mark_seed;
+        int mine = m->seed[is] == s->mark_seed, yk = y + k * rh;
         snprintf(lab, sizeof lab, "%cseed %llu", mine ? '*' : ' ',
                  (unsigned long long)m->seed[is]);
-        canvas_text(c, r.x, y + k, lab, mine ? ROLE_ITERATE : ROLE_DIM,
-                    mine ? ATTR_BOLD : 0, GUTTER - 1);
-        for (size_t ie = 0; ie < m->neta; ie++)
-            cell_draw(c, &L, L.x0 + (int)ie * L.cw, y + k,
-                      mapjob_cell_at(m, ie, is), s->metric, &sc,
-                      ie == s->cx && is == s->cy);
+        canvas_text(c, r.x, yk + (rh - 1) / 2, lab,
+                    mine ? ROLE_ITERATE : ROLE_DIM, mine ? ATTR_BOLD : 0,
+                    GUTTER - 1);
+        for (int q = 0; q < rh; q++)
+            for (size_t ie = 0; ie < m->neta; ie++)
+                cell_draw(c, &L, L.x0 + (int)ie * L.cw, yk + q,
+                          mapjob_cell_at(m, ie, is), s->metric, &sc,
+                          ie == s->cx && is == s->cy);
     }
+    seeds *= rh;
     y += seeds;
     eta_labels(c, r, &L, m, y);
     y++;
