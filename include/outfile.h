@@ -87,6 +87,10 @@ void outfile_discard(outfile *o);
  * outputs themselves are left open; the process is about to end. */
 void outfile_unlink_all(void);
 
+/* Forgets the registered temporaries without removing them: a forked
+ * child (the map's sweep) must never remove its parent's files. */
+void outfile_forget_all(void);
+
 /* How many temporaries are registered now (tests). */
 int outfile_pending(void);
 

@@ -15,6 +15,7 @@
 #endif
 
 #include "exitsig.h"
+#include "outfile.h"
 #include "sweep.h"
 #include "sweepmap.h"
 #include "verdict.h"
@@ -97,6 +98,7 @@ static void child_main(mapjob *m, int out, int errfd)
     /* exitsig is installed (the app did it before curses): SIGTERM from
      * mapjob_stop makes sweep_run stop its workers and return 3 */
     exitsig_attach(-1, NULL);
+    outfile_forget_all(); /* the app's recording is not ours to remove */
     sweep_opts so = {"-", m->workers, 0, 0, 0, 0,
                      grid_fingerprint(m->g, m->scene, strlen(m->scene)), NULL};
     char err[512];

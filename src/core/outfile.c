@@ -34,6 +34,12 @@ void outfile_unlink_all(void)
         }
 }
 
+void outfile_forget_all(void)
+{
+    for (int i = 0; i < OUTFILE_SLOTS; i++)
+        outfile_used[i] = 0;
+}
+
 int outfile_pending(void)
 {
     int n = 0;
