@@ -122,6 +122,8 @@ int mapjob_start(mapjob *m, const scene *sc, double lo, double hi,
     }
     m->base = malloc(sizeof *m->base);
     m->g = malloc(sizeof *m->g);
+    if (m->g)
+        grid_init(m->g);
     if (!m->base || !m->g) {
         snprintf(m->err, sizeof m->err, "out of memory");
         goto bad;
@@ -182,6 +184,8 @@ int mapjob_start(mapjob *m, const scene *sc, double lo, double hi,
     return 0;
 bad:
     free(m->base);
+    if (m->g)
+        grid_free(m->g);
     free(m->g);
     m->base = NULL;
     m->g = NULL;
@@ -307,6 +311,8 @@ void mapjob_free(mapjob *m)
 {
     mapjob_stop(m);
     free(m->base);
+    if (m->g)
+        grid_free(m->g); /* its seed list */
     free(m->g);
     mapjob_init(m);
 }
