@@ -58,4 +58,13 @@ const char *kernels_name(void);
  * SGDSCOPE_KERNEL). */
 const char *kernels_best(void);
 
+/* The alignment of kernels_alloc: a cache line, and one AVX-512 vector. */
+#define KERNELS_ALIGN 64
+
+/* count zeroed doubles aligned to KERNELS_ALIGN, for the vectors the
+ * kernels stream through (θ, the training inputs): a vector load that
+ * straddles two cache lines costs about two.  Freed with free(); NULL when
+ * out of memory.  Alignment changes the speed only, never a number. */
+double *kernels_alloc(size_t count);
+
 #endif

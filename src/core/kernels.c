@@ -187,3 +187,15 @@ __attribute__((constructor)) static void kernels_boot(void)
         kernels_active_table = best();
 }
 #endif
+
+double *kernels_alloc(size_t count)
+{
+    size_t bytes = (count ? count : 1) * sizeof(double);
+    if (bytes / sizeof(double) != (count ? count : 1))
+        return NULL;
+    bytes = (bytes + KERNELS_ALIGN - 1) & ~(size_t)(KERNELS_ALIGN - 1);
+    double *p = aligned_alloc(KERNELS_ALIGN, bytes);
+    if (p)
+        memset(p, 0, bytes);
+    return p;
+}

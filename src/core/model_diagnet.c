@@ -185,7 +185,7 @@ static int diagnet_create(model *m, const model_params *prm, rng *data,
     pv->hv = malloc((2 * m->n + 3 * d) * sizeof *pv->hv);
     pv->hv_theta = malloc(2 * d * sizeof *pv->hv_theta);
     pv->line = malloc((3 * m->n + 3 * d) * sizeof *pv->line);
-    m->x = malloc(m->n * d * sizeof *m->x);
+    m->x = kernels_alloc(m->n * d);
     m->y = malloc(m->n * sizeof *m->y);
     m->xt = malloc((m->n_test ? m->n_test : 1) * d * sizeof *m->xt);
     m->yt = malloc((m->n_test ? m->n_test : 1) * sizeof *m->yt);
