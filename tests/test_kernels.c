@@ -223,6 +223,52 @@ static void test_select(void **state)
     free(a);
 }
 
+/* Everything cmd prints on stdout (at most cap − 1 bytes). */
+static void capture(const char *cmd, char *out, size_t cap)
+{
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    size_t n = fread(out, 1, cap - 1, f);
+    out[n] = 0;
+    assert_int_equal(pclose(f), 0);
+}
+
+/* The binary honours SGDSCOPE_KERNEL (--version names the level; a name
+ * it lacks leaves the best one), and its output is the same under
+ * portable and the best level. */
+static void test_environment(void **state)
+{
+    (void)state;
+    const char *bin = getenv("SGDSCOPE_BIN");
+    if (!bin || !*bin)
+        bin = "./sgdscope";
+    const kernels *lv[8];
+    size_t nl = runnable(lv, 8);
+    char cmd[1024], out[4096], want[128];
+    for (size_t L = 0; L < nl; L++) {
+        snprintf(cmd, sizeof cmd, "SGDSCOPE_KERNEL=%s %s --version",
+                 lv[L]->name, bin);
+        capture(cmd, out, sizeof out);
+        snprintf(want, sizeof want, "SGD kernels: %s ", lv[L]->name);
+        if (!strstr(out, want))
+            fail_msg("%s: %s", cmd, out);
+    }
+    snprintf(cmd, sizeof cmd, "SGDSCOPE_KERNEL=x86-64-v9 %s --version", bin);
+    capture(cmd, out, sizeof out);
+    snprintf(want, sizeof want, "SGD kernels: %s ", kernels_best());
+    assert_non_null(strstr(out, want));
+    static char a[1 << 15], b[1 << 15];
+    const char *args = "--headless fig2-diag-small --set eta=0.27 "
+                       "--steps 20000 --every 1000 --csv -";
+    snprintf(cmd, sizeof cmd, "SGDSCOPE_SCENES=scenes SGDSCOPE_KERNEL=portable "
+             "%s %s", bin, args);
+    capture(cmd, a, sizeof a);
+    snprintf(cmd, sizeof cmd, "SGDSCOPE_SCENES=scenes %s %s", bin, args);
+    capture(cmd, b, sizeof b);
+    assert_true(strlen(a) > 100);
+    assert_string_equal(a, b);
+}
+
 int main(void)
 {
     const kernels *lv[8];
@@ -237,6 +283,7 @@ int main(void)
         cmocka_unit_test(test_diagnet_runs),
         cmocka_unit_test(test_relu1d_runs),
         cmocka_unit_test(test_edge_of_stability),
+        cmocka_unit_test(test_environment),
     };
     return cmocka_run_group_tests_name("kernels", tests, NULL, NULL);
 }
