@@ -16,6 +16,7 @@
 #include "exitsig.h"
 #include "ghost.h"
 #include "headless.h"
+#include "kernels.h"
 #include "outfile.h"
 #include "record.h"
 #include "sanitize.h"
@@ -331,7 +332,12 @@ int main(int argc, char **argv)
     switch (cli_parse(&o, argc, argv, why, sizeof why)) {
     case CLI_RUN: break;
     case CLI_HELP: fputs(cli_usage, stdout); return 0;
-    case CLI_VERSION: printf("sgdscope %s\n", SGDSCOPE_VERSION); return 0;
+    case CLI_VERSION:
+        /* the kernels' level changes the speed only (kernels.h), but a
+         * user comparing two machines' speeds wants to see it */
+        printf("sgdscope %s\nSGD kernels: %s (best on this CPU: %s)\n",
+               SGDSCOPE_VERSION, kernels_name(), kernels_best());
+        return 0;
     case CLI_ERROR: usage_error(why);
     }
     /* Numbers in scenes and output always use '.', whatever the locale;

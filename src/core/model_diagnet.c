@@ -5,6 +5,7 @@
  * The SGD step is the hot loop of the app (millions of steps per second at
  * d = 200), so it is written as two flat passes the compiler vectorizes:
  * a dot product with independent partial sums, then the update. */
+#include "kernels.h"
 #include "la.h"
 #include "metrics.h"
 #include "model.h"
@@ -29,24 +30,15 @@ typedef struct diagnet_priv {
     int beta_unknown;  /* the training set came from a file: no β* */
 } diagnet_priv;
 
-/* Σ_j u_j v_j x_j with 8 independent partial sums: without -ffast-math a
- * single accumulator is a serial dependency chain the compiler may not
- * reorder; eight chains vectorize and hide the add latency. */
-static inline double diagnet_dot3(const double *restrict u,
-                                  const double *restrict v,
-                                  const double *restrict x, size_t d)
-{
-    double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    size_t j = 0;
-    for (; j + 8 <= d; j += 8)
-        for (size_t k = 0; k < 8; k++)
-            acc[k] += u[j + k] * v[j + k] * x[j + k];
-    double s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) +
-               ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-    for (; j < d; j++)
-        s += u[j] * v[j] * x[j];
-    return s;
-}
+/* The fixed-order sums, portable (kernel_body.h): the same source as the
+ * dispatched SGD step, so predictions, gradients and steps agree. */
+#define KERNEL_FN(name) kernel_##name
+#define KERNEL_ATTR_DIAGNET
+#define KERNEL_ATTR_RELU1D
+#include "kernel_body.h"
+#undef KERNEL_FN
+#undef KERNEL_ATTR_DIAGNET
+#undef KERNEL_ATTR_RELU1D
 
 /* Data draw order with sgdscope's generator, all from the `data` stream
  * (so a data seed fixes the data; numpy's order is draw_notebook's):
@@ -193,7 +185,7 @@ static int diagnet_create(model *m, const model_params *prm, rng *data,
     pv->hv = malloc((2 * m->n + 3 * d) * sizeof *pv->hv);
     pv->hv_theta = malloc(2 * d * sizeof *pv->hv_theta);
     pv->line = malloc((3 * m->n + 3 * d) * sizeof *pv->line);
-    m->x = malloc(m->n * d * sizeof *m->x);
+    m->x = kernels_alloc(m->n * d);
     m->y = malloc(m->n * sizeof *m->y);
     m->xt = malloc((m->n_test ? m->n_test : 1) * d * sizeof *m->xt);
     m->yt = malloc((m->n_test ? m->n_test : 1) * sizeof *m->yt);
@@ -253,7 +245,7 @@ static void diagnet_init_theta(const model *m, double *theta, rng *g)
 static double diagnet_predict(const model *m, const double *theta,
                               const double *x)
 {
-    return diagnet_dot3(theta, theta + m->dim, x, m->dim);
+    return kernel_diagnet_dot3(theta, theta + m->dim, x, m->dim);
 }
 
 /* row = ∇_θ h(x) = [x ⊙ v, x ⊙ u]. */
@@ -276,7 +268,7 @@ static double diagnet_grad_add(const model *m, const double *theta,
     size_t d = m->dim;
     const double *restrict u = theta, *restrict v = theta + d;
     double *restrict gu = g, *restrict gv = g + d;
-    double r = diagnet_dot3(u, v, x, d) - y;
+    double r = kernel_diagnet_dot3(u, v, x, d) - y;
     double s = scale * r;
     for (size_t j = 0; j < d; j++) {
         gu[j] += s * x[j] * v[j];
@@ -285,22 +277,12 @@ static double diagnet_grad_add(const model *m, const double *theta,
     return r;
 }
 
-/* u ← u − η r (x ⊙ v), v ← v − η r (x ⊙ u), both from the old (u, v). */
+/* u ← u − η r (x ⊙ v), v ← v − η r (x ⊙ u), both from the old (u, v):
+ * the kernel of the active level (kernels.h), the same bits at every one. */
 static double diagnet_sgd1(const model *m, double *theta, const double *x,
                            double y, double eta)
 {
-    size_t d = m->dim;
-    double *restrict u = theta, *restrict v = theta + d;
-    const double *restrict xx = x;
-    double r = diagnet_dot3(u, v, xx, d) - y;
-    double s = eta * r;
-    for (size_t j = 0; j < d; j++) {
-        double uo = u[j];
-        double sx = s * xx[j];
-        u[j] = uo - sx * v[j];
-        v[j] = v[j] - sx * uo;
-    }
-    return r;
+    return kernels_active()->diagnet_sgd1(theta, x, y, eta, m->dim);
 }
 
 /* out = X w (X n × d, row-major), each row summed in a fixed order:

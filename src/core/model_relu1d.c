@@ -4,6 +4,7 @@
  * ∇ℓ = 2 r ∇h with
  *   ∂h/∂w_j = a_j 1{z_j > 0} x,  ∂h/∂b_j = a_j 1{z_j > 0},
  *   ∂h/∂a_j = relu(z_j),          z_j = w_j x + b_j. */
+#include "kernels.h"
 #include "metrics.h"
 #include "model.h"
 #include "model_registry.h"
@@ -150,32 +151,21 @@ static void relu1d_init_theta(const model *m, double *theta, rng *g)
     }
 }
 
-/* h(x) with 4 independent partial sums (see model_diagnet.c). */
-static inline double relu1d_eval(const double *restrict w,
-                                 const double *restrict b,
-                                 const double *restrict a, size_t nn,
-                                 double x)
-{
-    double acc[4] = {0, 0, 0, 0};
-    size_t j = 0;
-    for (; j + 4 <= nn; j += 4)
-        for (size_t k = 0; k < 4; k++) {
-            double z = w[j + k] * x + b[j + k];
-            acc[k] += a[j + k] * (z > 0.0 ? z : 0.0);
-        }
-    double s = (acc[0] + acc[2]) + (acc[1] + acc[3]);
-    for (; j < nn; j++) {
-        double z = w[j] * x + b[j];
-        s += a[j] * (z > 0.0 ? z : 0.0);
-    }
-    return s;
-}
+/* The fixed-order sum h(x), portable (kernel_body.h): the same source as
+ * the dispatched SGD step. */
+#define KERNEL_FN(name) kernel_##name
+#define KERNEL_ATTR_DIAGNET
+#define KERNEL_ATTR_RELU1D
+#include "kernel_body.h"
+#undef KERNEL_FN
+#undef KERNEL_ATTR_DIAGNET
+#undef KERNEL_ATTR_RELU1D
 
 static double relu1d_predict(const model *m, const double *theta,
                              const double *x)
 {
     size_t nn = m->p / 3;
-    return relu1d_eval(theta, theta + nn, theta + 2 * nn, nn, x[0]);
+    return kernel_relu1d_eval(theta, theta + nn, theta + 2 * nn, nn, x[0]);
 }
 
 static void relu1d_feature(const model *m, const double *theta,
@@ -202,7 +192,7 @@ static double relu1d_grad_add(const model *m, const double *theta,
                            *restrict a = theta + 2 * nn;
     double *restrict gw = g, *restrict gb = g + nn, *restrict ga = g + 2 * nn;
     double xx = x[0];
-    double r = relu1d_eval(w, b, a, nn, xx) - y;
+    double r = kernel_relu1d_eval(w, b, a, nn, xx) - y;
     double s = 2.0 * scale * r;
     for (size_t j = 0; j < nn; j++) {
         double z = w[j] * xx + b[j];
@@ -215,27 +205,12 @@ static double relu1d_grad_add(const model *m, const double *theta,
     return r;
 }
 
-/* θ ← θ − 2η r ∇h, every neuron's update from its own old (w, b, a).
- * The indicator is a select of constants, not a branch around a multiply,
- * so the loop has no control flow and vectorizes. */
+/* θ ← θ − 2η r ∇h, every neuron's update from its own old (w, b, a): the
+ * kernel of the active level (kernels.h), the same bits at every one. */
 static double relu1d_sgd1(const model *m, double *theta, const double *x,
                           double y, double eta)
 {
-    size_t nn = m->p / 3;
-    double *restrict w = theta, *restrict b = theta + nn,
-                    *restrict a = theta + 2 * nn;
-    double xx = x[0];
-    double r = relu1d_eval(w, b, a, nn, xx) - y;
-    double s = 2.0 * eta * r;
-    for (size_t j = 0; j < nn; j++) {
-        double z = w[j] * xx + b[j];
-        double on = z > 0.0 ? 1.0 : 0.0, zp = z > 0.0 ? z : 0.0;
-        double sa = s * a[j] * on;
-        w[j] -= sa * xx;
-        b[j] -= sa;
-        a[j] -= s * zp;
-    }
-    return r;
+    return kernels_active()->relu1d_sgd1(theta, x[0], y, eta, m->p / 3);
 }
 
 /* H δ for δ = (dw, db, da), c = 1, with 1_j = 1{z_j > 0} (the Hessian
@@ -255,7 +230,7 @@ static void relu1d_hvp(const model *m, const double *theta, const double *dir,
         out[j] = 0.0;
     for (size_t i = 0; i < m->n; i++) {
         double x = m->x[i];
-        double r = relu1d_eval(w, b, a, nn, x) - m->y[i], s = 0.0;
+        double r = kernel_relu1d_eval(w, b, a, nn, x) - m->y[i], s = 0.0;
         for (size_t j = 0; j < nn; j++) {
             double z = w[j] * x + b[j];
             if (z > 0.0)

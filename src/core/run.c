@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels.h"
 #include "metrics.h"
 
 #define CK_EVERY 1024u   /* steps between divergence checkpoints */
@@ -169,7 +170,7 @@ run *run_create(const scene *sc, char *err, size_t errlen)
     if (schedule_init(&r->sched, &sc->sched, err, errlen) != 0)
         goto fail_quiet;
     size_t bw = sc->band_window ? sc->band_window : 1;
-    r->theta = calloc(p, sizeof *r->theta);
+    r->theta = kernels_alloc(p);
     r->ck_theta = calloc(p, sizeof *r->ck_theta);
     r->trail = calloc(RUN_TRAIL * p, sizeof *r->trail);
     r->ck_prev_theta = calloc(p, sizeof *r->ck_prev_theta);
