@@ -8,6 +8,7 @@
  * tests/test_kernels.c proves they give the same bits. */
 #include "kernels.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -190,9 +191,10 @@ __attribute__((constructor)) static void kernels_boot(void)
 
 double *kernels_alloc(size_t count)
 {
-    size_t bytes = (count ? count : 1) * sizeof(double);
-    if (bytes / sizeof(double) != (count ? count : 1))
+    if (count > (SIZE_MAX - KERNELS_ALIGN) / sizeof(double))
         return NULL;
+    /* aligned_alloc wants a multiple of the alignment (C11 7.22.3.1) */
+    size_t bytes = (count ? count : 1) * sizeof(double);
     bytes = (bytes + KERNELS_ALIGN - 1) & ~(size_t)(KERNELS_ALIGN - 1);
     double *p = aligned_alloc(KERNELS_ALIGN, bytes);
     if (p)
