@@ -32,6 +32,11 @@ typedef struct sweepmap_opts {
  * reaches one half, −1 when the smallest already does (*edge = x[0]). */
 int sweepmap_edge(const double *x, const double *p, size_t n, double *edge);
 
+/* A value as a map prints it (the text map and the app's map screen):
+ * 4 significant digits, or 3 with an exponent when below 1e-3 or from
+ * 1e5 up; "-" when not finite. */
+void sweepmap_format(char *b, size_t n, double v);
+
 /* Prints the map of l to f.  Returns 0, or −1 with err (an unknown
  * field for --x/--y, an axis that is not numeric where one must be). */
 int sweepmap_print(const sweep_log *l, const sweepmap_opts *o, FILE *f,

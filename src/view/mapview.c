@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sanitize.h"
+#include "sweepmap.h"
 #include "verdict.h"
 
 #define GUTTER 9   /* "*seed 12 " before the columns */
@@ -57,18 +58,6 @@ static int eta_x(const mapjob *m, const layout *L, double v)
     return (int)lround(centre(L, m->neta - 1));
 }
 
-/* A number as the screen prints it: 4 significant digits, or 3 with an
- * exponent when small or large. */
-static void num(char *b, size_t n, double v)
-{
-    if (!isfinite(v))
-        snprintf(b, n, "-");
-    else if (v != 0 && (fabs(v) < 1e-3 || fabs(v) >= 1e5))
-        snprintf(b, n, "%.2e", v);
-    else
-        snprintf(b, n, "%.4g", v);
-}
-
 static const char *metric_label(int metric, int ascii)
 {
     switch (metric) {
@@ -111,8 +100,8 @@ static void header(canvas *c, rect r, const mapjob *m,
     else
         snprintf(raw, sizeof raw, "%s", m->scene);
     sanitize_text(name, sizeof name, raw);
-    num(lo, sizeof lo, m->eta[0]);
-    num(hi, sizeof hi, m->eta[m->neta - 1]);
+    sweepmap_format(lo, sizeof lo, m->eta[0]);
+    sweepmap_format(hi, sizeof hi, m->eta[m->neta - 1]);
     snprintf(t1, sizeof t1, "Stability map of %s: %zu values of η from %s "
              "to %s × seeds %llu-%llu, %llu steps each", name, m->neta, lo,
              hi, (unsigned long long)m->seed[0],
@@ -218,7 +207,7 @@ static void edge_row(canvas *c, rect r, const layout *L, const mapjob *m,
     double e = 0;
     int er = mapjob_edge(m, &e);
     char t[200], v[24];
-    num(v, sizeof v, e);
+    sweepmap_format(v, sizeof v, e);
     if (m->done == 0) {
         canvas_text(c, L->x0, y, "edge: waiting for the first runs", ROLE_DIM,
                     0, r.w - GUTTER);
@@ -381,8 +370,8 @@ static void mark_row(canvas *c, rect r, const layout *L, const mapjob *m,
     if (!isfinite(s->mark_eta))
         return;
     char v[24], v0[24], t[200];
-    num(v, sizeof v, s->mark_eta);
-    num(v0, sizeof v0, s->start_eta);
+    sweepmap_format(v, sizeof v, s->mark_eta);
+    sweepmap_format(v0, sizeof v0, s->start_eta);
     int changed = fabs(s->mark_eta - s->start_eta) >
                   1e-12 * fabs(s->start_eta);
     if (changed)
@@ -452,8 +441,8 @@ static void legend(canvas *c, rect r, const mapjob *m, int metric,
     }
     char lo[24], hi[24], range[80];
     if (sc->ok) {
-        num(lo, sizeof lo, sc->logs ? pow(10, sc->lo) : sc->lo);
-        num(hi, sizeof hi, sc->logs ? pow(10, sc->hi) : sc->hi);
+        sweepmap_format(lo, sizeof lo, sc->logs ? pow(10, sc->lo) : sc->lo);
+        sweepmap_format(hi, sizeof hi, sc->logs ? pow(10, sc->hi) : sc->hi);
         snprintf(range, sizeof range, " %s %s to %s%s  ",
                  metric_label(metric, ascii), lo, hi,
                  sc->logs ? " (log)" : "");
@@ -493,10 +482,10 @@ static void detail(canvas *c, rect r, const mapjob *m,
                                       ? verdict_name((verdict_kind)vk) : "?");
     p2[0] = p3[0] = p4[0] = p5[0] = 0;
     if (vk != VERDICT_DIVERGED) {
-        num(v, sizeof v, q->metric[SWEEPLOG_TEST_LOSS]);
+        sweepmap_format(v, sizeof v, q->metric[SWEEPLOG_TEST_LOSS]);
         if (isfinite(q->metric[SWEEPLOG_TEST_LOSS]))
             snprintf(p2, sizeof p2, ", test loss %s", v);
-        num(v, sizeof v, q->metric[SWEEPLOG_TRAIN_LOSS]);
+        sweepmap_format(v, sizeof v, q->metric[SWEEPLOG_TRAIN_LOSS]);
         if (isfinite(q->metric[SWEEPLOG_TRAIN_LOSS]))
             snprintf(p3, sizeof p3, ", train %s", v);
         if (isfinite(q->metric[SWEEPLOG_L0]))

@@ -165,8 +165,7 @@ static int cmp_d(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* A value as the map prints it: 4 significant digits. */
-static void fmt(char *b, size_t n, double v)
+void sweepmap_format(char *b, size_t n, double v)
 {
     if (!isfinite(v))
         snprintf(b, n, "-");
@@ -225,7 +224,7 @@ static void divergence(const sweep_log *l, const axis *x, const axis *y,
         fputc('\n', f);
     }
     char eb[32];
-    fmt(eb, sizeof eb, edge);
+    sweepmap_format(eb, sizeof eb, edge);
     if (er == 1)
         fprintf(f, "  edge: %s = %s, where half the runs diverge (linear "
                    "between the two values around it)\n", x->name, eb);
@@ -259,7 +258,7 @@ static void divergence(const sweep_log *l, const axis *x, const axis *y,
             double e = 0;
             int rr = sweepmap_edge(xs, ps, m, &e);
             char item[GRID_VALUE_MAX + 40], v[32];
-            fmt(v, sizeof v, e);
+            sweepmap_format(v, sizeof v, e);
             snprintf(item, sizeof item, " %s: %s%s", y->lab[r],
                      rr == 0 ? ">" : rr < 0 ? "<=" : "",
                      rr == 0 ? (m ? x->lab[x->n - 1] : "-") : v);
@@ -437,7 +436,7 @@ static void heatmap(const sweep_log *l, const axis *x, const axis *y,
                                                       k / nl)
                             : lo + (hi - lo) * k / nl;
             char ab[32];
-            fmt(ab, sizeof ab, a);
+            sweepmap_format(ab, sizeof ab, a);
             if (col + 14 > o->width) {
                 fputs("\n         ", f);
                 col = 9;
@@ -447,7 +446,7 @@ static void heatmap(const sweep_log *l, const axis *x, const axis *y,
             col += 3 + fprintf(f, " %s%s", k ? ">=" : "", ab);
         }
         char hb[32];
-        fmt(hb, sizeof hb, hi);
+        sweepmap_format(hb, sizeof hb, hi);
         fprintf(f, "  (max %s)", hb);
     }
     if (!cat && m != SWEEPLOG_DIVERGED)
