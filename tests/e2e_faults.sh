@@ -321,10 +321,7 @@ mv status.tmp status
 # stay, so the pane (cursor, alternate screen) is read while it lives
 exec sleep 600
 EOF
-# A session that outlives the others: killing the last session would
-# stop the server under the next new-session ("server exited
-# unexpectedly").
-tm new-session -d -s keep "exec sleep 600"
+# (The harness's own session keeps the server alive between sessions.)
 app_of() { # the app: the wrapper's child (env execs it)
     pp=$(tm display-message -p -t "$1" '#{pane_pid}')
     ps -A -o pid= -o ppid= | awk -v p="$pp" '$2 == p { print $1; exit }'

@@ -24,6 +24,12 @@ trap cleanup EXIT
 trap 'cleanup; exit 130' INT
 trap 'cleanup; exit 143' TERM
 
+# A session that outlives every test's own: when a script kills its last
+# session the server exits, and a new-session racing that exit fails with
+# "server exited unexpectedly" (seen in CI between two sizes of
+# e2e_surface).  The server lives until cleanup kills it.
+tm new-session -d -s _harness_keep "exec sleep 86400"
+
 screen() { tm capture-pane -p -t "$1" 2>/dev/null; }
 
 # poll CMD...: runs CMD every 0.1 s until it succeeds (or gives up).
