@@ -36,7 +36,9 @@ eta = 0.4
 steps = 1500
 every = 100
 EOF
-sed 's/^steps = 1500/steps = 3000000/' "$WORK/tiny.scene" >"$WORK/long.scene"
+# a run that cannot end while the checks watch it step, at any speed or
+# load (3 M steps once ended first on a busy machine)
+sed 's/^steps = 1500/steps = 1000000000/' "$WORK/tiny.scene" >"$WORK/long.scene"
 
 start_app() { # SESSION COLS ROWS SCENE [LANG]
     tm new-session -d -s "$1" -x "$2" -y "$3" -c "$WORK" \
@@ -108,6 +110,19 @@ wait_for m 'this run: η 0.52, seed 2' && shows m 'all 55 runs done' &&
 tm send-keys -t m z
 wait_for m 'η 0.42-0.62 × seeds 1-5' && ok "z zooms in around the cursor: η 0.42 to 0.62" ||
     bad "z did not zoom" "$(screen m)"
+# :map with a grid of its own; a refused grid keeps the map it had
+tm send-keys -t m Escape ':' 'map 0.3:0.5:3 2-3' Enter
+wait_for m 'η 0.3-0.5 × seeds 2-3' && wait_for m 'all 6 runs done' &&
+    ok ":map 0.3:0.5:3 2-3 sweeps its grid: 3 × 2 runs" ||
+    bad ":map did not sweep its grid" "$(screen m)"
+tm send-keys -t m Escape ':' 'map 0.5:0.3' Enter
+wait_for m '0 < LO < HI' && tm send-keys -t m S &&
+    wait_for m 'η 0.3-0.5 × seeds 2-3' && wait_for m 'all 6 runs done' &&
+    ok ":map 0.5:0.3 is refused; S shows the map before it" ||
+    bad ":map refusal" "$(screen m)"
+# the largest grid, 820 runs: still running when q comes
+tm send-keys -t m Escape ':' 'map 0.2:0.6:41 1-20' Enter
+wait_for m 'running in the background: [0-9]+ of 820 runs'
 tm send-keys -t m Escape q
 wait_exit m
 poll none_left "$WORK/tiny.scene" && ok "q while a sweep runs: no process left" ||
@@ -121,6 +136,9 @@ wait_for b 'running in the background: [0-9]+ of 55'
 tm send-keys -t b Escape
 wait_for b 'the map goes on in the background' &&
     ok "Esc: the map goes on in the background" || bad "Esc from the map" "$(screen b)"
+status b | grep -Eq 'map [0-9]+/55' &&
+    ok "the status line shows the map's progress" ||
+    bad "no map progress on the status line" "$(screen b)"
 s0=$(step_of b)
 s1=$(wait_change b step_of "$s0")
 [ -n "$s0" ] && [ "$s1" != "$s0" ] && left_over "$WORK/long.scene" &&

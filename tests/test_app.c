@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "canvas.h"
+#include "mapjob.h"
 #include "view.h"
 
 static void open_scene(app *a, const char *path, const char *const *sets)
@@ -509,7 +510,7 @@ static void test_prompt(void **st)
     type(&a, "eta");
     assert_non_null(strstr(a.msg, "eta needs a value"));
     type(&a, "jump 5");
-    assert_non_null(strstr(a.msg, "unknown 'jump'"));
+    assert_non_null(strstr(a.msg, "'jump'? try eta"));
     type(&a, "decay now");
     assert_non_null(strstr(a.msg, "decay takes no value"));
     type(&a, "dynamics sde");
@@ -532,6 +533,74 @@ static void test_prompt(void **st)
     assert_true(a.help);
     app_press(&a, 'q');
     assert_false(a.quit);
+    app_close(&a);
+}
+
+/* `:map LO:HI[:N] [S-T]` starts a map of that grid; every malformed or
+ * out-of-range grid is refused with a message before the earlier map's
+ * sweep is touched; `:map` alone reopens it. */
+static void test_map_command(void **st)
+{
+    (void)st;
+    app a;
+    static const char *const sets[] = {"steps = 300", NULL};
+    open_scene(&a, NULL, sets);
+    a.map_workers = 1;
+    type(&a, "map 0.1:0.3:5 2-4");
+    assert_true(a.map);
+    assert_non_null(a.mj);
+    assert_int_equal(a.mj->state, MAPJOB_RUNNING);
+    assert_int_equal(a.mj->neta, 5);
+    assert_int_equal(a.mj->nseed, 3);
+    assert_int_equal(a.mj->seed[0], 2);
+    assert_int_equal(a.mj->seed[2], 4);
+    assert_close(a.mj->eta[0], 0.1, 1e-15);
+    assert_close(a.mj->eta[2], 0.2, 1e-15);
+    assert_close(a.mj->eta[4], 0.3, 1e-15);
+    app_press(&a, APP_KEY_ESC);
+    assert_false(a.map);
+
+    static const struct { const char *line, *says; } bad[] = {
+        {"map 0.3:0.1", "0 < LO < HI"},
+        {"map 0:0.1", "0 < LO < HI"},
+        {"map 0.1:0.3:1", "2 to 41 values"},
+        {"map 0.1:0.3:42", "2 to 41 values"},
+        {"map 0.1:0.3:x", "2 to 41 values"},
+        {"map 0.1", "LO:HI[:N]"},
+        {"map 0.1:0.3:5:7", "LO:HI[:N]"},
+        {"map 0.1:zz", "LO:HI[:N]"},
+        {"map 0.1:0.3 5-2", "S or S-T"},
+        {"map 0.1:0.3 1-", "S or S-T"},
+        {"map 0.1:0.3 -3", "S or S-T"},
+        {"map 0.1:0.3 1-21", "1 to 20 seeds"},
+        {"map 0.1:0.3 1-2 3", "too many words"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        type(&a, bad[i].line);
+        if (!strstr(a.msg, bad[i].says))
+            fail_msg("'%s' said '%s'", bad[i].line, a.msg);
+        assert_false(a.map);
+        /* the map before is untouched */
+        assert_true(a.mj->state == MAPJOB_RUNNING ||
+                    a.mj->state == MAPJOB_DONE);
+        assert_int_equal(a.mj->neta, 5);
+        assert_int_equal(a.mj->seed[0], 2);
+    }
+    /* one seed, the default N */
+    type(&a, "map 0.2:0.4 7");
+    assert_true(a.map);
+    assert_int_equal(a.mj->neta, MAPJOB_DEFAULT_ETA);
+    assert_int_equal(a.mj->nseed, 1);
+    assert_int_equal(a.mj->seed[0], 7);
+    app_press(&a, 'q');
+    /* alone: the same map again, not a new sweep */
+    const mapjob *before = a.mj;
+    size_t total = a.mj->total;
+    type(&a, "map");
+    assert_true(a.map);
+    assert_ptr_equal(a.mj, before);
+    assert_int_equal(a.mj->total, total);
+    assert_int_equal(a.mj->seed[0], 7);
     app_close(&a);
 }
 
@@ -957,6 +1026,7 @@ int main(void)
         cmocka_unit_test(test_stop_at_run_length),
         cmocka_unit_test(test_fine_eta),
         cmocka_unit_test(test_prompt),
+        cmocka_unit_test(test_map_command),
         cmocka_unit_test(test_goto),
         cmocka_unit_test(test_slow_speeds),
         cmocka_unit_test(test_message_seconds),

@@ -194,31 +194,33 @@ static void test_refusals(void **st)
 
 /* ---- the screen --------------------------------------------------------------- */
 
-/* A map of 11 η × 5 seeds with made-up records: losses falling with η
- * to the edge, the seeds diverging from η index 6 on one by one. */
-static void fake(mapjob *m, size_t ndone)
+/* A map of neta η × nseed seeds with made-up records over η 0.135 to
+ * 0.405: losses falling with η to the edge, the seeds diverging from
+ * the 7th tenth of the range on, one by one (with 11 × 5, η index 6 on). */
+static void fake_grid(mapjob *m, size_t neta, size_t nseed, size_t ndone)
 {
     mapjob_init(m);
     snprintf(m->scene, sizeof m->scene, "fig2-diag-decay30");
     snprintf(m->run, sizeof m->run, "main");
-    m->neta = 11;
-    m->nseed = 5;
-    m->total = 55;
+    size_t total = neta * nseed;
+    m->neta = neta;
+    m->nseed = nseed;
+    m->total = total;
     m->steps = 100001;
     m->workers = 1;
-    for (size_t i = 0; i < 11; i++) {
-        m->eta[i] = 0.135 + 0.027 * (double)i;
+    for (size_t i = 0; i < neta; i++) {
+        m->eta[i] = 0.135 + 0.27 * (double)i / (double)(neta - 1);
         snprintf(m->eta_text[i], sizeof m->eta_text[i], "%.6g", m->eta[i]);
         m->eta[i] = strtod(m->eta_text[i], NULL);
     }
-    for (size_t s = 0; s < 5; s++)
+    for (size_t s = 0; s < nseed; s++)
         m->seed[s] = s + 1;
-    for (size_t j = 0; j < ndone && j < 55; j++) {
-        size_t ie = j / 5, is = j % 5;
+    for (size_t j = 0; j < ndone && j < total; j++) {
+        size_t ie = j / nseed * 10 / (neta - 1), is = j % nseed % 5;
         mapjob_cell *c = &m->cell[j];
         c->done = 1;
         c->rec.job = j;
-        c->rec.seed = is + 1;
+        c->rec.seed = j % nseed + 1;
         int div = ie >= 6 && is < ie - 5;
         c->rec.verdict = div ? VERDICT_DIVERGED
                              : ie < 3 ? VERDICT_CONVERGED : VERDICT_BOUNCING;
@@ -235,9 +237,14 @@ static void fake(mapjob *m, size_t ndone)
         c->rec.metric[SWEEPLOG_VERDICT] = c->rec.verdict;
     }
     m->done = ndone;
-    m->state = ndone == 55 ? MAPJOB_DONE : MAPJOB_RUNNING;
+    m->state = ndone == total ? MAPJOB_DONE : MAPJOB_RUNNING;
     m->t_start = 0;
-    m->t_end = ndone == 55 ? 32.2 : 10.0;
+    m->t_end = ndone == total ? 32.2 : 10.0;
+}
+
+static void fake(mapjob *m, size_t ndone)
+{
+    fake_grid(m, 11, 5, ndone);
 }
 
 static char *frame(int w, int h, glyph_tier tier, const mapjob *m,
@@ -286,6 +293,21 @@ static void test_screen_goldens(void **st)
     t = frame(120, 39, GLYPH_BLOCK, &m, &s3);
     check_golden("mapview-rank-120", t);
     assert_non_null(strstr(t, "left of the map"));
+    free(t);
+
+    /* `:map`'s largest grid at 80x23: every column, and a window of the
+     * seed rows that holds the cursor, the title saying which */
+    fake_grid(&m, MAPJOB_MAX_ETA, MAPJOB_MAX_SEEDS,
+              MAPJOB_MAX_ETA * MAPJOB_MAX_SEEDS);
+    mapview_state s4 = {20, 15, SWEEPLOG_TEST_LOSS, 0.27, 0.27, 1, 40, NULL};
+    t = frame(80, 23, GLYPH_BRAILLE, &m, &s4);
+    check_golden("mapview-window-80", t);
+    assert_non_null(strstr(t, "seeds 6-16 of 20 down"));
+    assert_non_null(strstr(t, " seed 16 "));
+    assert_null(strstr(t, " seed 17 "));
+    assert_null(strstr(t, " seed 5 "));
+    assert_non_null(strstr(t, "η 0.27, seed 16: "));
+    assert_non_null(strstr(t, "η 0.135 ")); /* a space after the axis name */
     free(t);
 
     /* too small: says so */

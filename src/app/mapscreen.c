@@ -26,8 +26,8 @@ static unsigned workers(const app *a)
 
 /* Starts the sweep of sc (seeds from seed0) over [lo, hi]; says why
  * not. */
-static int start(app *a, const scene *sc, uint64_t seed0, double lo,
-                 double hi, size_t neta)
+static int start(app *a, const scene *sc, uint64_t seed0, size_t nseed,
+                 double lo, double hi, size_t neta)
 {
     if (!a->mj) {
         a->mj = malloc(sizeof *a->mj);
@@ -37,8 +37,8 @@ static int start(app *a, const scene *sc, uint64_t seed0, double lo,
         }
         mapjob_init(a->mj);
     }
-    if (mapjob_start(a->mj, sc, lo, hi, neta, seed0, MAPJOB_DEFAULT_SEEDS,
-                     workers(a), a->now) != 0) {
+    if (mapjob_start(a->mj, sc, lo, hi, neta, seed0, nseed, workers(a),
+                     a->now) != 0) {
         app_message(a, "no map: %s", a->mj->err);
         return -1;
     }
@@ -58,11 +58,20 @@ void mapscreen_open(app *a)
         /* η from half to one and a half times the run's: wide enough to
          * hold the edge of the shipped scenes, z narrows it */
         const scene *sc = &a->r->sc;
-        if (start(a, sc, sc->seed, 0.5 * sc->sched.eta0, 1.5 * sc->sched.eta0,
-                  MAPJOB_DEFAULT_ETA) != 0)
+        if (start(a, sc, sc->seed, MAPJOB_DEFAULT_SEEDS, 0.5 * sc->sched.eta0,
+                  1.5 * sc->sched.eta0, MAPJOB_DEFAULT_ETA) != 0)
             return;
     }
     a->map = 1;
+}
+
+int mapscreen_open_grid(app *a, double lo, double hi, size_t neta,
+                        uint64_t seed0, size_t nseed)
+{
+    if (start(a, &a->r->sc, seed0, nseed, lo, hi, neta) != 0)
+        return -1;
+    a->map = 1;
+    return 0;
 }
 
 /* The same map's sweep again over [lo, hi]: its own scene and seeds
@@ -78,7 +87,7 @@ static int restart(app *a, double lo, double hi, size_t neta)
     *sc = m->base->run[0];
     char name[COMPARISON_NAME_MAX];
     snprintf(name, sizeof name, "%s", m->run);
-    int rc = start(a, sc, m->seed[0], lo, hi, neta);
+    int rc = start(a, sc, m->seed[0], m->nseed, lo, hi, neta);
     free(sc);
     if (rc == 0)
         snprintf(a->mj->run, sizeof a->mj->run, "%s", name);
@@ -251,7 +260,8 @@ int app_background(app *a)
             app_message(a, "the stability map's sweep failed: %s", m->err);
         return 1;
     }
-    return changed && a->map;
+    /* a changed count is news on the map and on the status line alike */
+    return changed;
 }
 
 void mapscreen_free(app *a)

@@ -12,6 +12,14 @@
  * is none for this scene and run (or the last one was stopped). */
 void mapscreen_open(app *a);
 
+/* `:map LO:HI[:N] [S[-T]]`: shows a new map of the focused run over N
+ * values of η from lo to hi and the seeds seed0 .. seed0 + nseed − 1,
+ * stopping the sweep of any earlier map.  The caller has checked the
+ * numbers against MAPJOB_MAX_ETA and MAPJOB_MAX_SEEDS.  Returns 0, or −1
+ * with the app's message saying why (the scene refused a value). */
+int mapscreen_open_grid(app *a, double lo, double hi, size_t neta,
+                        uint64_t seed0, size_t nseed);
+
 /* A key while the map is shown. */
 void mapscreen_key(app *a, int key);
 

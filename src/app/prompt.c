@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mapjob.h"
+#include "mapscreen.h"
 #include "runs.h"
 
 /* The whole of s as a finite number.  Returns 0, −1 if it is not a
@@ -61,11 +63,11 @@ static int command_fail(app *a, const char *fmt, ...)
 }
 
 /* The commands, short enough that an error naming them fits the hint
- * line at 80 columns (":unknown 'frobnica': " and these make 61 columns;
+ * line at 80 columns (":'frobnica'? try " and these make 61 columns;
  * the prompt line shows their arguments; `help` is also ?, and the help
  * lists them all). */
 static const char command_list[] =
-    "eta batch seed goto decay dynamics ghost";
+    "eta batch seed goto decay dynamics ghost map";
 
 /* ghost FILE [RUN] | ghost off */
 static int command_ghost(app *a, const char *file, const char *name)
@@ -82,6 +84,61 @@ static int command_ghost(app *a, const char *file, const char *name)
     if (app_set_ghost(a, file, name, err, sizeof err) != 0)
         return command_fail(a, "ghost: %s", err);
     app_message(a, "ghost: %s (%zu points)", a->ghost.label, a->ghost.n);
+    return 0;
+}
+
+/* map [LO:HI[:N] [S[-T]]]: the stability map; with no range, S's own
+ * (the run's η ± half, its seed and the four after).  Every number is
+ * checked here, before any earlier map's sweep is stopped, so a typo
+ * loses nothing. */
+static int command_map(app *a, const char *range, const char *seeds)
+{
+    if (!range) {
+        mapscreen_open(a);
+        return 0;
+    }
+    const scene *sc = &a->r->sc;
+    char buf[APP_LINE_MAX], *part[4] = {NULL, NULL, NULL, NULL};
+    snprintf(buf, sizeof buf, "%s", range);
+    int np = 0;
+    for (char *p = buf, *q; np < 4; p = q + 1) {
+        part[np++] = p;
+        q = strchr(p, ':');
+        if (!q)
+            break;
+        *q = 0;
+    }
+    double lo, hi;
+    uint64_t n = MAPJOB_DEFAULT_ETA;
+    if (np < 2 || np > 3 || parse_double(part[0], &lo) != 0 ||
+        parse_double(part[1], &hi) != 0)
+        return command_fail(a, "map needs LO:HI[:N], e.g. 'map 0.2:0.3:21', "
+                            "got '%.20s'", range);
+    if (!(lo > 0) || !(hi > lo))
+        return command_fail(a, "map needs 0 < LO < HI, got '%.20s'", range);
+    if (np == 3 && (parse_u64(part[2], &n) != 0 || n < 2 ||
+                    n > MAPJOB_MAX_ETA))
+        return command_fail(a, "map takes 2 to %d values of η, got '%.20s'",
+                            MAPJOB_MAX_ETA, part[2]);
+    uint64_t s0 = sc->seed, s1 = sc->seed + MAPJOB_DEFAULT_SEEDS - 1;
+    if (seeds) {
+        snprintf(buf, sizeof buf, "%s", seeds);
+        char *dash = strchr(buf, '-');
+        if (dash)
+            *dash = 0;
+        if (parse_u64(buf, &s0) != 0 ||
+            (dash ? parse_u64(dash + 1, &s1) : (s1 = s0, 0)) != 0 || s1 < s0)
+            return command_fail(a, "map's seeds are S or S-T, e.g. '1-10', "
+                                "got '%.20s'", seeds);
+        if (s1 - s0 >= MAPJOB_MAX_SEEDS)
+            return command_fail(a, "map takes 1 to %d seeds, got %.20s",
+                                MAPJOB_MAX_SEEDS, seeds);
+    } else if (s1 < s0) { /* the run's seed near 2^64 */
+        s1 = s0;
+    }
+    if (mapscreen_open_grid(a, lo, hi, (size_t)n, s0,
+                            (size_t)(s1 - s0 + 1)) != 0)
+        return -1;
     return 0;
 }
 
@@ -116,13 +173,15 @@ int app_command(app *a, const char *line)
     if (nw == 0)
         return 0; /* an empty line is no command, as in vi */
     const char *cmd = words[0], *arg = words[1];
+    if (strcmp(cmd, "map") == 0)
+        return command_map(a, arg, words[2]);
     int want_arg = strcmp(cmd, "eta") == 0 || strcmp(cmd, "batch") == 0 ||
                    strcmp(cmd, "seed") == 0 || strcmp(cmd, "goto") == 0 ||
                    strcmp(cmd, "dynamics") == 0 || strcmp(cmd, "ghost") == 0;
     int no_arg = strcmp(cmd, "decay") == 0 || strcmp(cmd, "help") == 0;
     int two = strcmp(cmd, "ghost") == 0; /* ghost FILE RUN */
     if (!want_arg && !no_arg)
-        return command_fail(a, "unknown '%.8s': %s", cmd, command_list);
+        return command_fail(a, "'%.8s'? try %s", cmd, command_list);
     if (want_arg && !arg)
         return command_fail(a, " %s needs a value, e.g. '%s %s'", cmd, cmd,
                             strcmp(cmd, "eta") == 0     ? "1.12"

@@ -353,8 +353,8 @@ static void eta_labels(canvas *c, rect r, const layout *L, const mapjob *m,
         const char *lab = m->eta_text[i];
         int lw = (int)strlen(lab);
         int x = (int)lround(centre(L, i) - (lw - 1) / 2.0);
-        if (x < L->x0 - 1)
-            x = L->x0 - 1;
+        if (x < L->x0) /* a space between the axis's name and a label */
+            x = L->x0;
         if (x <= last_end || x + lw > r.x + r.w)
             continue;
         canvas_text(c, x, y, lab, ROLE_DIM, 0, lw);
@@ -549,16 +549,24 @@ void mapview_draw(canvas *c, rect r, const mapjob *m, const mapview_state *s)
     edge_row(c, r, &L, m, y);
     y++;
     scale sc = make_scale(m, s->metric, ascii);
-    char t[200];
-    snprintf(t, sizeof t, "%s at the end%s, one run a cell: η across, seed "
-             "down", metric_label(s->metric, ascii),
-             sc.logs ? " (log scale)" : "");
-    canvas_text(c, r.x, y, t, ROLE_TEXT, ATTR_BOLD, r.w);
-    y++;
     /* the rows shown: all of them, or a window that holds the cursor */
     size_t top = 0;
     if ((size_t)seeds < m->nseed && s->cy >= (size_t)seeds)
         top = s->cy - (size_t)seeds + 1;
+    char t[200];
+    if ((size_t)seeds < m->nseed) /* which rows, so none is missed */
+        snprintf(t, sizeof t, "%s at the end%s: η across, seeds %llu-%llu "
+                 "of %zu down", metric_label(s->metric, ascii),
+                 sc.logs ? " (log scale)" : "",
+                 (unsigned long long)m->seed[top],
+                 (unsigned long long)m->seed[top + (size_t)seeds - 1],
+                 m->nseed);
+    else
+        snprintf(t, sizeof t, "%s at the end%s, one run a cell: η across, "
+                 "seed down", metric_label(s->metric, ascii),
+                 sc.logs ? " (log scale)" : "");
+    canvas_text(c, r.x, y, t, ROLE_TEXT, ATTR_BOLD, r.w);
+    y++;
     /* rows left over make each seed's row taller, up to 2 lines (more
      * and neighbouring rows of one shade merge into a block) */
     int rh = 1;

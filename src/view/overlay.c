@@ -183,7 +183,8 @@ static void help_overlay(canvas *c, const app *a)
                  "need n > 0.");
     snprintf(notes[nn++], sizeof notes[0],
              ": commands  eta X | batch N | seed N | goto STEP | decay | "
-             "dynamics D | help   (Enter runs, Esc cancels)");
+             "dynamics D | ghost FILE [RUN] | map LO:HI[:N] [S-T] | help   "
+             "(Enter runs, Esc cancels)");
     snprintf(notes[nn++], sizeof notes[0],
              "Scene list (p): Up/Down or j/k, Enter opens, Esc closes.  "
              "Map (S): arrows move, Enter opens the cell's run, Tab metric, "
@@ -341,8 +342,9 @@ static void prompt_overlay(canvas *c, const app *a)
     int x = canvas_text(c, 0, y, line, ROLE_TEXT, ATTR_BOLD, c->w);
     canvas_put(c, x, y, ' ', ROLE_TEXT, ATTR_REVERSE); /* the cursor */
     static const char help[] =
-        "eta X | batch N | seed N | goto STEP | decay | dynamics D | help"
-        "   Enter runs, Esc cancels";
+        "eta X | batch N | seed N | goto STEP | decay | dynamics D | "
+        "ghost FILE [RUN] | map LO:HI[:N] [S-T] | help   Enter runs, Esc "
+        "cancels";
     int room = c->w - x - 3;
     if (room > 10)
         text_clipped(c, x + 3, y, help, ROLE_DIM, 0, room);

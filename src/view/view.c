@@ -175,6 +175,16 @@ static void status_line(canvas *c, int y, const app *a)
                  rs.name[rs.focus]);
         snprintf(who_s, sizeof who_s, "run %zu/%zu", rs.focus + 1, rs.n);
     }
+    /* a stability map sweeping in the background, its screen closed:
+     * how far it is, so nobody waits on it blind (S shows it) */
+    char map_l[48], map_s[24];
+    map_l[0] = map_s[0] = 0;
+    if (!a->map && a->mj && a->mj->state == MAPJOB_RUNNING) {
+        snprintf(map_l, sizeof map_l, "map %zu/%zu runs", a->mj->done,
+                 a->mj->total);
+        snprintf(map_s, sizeof map_s, "map %zu/%zu", a->mj->done,
+                 a->mj->total);
+    }
     fit_part parts[] = {
         {{a->all_prefix ? "* all runs:" : NULL, "*", NULL}, FIT_KEEP,
          ROLE_WARN, rv | ATTR_BOLD},
@@ -191,6 +201,7 @@ static void status_line(canvas *c, int y, const app *a)
          ROLE_TEXT, rv},
         {{steps, NULL}, FIT_KEEP, ROLE_TEXT, rv | ATTR_BOLD},
         {{rate[0] ? rate : NULL, NULL}, 3, ROLE_TEXT, rv},
+        {{map_l[0] ? map_l : NULL, map_s, NULL}, 5, ROLE_TEXT, rv},
         {{seed_l, seed, NULL}, 1, ROLE_TEXT, rv},
     };
     canvas_fill(c, (rect){0, y, c->w, 1}, ' ', ROLE_TEXT, rv);
