@@ -59,7 +59,7 @@ check_size() { # SESSION COLS ROWS
     if wait_for "$s" "step [0-9]+/100001" && shows "$s" "Fig. 2"; then
         ok "$w fig2-compare opens: $(status "$s" | sed 's/  */ /g')"
     else
-        bad "$w fig2-compare opens" "$(screen "$s")"
+        bad "$w fig2-compare opens" "$(why "$s")"
         return
     fi
     # the first run has the focus: small, η = 0.25

@@ -31,6 +31,17 @@ trap 'cleanup; exit 143' TERM
 tm new-session -d -s _harness_keep "exec sleep 86400"
 
 screen() { tm capture-pane -p -t "$1" 2>/dev/null; }
+# why SESSION: the screen, and when it is blank, what tmux knows of the
+# pane (so a failure that shows nothing still says something)
+why() {
+    out=$(screen "$1")
+    if [ -n "$(printf '%s' "$out" | tr -d ' \n')" ]; then
+        printf '%s\n' "$out"
+    else
+        echo "(a blank pane) $(tm list-panes -t "$1" -F 'dead=#{pane_dead} status=#{pane_dead_status} pid=#{pane_pid} cmd=#{pane_current_command}' 2>&1)"
+        echo "exit status file: '$(exit_status "$1")'"
+    fi
+}
 
 # poll CMD...: runs CMD every 0.1 s until it succeeds (or gives up).
 poll() {

@@ -231,6 +231,84 @@ static void test_help_lists_every_key(void **st)
     free(t);
 }
 
+/* Row y (0-based) of a text frame, into buf. */
+static void frame_row(const char *t, int y, char *buf, size_t cap)
+{
+    for (int i = 0; i < y && t; i++) {
+        t = strchr(t, '\n');
+        if (t)
+            t++;
+    }
+    assert_non_null(t);
+    size_t n = strcspn(t, "\n");
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(buf, t, n);
+    buf[n] = 0;
+}
+
+static void open_prompt(app *a)
+{
+    a->prompt = 1;
+}
+
+/* Where the help fits in one column above it, the status line stays in
+ * view (the run's step count, waiting behind the help); the prompt's
+ * row always says how to leave, then lists whole commands only. */
+static void test_help_and_prompt_leave_the_status(void **st)
+{
+    (void)st;
+    const int sizes[][2] = {{100, 40}, {120, 40}, {120, 44}, {160, 50},
+                            {200, 60}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        int w = sizes[i][0], h = sizes[i][1];
+        char *t = render("scenes/prop2-quad.scene", NULL, 5, GLYPH_BRAILLE, w,
+                         h, open_help);
+        char row[4096];
+        assert_non_null(strstr(t, "sgdscope keys"));
+        frame_row(t, h - 2, row, sizeof row);
+        if (!strstr(row, "step 5/"))
+            fail_msg("%dx%d: the status line is covered: '%s'", w, h, row);
+        free(t);
+    }
+    static const char *const cmds[] = {
+        "eta X", "batch N", "seed N", "goto STEP", "decay", "dynamics D",
+        "ghost FILE [RUN]", "map LO:HI[:N] [S-T]", "help"};
+    for (int w = 60; w <= 200; w += 7) {
+        char *t = render("scenes/prop2-quad.scene", NULL, 5, GLYPH_ASCII, w,
+                         24, open_prompt);
+        char row[4096];
+        frame_row(t, 23, row, sizeof row);
+        const char *p = strstr(row, "Enter runs, Esc cancels");
+        if (!p)
+            fail_msg("%d columns: no way out on '%s'", w, row);
+        /* what follows is whole commands, separated by " | " */
+        p += strlen("Enter runs, Esc cancels");
+        size_t shown = 0;
+        while (*p == ' ')
+            p++;
+        while (*p && shown < sizeof cmds / sizeof cmds[0]) {
+            size_t l = strlen(cmds[shown]);
+            if (strncmp(p, cmds[shown], l) != 0)
+                fail_msg("%d columns: '%s' is not a whole command list", w,
+                         row);
+            p += l;
+            shown++;
+            if (strncmp(p, " | ", 3) == 0)
+                p += 3;
+            else
+                break;
+        }
+        while (*p == ' ')
+            p++;
+        if (*p)
+            fail_msg("%d columns: a cut command on '%s'", w, row);
+        if (w >= 120)
+            assert_true(shown >= 7);
+        free(t);
+    }
+}
+
 /* Extreme sizes never crash and never write "nan". */
 static void test_extreme_sizes(void **st)
 {
@@ -967,6 +1045,7 @@ int main(void)
         cmocka_unit_test(test_neurons_scale),
         cmocka_unit_test(test_overlays),
         cmocka_unit_test(test_help_lists_every_key),
+        cmocka_unit_test(test_help_and_prompt_leave_the_status),
         cmocka_unit_test(test_extreme_sizes),
         cmocka_unit_test(test_scene_goldens),
         cmocka_unit_test(test_states_fit_80x24),

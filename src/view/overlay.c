@@ -201,8 +201,9 @@ static void help_overlay(canvas *c, const app *a)
         if (l > longest)
             longest = l;
     }
-    /* One column when it fits the height, else two side by side; the
-     * notes are sentences and wrap to the box. */
+    /* One column when it fits the height with the status line below it
+     * still in view (the run's step count, waiting), else two side by
+     * side; the notes are sentences and wrap to the box. */
     static char wrapped[4 * CAP_LINES][CAP_TEXT_MAX];
     int cols, colw, w, nw;
     for (cols = 1;; cols++) {
@@ -219,7 +220,7 @@ static void help_overlay(canvas *c, const app *a)
         for (size_t i = 0; i < nn && w > 12; i++)
             nw += wrap(c, notes[i], w - 4, &wrapped[nw]);
         int per = (int)((nr + (size_t)cols - 1) / (size_t)cols);
-        if (1 + per + nw + 2 <= c->h || cols == 2)
+        if (1 + per + nw + 2 <= c->h - 3 || cols == 2)
             break;
     }
     int per = (int)((nr + (size_t)cols - 1) / (size_t)cols);
@@ -341,13 +342,28 @@ static void prompt_overlay(canvas *c, const app *a)
     canvas_fill(c, (rect){0, y, c->w, 1}, ' ', ROLE_TEXT, 0);
     int x = canvas_text(c, 0, y, line, ROLE_TEXT, ATTR_BOLD, c->w);
     canvas_put(c, x, y, ' ', ROLE_TEXT, ATTR_REVERSE); /* the cursor */
-    static const char help[] =
-        "eta X | batch N | seed N | goto STEP | decay | dynamics D | "
-        "ghost FILE [RUN] | map LO:HI[:N] [S-T] | help   Enter runs, Esc "
-        "cancels";
+    /* how to leave first, then the commands, as many whole ones as the
+     * row holds (the help lists them all) */
+    static const char *const cmds[] = {
+        "eta X", "batch N", "seed N", "goto STEP", "decay", "dynamics D",
+        "ghost FILE [RUN]", "map LO:HI[:N] [S-T]", "help"};
+    char help[256] = "Enter runs, Esc cancels";
     int room = c->w - x - 3;
-    if (room > 10)
-        text_clipped(c, x + 3, y, help, ROLE_DIM, 0, room);
+    if (canvas_text_cells(c, help) > room)
+        return;
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        size_t n = strlen(help);
+        const char *sep = i ? " | " : "   ";
+        if (n + strlen(sep) + strlen(cmds[i]) >= sizeof help)
+            break;
+        memcpy(help + n, sep, strlen(sep));
+        memcpy(help + n + strlen(sep), cmds[i], strlen(cmds[i]) + 1);
+        if (canvas_text_cells(c, help) > room) {
+            help[n] = 0; /* this one does not fit whole */
+            break;
+        }
+    }
+    canvas_text(c, x + 3, y, help, ROLE_DIM, 0, room);
 }
 
 /* The caption as subtitles, bottom-aligned in `area` (the lesson's rows
