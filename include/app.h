@@ -69,6 +69,17 @@ typedef struct app_key {
 extern const app_key app_keys[];
 extern const size_t app_nkeys;
 
+/* The `:` commands and how each is written ("eta X").  The table drives
+ * the help overlay, the prompt's hint and the unknown-command message, so
+ * none of them can miss a command the prompt takes. */
+typedef struct app_cmd {
+    const char *name;  /* "eta" */
+    const char *form;  /* "eta X": the name and its arguments */
+} app_cmd;
+
+extern const app_cmd app_cmds[];
+extern const size_t app_ncmds;
+
 /* The action bound to key (main or alternative), or −1. */
 int app_key_action(int key);
 

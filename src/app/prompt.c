@@ -62,12 +62,37 @@ static int command_fail(app *a, const char *fmt, ...)
     return -1;
 }
 
-/* The commands, short enough that an error naming them fits the hint
- * line at 80 columns (":'frobnica'? try " and these make 61 columns;
- * the prompt line shows their arguments; `help` is also ?, and the help
- * lists them all). */
-static const char command_list[] =
-    "eta batch seed goto decay dynamics ghost map";
+/* Short names, so that the unknown-command message naming them all fits
+ * the hint line at 80 columns (":'frobnica'? try " and the names make 61
+ * columns); `help` is also ?.  app_command dispatches them. */
+const app_cmd app_cmds[] = {
+    {"eta", "eta X"},
+    {"batch", "batch N"},
+    {"seed", "seed N"},
+    {"goto", "goto STEP"},
+    {"decay", "decay"},
+    {"dynamics", "dynamics D"},
+    {"ghost", "ghost FILE [RUN]"},
+    {"map", "map LO:HI[:N] [S-T]"},
+    {"help", "help"},
+};
+const size_t app_ncmds = sizeof app_cmds / sizeof app_cmds[0];
+
+/* The names but help's, space-separated: what an unknown command is told
+ * to try. */
+static const char *command_list(void)
+{
+    static char list[128];
+    size_t n = 0;
+    list[0] = 0;
+    for (size_t i = 0; i < app_ncmds; i++) {
+        if (strcmp(app_cmds[i].name, "help") == 0)
+            continue;
+        n += (size_t)snprintf(list + n, n < sizeof list ? sizeof list - n : 0,
+                              "%s%s", n ? " " : "", app_cmds[i].name);
+    }
+    return list;
+}
 
 /* ghost FILE [RUN] | ghost off */
 static int command_ghost(app *a, const char *file, const char *name)
@@ -126,8 +151,11 @@ static int command_map(app *a, const char *range, const char *seeds)
         char *dash = strchr(buf, '-');
         if (dash)
             *dash = 0;
-        if (parse_u64(buf, &s0) != 0 ||
-            (dash ? parse_u64(dash + 1, &s1) : (s1 = s0, 0)) != 0 || s1 < s0)
+        int bad = parse_u64(buf, &s0) != 0;
+        s1 = s0;
+        if (!bad && dash)
+            bad = parse_u64(dash + 1, &s1) != 0 || s1 < s0;
+        if (bad)
             return command_fail(a, "map's seeds are S or S-T, e.g. '1-10', "
                                 "got '%.20s'", seeds);
         if (s1 - s0 >= MAPJOB_MAX_SEEDS)
@@ -167,7 +195,7 @@ int app_command(app *a, const char *line)
     int nw = 0;
     for (char *tok = strtok(buf, " \t"); tok; tok = strtok(NULL, " \t")) {
         if (nw == 3)
-            return command_fail(a, " too many words: %s", command_list);
+            return command_fail(a, " too many words: %s", command_list());
         words[nw++] = tok;
     }
     if (nw == 0)
@@ -181,7 +209,7 @@ int app_command(app *a, const char *line)
     int no_arg = strcmp(cmd, "decay") == 0 || strcmp(cmd, "help") == 0;
     int two = strcmp(cmd, "ghost") == 0; /* ghost FILE RUN */
     if (!want_arg && !no_arg)
-        return command_fail(a, "'%.8s'? try %s", cmd, command_list);
+        return command_fail(a, "'%.8s'? try %s", cmd, command_list());
     if (want_arg && !arg)
         return command_fail(a, " %s needs a value, e.g. '%s %s'", cmd, cmd,
                             strcmp(cmd, "eta") == 0     ? "1.12"

@@ -11,7 +11,7 @@
  *                    kernels.c),
  * then #undef all three.  kernels.c includes it for portable, x86-64-v3 and
  * x86-64-v4; model_diagnet.c and model_relu1d.c include it once, portable,
- * for the sums (their predictions and gradients).
+ * for the sums (their predictions and gradients), through kernel_sums.h.
  *
  * Why the results are the same bits at every level: the source is the same,
  * only the width of the vectors the compiler picks differs.  Every sum has

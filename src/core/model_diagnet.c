@@ -30,15 +30,9 @@ typedef struct diagnet_priv {
     int beta_unknown;  /* the training set came from a file: no β* */
 } diagnet_priv;
 
-/* The fixed-order sums, portable (kernel_body.h): the same source as the
- * dispatched SGD step, so predictions, gradients and steps agree. */
-#define KERNEL_FN(name) kernel_##name
-#define KERNEL_ATTR_DIAGNET
-#define KERNEL_ATTR_RELU1D
-#include "kernel_body.h"
-#undef KERNEL_FN
-#undef KERNEL_ATTR_DIAGNET
-#undef KERNEL_ATTR_RELU1D
+/* The fixed-order sums, portable: the same source as the dispatched SGD
+ * step, so predictions, gradients and steps agree. */
+#include "kernel_sums.h"
 
 /* Data draw order with sgdscope's generator, all from the `data` stream
  * (so a data seed fixes the data; numpy's order is draw_notebook's):

@@ -151,15 +151,9 @@ static void relu1d_init_theta(const model *m, double *theta, rng *g)
     }
 }
 
-/* The fixed-order sum h(x), portable (kernel_body.h): the same source as
- * the dispatched SGD step. */
-#define KERNEL_FN(name) kernel_##name
-#define KERNEL_ATTR_DIAGNET
-#define KERNEL_ATTR_RELU1D
-#include "kernel_body.h"
-#undef KERNEL_FN
-#undef KERNEL_ATTR_DIAGNET
-#undef KERNEL_ATTR_RELU1D
+/* The fixed-order sum h(x), portable: the same source as the dispatched
+ * SGD step. */
+#include "kernel_sums.h"
 
 static double relu1d_predict(const model *m, const double *theta,
                              const double *x)

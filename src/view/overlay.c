@@ -181,10 +181,16 @@ static void help_overlay(canvas *c, const app *a)
                  "o: this model is online (n = 0, no finite training set), "
                  "so o switches SGD <-> GD only: label-noise GD and the SDE "
                  "need n > 0.");
-    snprintf(notes[nn++], sizeof notes[0],
-             ": commands  eta X | batch N | seed N | goto STEP | decay | "
-             "dynamics D | ghost FILE [RUN] | map LO:HI[:N] [S-T] | help   "
-             "(Enter runs, Esc cancels)");
+    {
+        char *note = notes[nn++];
+        size_t n = (size_t)snprintf(note, sizeof notes[0], ": commands  ");
+        for (size_t i = 0; i < app_ncmds && n < sizeof notes[0]; i++)
+            n += (size_t)snprintf(note + n, sizeof notes[0] - n, "%s%s",
+                                  i ? " | " : "", app_cmds[i].form);
+        if (n < sizeof notes[0])
+            snprintf(note + n, sizeof notes[0] - n,
+                     "   (Enter runs, Esc cancels)");
+    }
     snprintf(notes[nn++], sizeof notes[0],
              "Scene list (p): Up/Down or j/k, Enter opens, Esc closes.  "
              "Map (S): arrows move, Enter opens the cell's run, Tab metric, "
@@ -344,21 +350,16 @@ static void prompt_overlay(canvas *c, const app *a)
     canvas_put(c, x, y, ' ', ROLE_TEXT, ATTR_REVERSE); /* the cursor */
     /* how to leave first, then the commands, as many whole ones as the
      * row holds (the help lists them all) */
-    static const char *const cmds[] = {
-        "eta X", "batch N", "seed N", "goto STEP", "decay", "dynamics D",
-        "ghost FILE [RUN]", "map LO:HI[:N] [S-T]", "help"};
     char help[256] = "Enter runs, Esc cancels";
     int room = c->w - x - 3;
     if (canvas_text_cells(c, help) > room)
         return;
-    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+    for (size_t i = 0; i < app_ncmds; i++) {
         size_t n = strlen(help);
-        const char *sep = i ? " | " : "   ";
-        if (n + strlen(sep) + strlen(cmds[i]) >= sizeof help)
-            break;
-        memcpy(help + n, sep, strlen(sep));
-        memcpy(help + n + strlen(sep), cmds[i], strlen(cmds[i]) + 1);
-        if (canvas_text_cells(c, help) > room) {
+        int k = snprintf(help + n, sizeof help - n, "%s%s", i ? " | " : "   ",
+                         app_cmds[i].form);
+        if (k < 0 || (size_t)k >= sizeof help - n ||
+            canvas_text_cells(c, help) > room) {
             help[n] = 0; /* this one does not fit whole */
             break;
         }
