@@ -321,7 +321,8 @@ mv status.tmp status
 # stay, so the pane (cursor, alternate screen) is read while it lives
 exec sleep 600
 EOF
-# (The harness's own session keeps the server alive between sessions.)
+# This script kills sessions and starts others: the server must stay.
+keep_server
 app_of() { # the app: the wrapper's child (env execs it)
     pp=$(tm display-message -p -t "$1" '#{pane_pid}')
     ps -A -o pid= -o ppid= | awk -v p="$pp" '$2 == p { print $1; exit }'

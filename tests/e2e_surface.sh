@@ -21,6 +21,8 @@ unset TMUX
 
 WORK=$(mktemp -d) || exit 1
 . "$(dirname "$0")/harness-e2e.sh"
+# each size's session is killed before the next starts: the server stays
+keep_server
 
 # start_app SESSION W H ARGS: the app in a W×H pane of its own, in WORK.
 start_app() {

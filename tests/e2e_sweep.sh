@@ -26,6 +26,8 @@ unset TMUX
 export SGDSCOPE_SCENES="$SCENES"
 WORK=$(mktemp -d) || exit 1
 . "$(dirname "$0")/harness-e2e.sh"
+# session p is killed before session c starts: the server stays
+keep_server
 
 D=$SCENES/fig2-diag-decay30.scene
 # a short Fig. 2 run across its edge: 6 step sizes × 3 seeds

@@ -24,11 +24,14 @@ trap cleanup EXIT
 trap 'cleanup; exit 130' INT
 trap 'cleanup; exit 143' TERM
 
-# A session that outlives every test's own: when a script kills its last
-# session the server exits, and a new-session racing that exit fails with
-# "server exited unexpectedly" (seen in CI between two sizes of
-# e2e_surface).  The server lives until cleanup kills it.
-tm new-session -d -s _harness_keep "exec sleep 86400"
+# keep_server: a session that outlives the script's own, for a script that
+# kills a session and then starts another: when the last session goes the
+# server exits, and a new-session racing that exit fails with "server
+# exited unexpectedly" (seen in CI between two sizes of e2e_surface).  The
+# server then lives until cleanup kills it.  Only for such scripts: with
+# it, a -t naming a session that is gone falls back to this one instead of
+# failing.
+keep_server() { tm new-session -d -s _harness_keep "exec sleep 86400"; }
 
 screen() { tm capture-pane -p -t "$1" 2>/dev/null; }
 # why SESSION: the screen, and when it is blank, what tmux knows of the
